@@ -1,0 +1,261 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+"""Turning caller requests into Graph-legal ``$batch`` payloads.
+
+FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
+
+Graph's rules (see docs/batching.md): at most 20 requests per batch; a request may depend on one
+earlier request of the same batch; a batch is either fully parallel, one serial chain, or a set of
+requests that all depend on the same single request. So every dependency group ("unit") travels in a
+batch of its own and independent requests are packed 20 at a time.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphRequestError
+
+MAX_BATCH_SIZE = 20
+METHODS = ('GET', 'POST', 'PATCH', 'PUT', 'DELETE')
+WRITE_METHODS = frozenset(('POST', 'PATCH', 'PUT', 'DELETE'))
+JSON_TYPE = 'application/json'
+
+
+class BatchItem:
+    """One inner request, as it will be sent (minus the wire id, which the client assigns per batch)."""
+
+    __slots__ = ('id', 'method', 'url', 'headers', 'body', 'depends_on', 'position', 'attempts',
+                 'resent_after_unknown_outcome', 'page_of', 'replication_wait', 'first_sent_at', 'not_found_retries')
+
+    def __init__(self, id, method, url, headers=None, body=None, depends_on=None, position=0, page_of=None, replication_wait=0.0):
+        self.id = id
+        self.method = method
+        self.url = url
+        self.headers = headers or {}
+        self.body = body
+        self.depends_on = depends_on
+        self.position = position
+        self.attempts = 0
+        self.resent_after_unknown_outcome = False
+        self.page_of = page_of
+        # Seconds during which a 404 is taken for replication delay (a just-created object) and retried.
+        self.replication_wait = replication_wait
+        self.first_sent_at = None
+        self.not_found_retries = 0
+
+    @property
+    def is_write(self):
+        return self.method in WRITE_METHODS
+
+    def wire(self, wire_id, wire_depends_on=None):
+        """The JSON object Graph expects inside ``requests``."""
+        entry = {'id': wire_id, 'method': self.method, 'url': self.url}
+        if self.headers:
+            entry['headers'] = dict(self.headers)
+        if self.body is not None:
+            entry['body'] = self.body
+        if wire_depends_on:
+            entry['dependsOn'] = [wire_depends_on]
+        return entry
+
+    def describe(self):
+        return '%s %s' % (self.method, self.url)
+
+
+def prepare_requests(raw_requests, version_prefixes=('/v1.0/', '/beta/')):
+    """Validate caller requests and normalise them into ``BatchItem`` objects, in caller order.
+
+    Raises ``GraphRequestError`` naming the offending request before anything is sent.
+    """
+    if not isinstance(raw_requests, (list, tuple)):
+        raise GraphRequestError('requests must be a list')
+    items = []
+    seen = {}
+    used_ids = set(str(raw.get('id')).lower() for raw in raw_requests if isinstance(raw, dict) and raw.get('id') not in (None, ''))
+    counter = 0
+    for position, raw in enumerate(raw_requests):
+        if not isinstance(raw, dict):
+            raise GraphRequestError('request #%d must be a dict, got %s' % (position + 1, type(raw).__name__))
+        request_id = raw.get('id')
+        if request_id in (None, ''):
+            counter += 1
+            while str(counter) in used_ids:
+                counter += 1
+            request_id = str(counter)
+            used_ids.add(request_id)
+        request_id = str(request_id)
+        label = "request '%s'" % request_id
+        if request_id.lower() in seen:
+            raise GraphRequestError("%s: id is used twice (Graph compares batch ids case-insensitively, '%s' clashes)"
+                                    % (label, seen[request_id.lower()]), request_id, 'id')
+        seen[request_id.lower()] = request_id
+        method = str(raw.get('method') or 'GET').upper()
+        if method not in METHODS:
+            raise GraphRequestError('%s: method %s is not one of %s' % (label, method, ', '.join(METHODS)), request_id, 'method')
+        url = _relative_url(raw.get('url'), label, request_id, version_prefixes)
+        headers = raw.get('headers') or {}
+        if not isinstance(headers, dict):
+            raise GraphRequestError('%s: headers must be a dict' % label, request_id, 'headers')
+        headers = dict((str(k), str(v)) for k, v in headers.items())
+        headers, body = _encode_body(method, headers, raw.get('body'), label, request_id)
+        depends_on = raw.get('depends_on', raw.get('dependsOn'))
+        if isinstance(depends_on, (list, tuple)):
+            if len(depends_on) > 1:
+                raise GraphRequestError('%s: depends_on lists %d requests; Graph allows only one dependency per request'
+                                        % (label, len(depends_on)), request_id, 'depends_on')
+            depends_on = depends_on[0] if depends_on else None
+        depends_on = str(depends_on) if depends_on not in (None, '') else None
+        replication_wait = float(raw.get('replication_wait') or 0)
+        items.append(BatchItem(request_id, method, url, headers, body, depends_on, position, replication_wait=replication_wait))
+    _check_dependencies(items)
+    return items
+
+
+def _relative_url(url, label, request_id, version_prefixes):
+    if not isinstance(url, str) or not url.strip():
+        raise GraphRequestError('%s: url is required' % label, request_id, 'url')
+    url = url.strip()
+    if '://' in url.split('?')[0]:
+        raise GraphRequestError('%s: url %s must be relative to the API version, like /users?$top=5' % (label, url), request_id, 'url')
+    if not url.startswith('/'):
+        url = '/' + url
+    if url.lower().startswith(version_prefixes) or url.lower() in ('/v1.0', '/beta'):
+        raise GraphRequestError('%s: url %s must not repeat the API version; use api_version instead' % (label, url), request_id, 'url')
+    if url.lower().startswith('/$batch'):
+        raise GraphRequestError('%s: a batch cannot contain another $batch' % label, request_id, 'url')
+    return url
+
+
+def _encode_body(method, headers, body, label, request_id):
+    """JSON bodies go inline, anything else as base64; write actions without a body still need ``{}``."""
+    content_type = _content_type(headers)
+    if body is None:
+        if method in ('POST', 'PUT', 'PATCH'):
+            # Graph rejects bodyless writes inside a batch (e.g. revokeSignInSessions).
+            body = {}
+        else:
+            return headers, None
+    if content_type is None:
+        headers['Content-Type'] = JSON_TYPE
+        content_type = JSON_TYPE
+    if 'json' in content_type.lower():
+        if isinstance(body, str):
+            try:
+                body = json.loads(body)
+            except ValueError:
+                raise GraphRequestError('%s: body is not valid JSON but Content-Type is %s' % (label, content_type), request_id, 'body')
+        return headers, body
+    if isinstance(body, (dict, list)):
+        raise GraphRequestError('%s: body is structured data but Content-Type is %s' % (label, content_type), request_id, 'body')
+    raw = body if isinstance(body, bytes) else str(body).encode('utf-8')
+    return headers, base64.b64encode(raw).decode('ascii')
+
+
+def _content_type(headers):
+    for key, value in headers.items():
+        if key.lower() == 'content-type':
+            return value
+    return None
+
+
+def _check_dependencies(items):
+    by_id = dict((item.id.lower(), item) for item in items)
+    for item in items:
+        if item.depends_on is None:
+            continue
+        target = by_id.get(item.depends_on.lower())
+        if target is None:
+            raise GraphRequestError("request '%s': depends_on names '%s', which is not in this task's requests"
+                                    % (item.id, item.depends_on), item.id, 'depends_on')
+        item.depends_on = target.id
+    for item in items:
+        seen = {item.id}
+        current = item
+        length = 1
+        while current.depends_on is not None:
+            if current.depends_on in seen:
+                raise GraphRequestError("request '%s': depends_on forms a cycle (%s)" % (item.id, ' -> '.join(sorted(seen))), item.id, 'depends_on')
+            seen.add(current.depends_on)
+            current = by_id[current.depends_on.lower()]
+            length += 1
+        if length > MAX_BATCH_SIZE:
+            raise GraphRequestError("request '%s': its dependency chain is %d requests long; a chain must fit in one batch of %d"
+                                    % (item.id, length, MAX_BATCH_SIZE), item.id, 'depends_on')
+
+
+def group_units(items):
+    """Split items into units that must travel together: single requests, chains, or one-head stars.
+
+    Each unit is ordered so a dependency comes before its dependents (Graph requires that). A
+    dependency tree of any other shape cannot be sent as one batch and is refused, naming its root.
+    Only dependencies inside ``items`` count: a retry of a request whose dependency already succeeded
+    travels alone.
+    """
+    present = set(item.id for item in items)
+    children = {}
+    roots = []
+    for item in items:
+        if item.depends_on is not None and item.depends_on in present:
+            children.setdefault(item.depends_on, []).append(item)
+        else:
+            roots.append(item)
+    units = []
+    for root in roots:
+        members = [root]
+        index = 0
+        while index < len(members):
+            members.extend(children.get(members[index].id, ()))
+            index += 1
+        if len(members) > MAX_BATCH_SIZE:
+            raise GraphRequestError("request '%s': %d requests depend on it directly or indirectly; at most %d fit in one batch"
+                                    % (root.id, len(members) - 1, MAX_BATCH_SIZE), root.id, 'depends_on')
+        if not _is_chain(members, children) and not _is_star(root, members, children):
+            raise GraphRequestError("request '%s': the requests depending on it form a tree; Graph only runs a chain "
+                                    "(each depends on the previous) or several requests depending on the same one"
+                                    % root.id, root.id, 'depends_on')
+        units.append(members)
+    return units
+
+
+def _is_chain(members, children):
+    return all(len(children.get(member.id, ())) <= 1 for member in members)
+
+
+def _is_star(root, members, children):
+    return all(member is root or not children.get(member.id) for member in members)
+
+
+def pack_batches(units):
+    """Group units into batches: every multi-request unit alone, single requests 20 at a time."""
+    batches = []
+    singles = []
+    for unit in units:
+        if len(unit) > 1:
+            batches.append(list(unit))
+            continue
+        singles.append(unit[0])
+        if len(singles) == MAX_BATCH_SIZE:
+            batches.append(singles)
+            singles = []
+    if singles:
+        batches.append(singles)
+    return batches
+
+
+def dependents_of(failed_ids, items):
+    """Items in ``items`` that depend, directly or through others, on any of ``failed_ids``."""
+    doomed = set(failed_ids)
+    result = []
+    grew = True
+    while grew:
+        grew = False
+        for item in items:
+            if item.depends_on in doomed and item.id not in doomed:
+                doomed.add(item.id)
+                result.append(item)
+                grew = True
+    return result

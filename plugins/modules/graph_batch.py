@@ -1,0 +1,312 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: graph_batch
+short_description: Send any number of Microsoft Graph requests through JSON batching
+version_added: 0.1.0
+description:
+  - Sends a list of Graph requests of any length as C($batch) calls of at most 20 requests each, several batches at a time.
+  - Requests that depend on each other (O(requests[].depends_on)) travel in the same batch, as Graph requires.
+  - Throttled inner requests (429, 503, 504) are re-sent after their C(Retry-After); sending slows down before Graph starts refusing.
+  - Answers come back in the order of O(requests), whatever order Graph sent them in.
+  - This module sends what it is given. It is not idempotent by itself; for declarative users and group
+    memberships use M(mynster.msgraph.graph_user_bulk) and M(mynster.msgraph.graph_group_membership).
+author:
+  - mynster.msgraph contributors (@mynster)
+extends_documentation_fragment:
+  - mynster.msgraph.connection
+  - mynster.msgraph.attributes
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - GET requests are sent; writes (and requests that depend on a write) are not sent and come back with RV(responses[].planned=true).
+  diff_mode:
+    support: full
+    details:
+      - The diff lists the writes that were sent, or would be sent in check mode. Password, secret and token values are masked.
+  platform:
+    platforms: all
+options:
+  requests:
+    description:
+      - The requests to send, in order. There is no limit on their number.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      id:
+        description:
+          - Your name for the request, used in O(requests[].depends_on) and in RV(responses[].id).
+          - Must be unique (Graph compares ids case-insensitively). Generated (V(1), V(2), ...) when omitted.
+        type: str
+      method:
+        description:
+          - HTTP method.
+        type: str
+        default: GET
+        choices: [GET, POST, PATCH, PUT, DELETE]
+      url:
+        description:
+          - URL relative to the API version, with query string if any, for example V(/users?$select=id,displayName).
+          - Absolute URLs and URLs starting with V(/v1.0) or V(/beta) are refused; set O(api_version) instead.
+        type: str
+        required: true
+      headers:
+        description:
+          - Headers of this request, for example V(ConsistencyLevel=eventual) for advanced queries.
+          - C(Content-Type) defaults to C(application/json) when there is a body.
+        type: dict
+      body:
+        description:
+          - Request body. JSON content is sent as is; with another C(Content-Type) the text is sent base64-encoded, as Graph requires.
+          - POST, PATCH and PUT without a body send V({}), which Graph requires inside a batch.
+        type: raw
+      depends_on:
+        description:
+          - Id of a request that must succeed first. If it fails, this request is not run and gets status 424.
+          - Graph allows one dependency per request, and the requests of a dependency group must form a chain
+            (each depends on the previous) or all depend on the same request; at most 20 in a group.
+        type: list
+        elements: str
+        aliases: [dependsOn]
+  fail_on_error:
+    description:
+      - Fail the task when any request ends with a status outside 2xx. The failure lists every failed request with its status, code and message.
+      - With V(false) the task succeeds and every answer, failed or not, is in RV(responses).
+    type: bool
+    default: true
+  paginate:
+    description:
+      - For GET requests, follow C(@odata.nextLink) (inside later batches) and merge every page's C(value) into the first answer's body.
+    type: bool
+    default: false
+seealso:
+  - name: JSON batching in Microsoft Graph
+    description: How Graph runs batches.
+    link: https://learn.microsoft.com/graph/json-batching
+  - module: mynster.msgraph.graph_user_bulk
+  - module: mynster.msgraph.graph_group_membership
+'''
+
+EXAMPLES = r'''
+- name: Two GETs in one call
+  mynster.msgraph.graph_batch:
+    requests:
+      - id: users
+        url: /users?$select=id,displayName,userPrincipalName&$top=5
+      - id: groups
+        url: /groups?$select=id,displayName
+  register: lists
+
+- name: POST with headers and body
+  mynster.msgraph.graph_batch:
+    requests:
+      - id: create-group
+        method: POST
+        url: /groups
+        headers:
+          Content-Type: application/json
+        body:
+          displayName: Project Falcon
+          mailNickname: project-falcon
+          mailEnabled: false
+          securityEnabled: true
+
+- name: Advanced query with $filter, $select, $expand and $count
+  mynster.msgraph.graph_batch:
+    requests:
+      - id: engineers
+        url: /users?$filter=startswith(displayName,'a') and accountEnabled eq true&$select=id,displayName,jobTitle&$expand=manager&$count=true
+        headers:
+          ConsistencyLevel: eventual
+    paginate: true
+  register: engineers
+
+- name: A dependsOn chain - if the group cannot be created, adding the member is not attempted (424)
+  mynster.msgraph.graph_batch:
+    requests:
+      - id: group
+        method: POST
+        url: /groups
+        body:
+          displayName: Falcon readers
+          mailNickname: falcon-readers
+          mailEnabled: false
+          securityEnabled: true
+      - id: list-groups
+        url: /groups?$filter=displayName eq 'Falcon readers'&$select=id
+        depends_on: [group]
+    fail_on_error: false
+  register: chain
+
+- name: Show which requests failed
+  ansible.builtin.debug:
+    msg: "{{ chain.responses | selectattr('status', 'ge', 400) | map(attribute='id') | list }}"
+
+- name: Credentials set once for every module of the collection
+  module_defaults:
+    group/mynster.msgraph.graph:
+      tenant_id: "{{ vault_tenant_id }}"
+      client_id: "{{ vault_client_id }}"
+      client_secret: "{{ vault_client_secret }}"
+  mynster.msgraph.graph_batch:
+    requests:
+      - url: /organization?$select=id,displayName
+'''
+
+RETURN = r'''
+responses:
+  description: One answer per request, in the order of O(requests).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The request's id.
+      type: str
+      sample: users
+    status:
+      description: HTTP status of the inner request; V(null) for writes not sent in check mode.
+      type: int
+      sample: 200
+    headers:
+      description: Headers of the inner response.
+      type: dict
+      sample: {"Content-Type": "application/json"}
+    body:
+      description:
+        - Body of the inner response; JSON as data, other content as a base64 string.
+        - With O(paginate=true), the C(value) of every page merged.
+      type: raw
+      sample: {"value": [{"id": "4f1c...", "displayName": "Adele Vance"}]}
+    planned:
+      description: V(true) when the request is a write that check mode did not send.
+      type: bool
+      returned: when check mode held the request back
+      sample: true
+    attempts:
+      description: How many times the request was sent, when more than once (throttling).
+      type: int
+      returned: when retried
+      sample: 2
+    resent_after_unknown_outcome:
+      description:
+        - V(true) when a non-idempotent request (POST) was sent again after an answer that left its outcome unknown
+          (gateway timeout or lost connection). It may have run twice; check the result.
+      type: bool
+      returned: when it happened
+      sample: true
+failed_requests:
+  description: Requests whose final status is outside 2xx, with status, code and message.
+  returned: when any request failed
+  type: list
+  elements: dict
+  sample: [{"id": "group", "status": 400, "code": "Request_BadRequest", "message": "Another object with the same value..."}]
+stats:
+  description: What the client did.
+  returned: always
+  type: dict
+  contains:
+    http_requests:
+      description: HTTP requests sent to Graph, retries included.
+      type: int
+    batches:
+      description: C($batch) requests sent.
+      type: int
+    inner_requests:
+      description: Requests sent inside batches, retries included.
+      type: int
+    throttled:
+      description: Answers with status 429.
+      type: int
+    retries:
+      description: Requests sent again after throttling or a transient failure.
+      type: int
+    wait_seconds:
+      description: Seconds spent waiting for Retry-After, backoff or pacing.
+      type: float
+    resent_after_unknown_outcome:
+      description: Non-idempotent requests sent again although their first outcome was unknown.
+      type: int
+  sample: {"http_requests": 3, "batches": 3, "inner_requests": 45, "throttled": 2, "retries": 2, "wait_seconds": 1.5,
+           "resent_after_unknown_outcome": 0}
+'''
+
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_batch_plan import dependents_of, prepare_requests
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import GraphModule
+
+ARGUMENT_SPEC = dict(
+    requests=dict(type='list', elements='dict', required=True, options=dict(
+        id=dict(type='str'),
+        method=dict(type='str', default='GET', choices=['GET', 'POST', 'PATCH', 'PUT', 'DELETE']),
+        url=dict(type='str', required=True),
+        headers=dict(type='dict'),
+        body=dict(type='raw'),
+        depends_on=dict(type='list', elements='str', aliases=['dependsOn']),
+    )),
+    fail_on_error=dict(type='bool', default=True),
+    paginate=dict(type='bool', default=False),
+)
+
+
+def split_for_check_mode(items):
+    """Writes, and anything depending on a write, are held back in check mode; the rest may run."""
+    writes = set(item.id for item in items if item.is_write)
+    held = writes | set(item.id for item in dependents_of(writes, items))
+    return [item for item in items if item.id not in held], [item for item in items if item.id in held]
+
+
+def describe_failures(responses):
+    failures = []
+    for response in responses:
+        error = response.error()
+        if error is not None:
+            failures.append({'id': response.id, 'status': error.status, 'code': error.code, 'message': error.message,
+                             'request_id': error.request_id})
+    return failures
+
+
+def run(module):
+    items = prepare_requests(module.params['requests'])
+    if module.check_mode:
+        to_send, held = split_for_check_mode(items)
+    else:
+        to_send, held = items, []
+    answers = dict((r.id, r) for r in module.client.batch(to_send, paginate=module.params['paginate'])) if to_send else {}
+    for item in held:
+        answers[item.id] = GraphResponse(item.id, None, planned=True, attempts=0)
+    responses = [answers[item.id] for item in items]
+
+    writes = [item for item in items if item.is_write]
+    changed = any(answers[item.id].ok or answers[item.id].planned for item in writes)
+    after = [{'id': item.id, 'method': item.method, 'url': item.url, 'body': item.body}
+             for item in writes if answers[item.id].ok or answers[item.id].planned]
+    result = {'responses': [r.to_dict() for r in responses]}
+    failures = describe_failures(responses)
+    if failures:
+        result['failed_requests'] = failures
+        if module.params['fail_on_error']:
+            by_id = dict((item.id, item) for item in items)
+            lines = ['%s (%s): %s %s: %s' % (f['id'], by_id[f['id']].describe(), f['status'], f['code'] or '', f['message'])
+                     for f in failures]
+            module.fail_json(msg='%d of %d Graph requests failed: %s' % (len(failures), len(items), '; '.join(lines)),
+                             changed=changed, stats=module.stats(), **result)
+    module.exit_result(changed, before={'writes': []} if after else None, after={'writes': after} if after else None, **result)
+
+
+def main():
+    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module.run_guarded(run, module)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry import Pacer, RetryPolicy, parse_retry_after
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('2.128', 2.128),
+    ('0.249', 0.249),
+    ('7', 7.0),
+    ('30, 120', 30.0),
+    ('Thu, 01 Jan 1970 00:00:10 GMT', 5.0),
+    ('garbage', None),
+    (None, None),
+    ('', None),
+    ('-3', 0.0),
+])
+def test_retry_after_accepts_decimals_and_http_dates(value, expected):
+    assert parse_retry_after(value, now=5.0) == expected
+
+
+def test_delay_uses_retry_after_capped_by_max_wait():
+    policy = RetryPolicy(max_retries=3, max_retry_wait=10)
+    assert policy.delay(1, '2.5') == 2.5
+    assert policy.delay(1, '120') == 10
+
+
+def test_backoff_without_retry_after_grows_and_has_jitter():
+    policy = RetryPolicy(max_retries=8, max_retry_wait=100, base_delay=1.0, rng=random.Random(4))
+    first = [policy.delay(1) for _ in range(20)]
+    fourth = [policy.delay(4) for _ in range(20)]
+    assert all(0.5 <= d <= 1.0 for d in first)
+    assert all(4.0 <= d <= 8.0 for d in fourth)
+    assert len(set(first)) > 1
+
+
+def test_retry_budget():
+    policy = RetryPolicy(max_retries=2)
+    assert policy.can_retry(1) and policy.can_retry(2)
+    assert not policy.can_retry(3)
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+        self.slept = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept += seconds
+        self.now += seconds
+
+
+def test_pacer_is_unlimited_until_graph_pushes_back():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    for _ in range(50):
+        assert pacer.wait_turn(20) == 0
+        pacer.observe(200, {})
+    assert pacer.rate is None
+
+
+def test_a_429_pauses_for_retry_after_and_sets_a_rate_below_the_achieved_throughput():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    for _ in range(10):  # 200 requests over 5 seconds: 40 per second
+        pacer.wait_turn(20)
+        clock.now += 0.5
+    pacer.observe(429, {'Retry-After': '2'})
+    # a burst of 429s from the same batch cuts the rate only once
+    pacer.observe(429, {'Retry-After': '1'})
+    assert pacer.rate == pytest.approx(20.0, rel=0.1)
+    assert pacer.wait_turn(1) == pytest.approx(2.0)
+
+
+def test_pacer_slows_before_the_limit_and_recovers_when_quiet():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    pacer.rate = 50.0
+    pacer.observe(200, {'x-ms-throttle-limit-percentage': '0.97'})
+    assert pacer.rate == pytest.approx(42.5)
+    clock.now += 2
+    pacer.observe(200, {'x-ms-throttle-limit-percentage': '0.85'})
+    assert pacer.rate == pytest.approx(42.5)
+    clock.now += 2
+    pacer.observe(200, {})
+    assert pacer.rate == pytest.approx(46.75)
+
+
+def test_paced_sends_are_spaced_by_the_rate():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    pacer.rate = 10.0
+    pacer.wait_turn(20)
+    waited = pacer.wait_turn(20)
+    assert waited == pytest.approx(2.0)
