@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Command line: `python -m graph_emulator [options]`; serves until SIGTERM/SIGINT."""
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+
+from .config import EmulatorConfig
+from .server import Emulator
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="graph_emulator", description="Microsoft Graph emulator on HTTPS.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--state-dir", help="where certificates and emulator.json go (default: a temporary dir)")
+    parser.add_argument("--tenant-id")
+    parser.add_argument("--client-id")
+    parser.add_argument("--client-secret")
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--throttle-rate", type=float, default=0.0)
+    parser.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds for random 429s and 503s")
+    parser.add_argument("--fractional-retry-after", action="store_true")
+    parser.add_argument("--outer-503-rate", type=float, default=0.0)
+    parser.add_argument("--replication-delay-ms", type=float, default=0.0)
+    parser.add_argument("--write-quota", type=int, default=0)
+    parser.add_argument("--write-window", type=float, default=150.0)
+    parser.add_argument("--resource-units", type=int, default=0)
+    parser.add_argument("--resource-window", type=float, default=10.0)
+    parser.add_argument("--verified-domain", action="append", default=[], help="allowed UPN domain (repeatable; default: any)")
+    parser.add_argument("--seed", help="JSON file {\"users\": [...], \"groups\": [...]} loaded at start")
+    parser.add_argument("--no-shuffle", action="store_true", help="keep $batch responses in request order")
+    parser.add_argument("--random-seed", type=int, help="make random faults reproducible")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    return parser
+
+
+def main(argv=None):
+    """Start, announce the connection details on stdout as one JSON line, wait for a signal, stop."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(message)s")
+    try:
+        config = EmulatorConfig(latency_ms=args.latency_ms, throttle_rate=args.throttle_rate, retry_after_s=args.retry_after,
+                                fractional_retry_after=args.fractional_retry_after, outer_503_rate=args.outer_503_rate,
+                                replication_delay_ms=args.replication_delay_ms, shuffle=not args.no_shuffle,
+                                write_quota=args.write_quota, write_window_s=args.write_window, resource_units=args.resource_units,
+                                resource_window_s=args.resource_window, verified_domains=args.verified_domain)
+        config.update(config.as_dict())  # validates every value
+    except ValueError as err:
+        _parser().error(str(err))
+    emulator = Emulator(config, host=args.host, port=args.port, state_dir=args.state_dir, tenant_id=args.tenant_id,
+                        client_id=args.client_id, client_secret=args.client_secret, random_seed=args.random_seed, verbose=args.verbose)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    emulator.start()
+    try:
+        if args.seed:
+            with open(args.seed, encoding="utf-8") as handle:
+                emulator.seed(json.load(handle))
+        sys.stdout.write(json.dumps(emulator.info) + "\n")
+        sys.stdout.flush()
+        stop.wait()
+    except (OSError, ValueError) as err:
+        sys.stderr.write(f"graph_emulator: {err}\n")
+        return 1
+    finally:
+        emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The emulator's run-time knobs. Every knob can be changed while the server runs."""
+
+import dataclasses
+
+
+@dataclasses.dataclass
+class EmulatorConfig:
+    """Fault and behaviour knobs; all default to a well-behaved, unthrottled Graph."""
+
+    latency_ms: float = 0.0               # sleep added to every Graph HTTP request
+    throttle_rate: float = 0.0            # fraction of operations answered 429 at random
+    retry_after_s: float = 1.0            # Retry-After sent with random 429s and injected 503s
+    fractional_retry_after: bool = False  # random 429s carry decimals such as "0.249"
+    outer_503_rate: float = 0.0           # fraction of Graph HTTP requests answered 503
+    replication_delay_ms: float = 0.0     # a created object stays invisible to other requests this long
+    shuffle: bool = True                  # return $batch responses in random order
+    write_quota: int = 0                  # Entra write quota per app+tenant (0 = off)
+    write_window_s: float = 150.0
+    resource_units: int = 0               # Entra resource-unit quota per app+tenant (0 = off)
+    resource_window_s: float = 10.0
+    batch_workers: int = 4                # threads running the parallel requests of one batch
+    verified_domains: list = dataclasses.field(default_factory=list)  # UPN domains allowed; empty = any
+
+    def as_dict(self):
+        """Plain dict of all knobs."""
+        return dataclasses.asdict(self)
+
+    def update(self, changes):
+        """Apply {knob: value}; raises ValueError naming the first bad knob and changes nothing then."""
+        fields = {f.name: f for f in dataclasses.fields(self)}
+        checked = {}
+        for name, value in changes.items():
+            if name not in fields:
+                raise ValueError(f"unknown knob '{name}'")
+            checked[name] = _check(name, value, type(getattr(self, name)))
+        for name, value in checked.items():
+            setattr(self, name, value)
+
+
+def _check(name, value, kind):
+    """Validate one knob value against the type of its default."""
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"knob '{name}' must be a boolean")
+        return value
+    if kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"knob '{name}' must be a list of strings")
+        return list(value)
+    # bool is an int subclass; a JSON true must not become 1.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"knob '{name}' must be a non-negative number")
+    if name.endswith("_rate") and value > 1:
+        raise ValueError(f"knob '{name}' must be between 0 and 1")
+    if kind is int:
+        if value != int(value):
+            raise ValueError(f"knob '{name}' must be an integer")
+        value = int(value)
+    if name.endswith("_window_s") and value == 0:
+        raise ValueError(f"knob '{name}' must be positive")
+    if name == "batch_workers" and value < 1:
+        raise ValueError("knob 'batch_workers' must be at least 1")
+    return kind(value)

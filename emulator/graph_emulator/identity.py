@@ -1,0 +1,231 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Microsoft Entra endpoints MSAL uses for app-only sign-in (§9.4): OpenID discovery and the
+client-credentials token endpoint, with secret or certificate (signed JWT assertion) credentials.
+
+Issued access tokens are opaque random strings the server remembers; Graph requests are checked
+against that memory.
+"""
+
+import base64
+import dataclasses
+import datetime
+import hmac
+import secrets
+import threading
+import time
+import urllib.parse
+import uuid
+
+import jwt
+from cryptography.hazmat.primitives import hashes
+
+from .wire import GraphError, Response
+
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+TOKEN_LIFETIME_S = 3600
+CLOCK_SKEW_S = 300
+ALGORITHMS = ("RS256", "PS256")
+
+
+def _b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+@dataclasses.dataclass
+class Application:
+    """A registered app: its id, an optional secret and the certificates it may sign assertions with."""
+
+    client_id: str
+    secret: str = None
+    certificates: list = dataclasses.field(default_factory=list)
+
+    def key_for(self, header):
+        """Public key of the certificate named by the JWT header's x5t#S256 or x5t, else None."""
+        for cert in self.certificates:
+            if (header.get("x5t#S256", "").rstrip("=") == _b64url(cert.fingerprint(hashes.SHA256()))
+                    or header.get("x5t", "").rstrip("=") == _b64url(cert.fingerprint(hashes.SHA1()))):  # nosec - x5t is SHA-1
+                return cert.public_key()
+        return None
+
+
+class OAuthError(Exception):
+    """An Entra token-endpoint error: HTTP status, OAuth `error`, AADSTS number and text."""
+
+    def __init__(self, status, error, number, text):
+        super().__init__(text)
+        self.status = status
+        self.error = error
+        self.number = number
+        self.text = text
+
+
+def _missing(name):
+    return OAuthError(400, "invalid_request", 900144, f"The request body must contain the following parameter: '{name}'.")
+
+
+class Identity:
+    """Discovery + token endpoints for one tenant, and the bearer check for Graph requests."""
+
+    def __init__(self, tenant_id, applications, base_url=""):
+        self.tenant_id = tenant_id
+        self.apps = {app.client_id: app for app in applications}
+        self.base_url = base_url
+        self._tokens = {}  # access token -> (client id, expiry as time.time())
+        self._lock = threading.Lock()
+
+    # --- routing ---------------------------------------------------------------------------
+
+    def handles(self, segments):
+        """True for /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/oauth2/v2.0/token and the keys URL."""
+        rest = segments[1:]
+        return rest in (["v2.0", ".well-known", "openid-configuration"], ["oauth2", "v2.0", "token"], ["discovery", "v2.0", "keys"])
+
+    def handle(self, method, segments, headers, body):
+        """Serve one identity request; returns (Response, is_token_request)."""
+        tenant, rest = segments[0], segments[1:]
+        correlation = headers.get("client-request-id") or str(uuid.uuid4())
+        is_token = rest[0] == "oauth2"
+        try:
+            if method != ("POST" if is_token else "GET"):
+                raise OAuthError(405, "invalid_request", 900561, "The endpoint only accepts " + ("POST" if is_token else "GET") + " requests.")
+            if tenant.lower() != self.tenant_id.lower():
+                raise OAuthError(400, "invalid_tenant" if not is_token else "invalid_request", 90002,
+                                 f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.")
+            if rest[0] == "discovery":
+                return Response(200, {"keys": []}), False
+            if not is_token:
+                return Response(200, self.discovery(tenant)), False
+            return Response(200, self.token(tenant, headers, body)), True
+        except OAuthError as err:
+            return self._error(err, correlation), is_token
+
+    def _error(self, err, correlation):
+        stamp = datetime.datetime.now(datetime.timezone.utc)
+        trace = str(uuid.uuid4())
+        description = (f"AADSTS{err.number}: {err.text} Trace ID: {trace} Correlation ID: {correlation} "
+                       f"Timestamp: {stamp.strftime('%Y-%m-%d %H:%M:%SZ')}")
+        return Response(err.status, {"error": err.error, "error_description": description, "error_codes": [err.number],
+                                     "timestamp": stamp.strftime("%Y-%m-%d %H:%M:%SZ"), "trace_id": trace,
+                                     "correlation_id": correlation, "error_uri": f"{self.base_url}/error?code={err.number}"},
+                        {"Cache-Control": "no-store, no-cache"})
+
+    # --- endpoints -------------------------------------------------------------------------
+
+    def discovery(self, tenant):
+        """The OpenID configuration document (the fields MSAL reads, and the usual neighbours)."""
+        root = f"{self.base_url}/{tenant}"
+        return {
+            "issuer": f"{root}/v2.0",
+            "authorization_endpoint": f"{root}/oauth2/v2.0/authorize",
+            "token_endpoint": f"{root}/oauth2/v2.0/token",
+            "device_authorization_endpoint": f"{root}/oauth2/v2.0/devicecode",
+            "end_session_endpoint": f"{root}/oauth2/v2.0/logout",
+            "jwks_uri": f"{root}/discovery/v2.0/keys",
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "tenant_region_scope": None,
+            "cloud_instance_name": "graph-emulator",
+            "msgraph_host": urllib.parse.urlsplit(self.base_url).netloc,
+        }
+
+    def token(self, tenant, headers, body):
+        """Client-credentials grant; returns the token JSON or raises OAuthError."""
+        if not (headers.get("content-type") or "").lower().startswith("application/x-www-form-urlencoded"):
+            raise _missing("grant_type")
+        form = {k: v[0] for k, v in urllib.parse.parse_qs((body or b"").decode("utf-8", "replace"), keep_blank_values=True).items()}
+        for name in ("grant_type", "client_id"):
+            if not form.get(name):
+                raise _missing(name)
+        if form["grant_type"] != "client_credentials":
+            raise OAuthError(400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type '{form['grant_type']}'.")
+        app = self.apps.get(form["client_id"])
+        if app is None:
+            raise OAuthError(400, "unauthorized_client", 700016, f"Application with identifier '{form['client_id']}' was not found in the "
+                             f"directory '{tenant}'. The application may not have been installed by the administrator of the tenant.")
+        self._check_credentials(app, tenant, form)
+        self._check_scope(tenant, form.get("scope"))
+        access_token = secrets.token_urlsafe(48)
+        with self._lock:
+            now = time.time()
+            self._tokens = {t: v for t, v in self._tokens.items() if v[1] > now}
+            self._tokens[access_token] = (app.client_id, now + TOKEN_LIFETIME_S)
+        return {"token_type": "Bearer", "expires_in": TOKEN_LIFETIME_S, "ext_expires_in": TOKEN_LIFETIME_S, "access_token": access_token}
+
+    def _check_scope(self, tenant, scope):
+        if not scope:
+            raise _missing("scope")
+        scopes = scope.split()
+        if len(scopes) != 1 or not scopes[0].endswith("/.default"):
+            raise OAuthError(400, "invalid_scope", 1002012, f"The provided value for scope {scope} is not valid. Client credential flows "
+                             "must have a scope value with /.default suffixed to the resource identifier (application ID URI).")
+        resource = scopes[0][:-len("/.default")].rstrip("/").lower()
+        known = {self.base_url.lower(), "https://graph.microsoft.com", GRAPH_APP_ID}
+        if resource not in known:
+            raise OAuthError(400, "invalid_resource", 500011, f"The resource principal named {resource} was not found in the tenant named {tenant}.")
+
+    def _check_credentials(self, app, tenant, form):
+        secret, assertion = form.get("client_secret"), form.get("client_assertion")
+        if secret and assertion:
+            raise OAuthError(400, "invalid_request", 50027, "Only one client credential may be sent.")
+        if secret:
+            if not app.secret or not hmac.compare_digest(secret.encode(), app.secret.encode()):
+                raise OAuthError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request "
+                                 f"is the client secret value, not the client secret ID, for a secret added to app '{app.client_id}'.")
+            return
+        if not assertion or form.get("client_assertion_type") != ASSERTION_TYPE:
+            raise OAuthError(401, "invalid_client", 7000218,
+                             "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+        self._verify_assertion(app, tenant, assertion)
+
+    def _verify_assertion(self, app, tenant, assertion):
+        """Check the signed JWT: known certificate, RS256/PS256 signature, aud, iss, sub and lifetime."""
+        try:
+            header = jwt.get_unverified_header(assertion)
+        except jwt.InvalidTokenError:
+            raise OAuthError(401, "invalid_client", 50027, "JWT token is invalid or malformed.") from None
+        key = app.key_for(header)
+        if key is None:
+            raise OAuthError(401, "invalid_client", 700027, "The certificate with identifier used to sign the client assertion is not "
+                             f"registered on application. [Reason - The key was not found., Thumbprint of key used by client: "
+                             f"'{header.get('x5t#S256') or header.get('x5t')}']")
+        if header.get("alg") not in ALGORITHMS:
+            raise OAuthError(401, "invalid_client", 700027, f"Client assertion is signed with unsupported algorithm '{header.get('alg')}'.")
+        root = f"{self.base_url}/{tenant}"
+        try:
+            claims = jwt.decode(assertion, key, algorithms=[header["alg"]], audience=[f"{root}/oauth2/v2.0/token", f"{root}/v2.0"],
+                                leeway=CLOCK_SKEW_S, options={"require": ["exp", "aud", "iss", "sub"]})
+        except (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError):
+            raise OAuthError(401, "invalid_client", 700024, "Client assertion is not within its valid time range.") from None
+        except jwt.InvalidSignatureError:
+            raise OAuthError(401, "invalid_client", 700027, "Client assertion failed signature validation.") from None
+        except jwt.InvalidAudienceError:
+            raise OAuthError(401, "invalid_client", 50027, f"Invalid JWT token. The audience must be {root}/oauth2/v2.0/token.") from None
+        except jwt.InvalidTokenError as err:
+            raise OAuthError(401, "invalid_client", 50027, f"Invalid JWT token. {err}") from None
+        if claims["iss"] != app.client_id or claims["sub"] != app.client_id:
+            raise OAuthError(401, "invalid_client", 700021, "Client assertion application identifier doesn't match 'client_id' parameter.")
+
+    # --- Graph side ------------------------------------------------------------------------
+
+    def authenticate(self, authorization):
+        """Client id behind a `Bearer` header; raises Graph's 401 otherwise."""
+        scheme, dummy, token = (authorization or "").partition(" ")
+        authorize = f"{self.base_url}/{self.tenant_id}/oauth2/v2.0/authorize"
+        headers = {"WWW-Authenticate": f'Bearer realm="", authorization_uri="{authorize}", client_id="{GRAPH_APP_ID}"'}
+        if scheme.lower() != "bearer" or not token.strip():
+            raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.", headers)
+        with self._lock:
+            known = self._tokens.get(token.strip())
+        if known is None:
+            raise GraphError(401, "InvalidAuthenticationToken", "Access token validation failure.", headers)
+        if known[1] <= time.time():
+            raise GraphError(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.", headers)
+        return known[0]

@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Helpers shared by directory resources (users, groups, ...): ids, lookups, body checks, errors."""
+
+import re
+import uuid
+
+from ..odata import SCHEMAS, Schema
+from ..wire import GraphError, bad_request
+
+_NICKNAME = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}")
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_directory_object = []
+
+
+def new_id():
+    """A fresh object id."""
+    return str(uuid.uuid4())
+
+
+def not_found(key):
+    """§4.2's 404, used for every missing or not-yet-replicated directory object."""
+    return GraphError(404, "Request_ResourceNotFound",
+                      f"Resource '{key}' does not exist or one of its queried reference-property objects are not present.")
+
+
+def request_bad(message):
+    """The directory's 400."""
+    return bad_request(message, "Request_BadRequest")
+
+
+def lookup(req, kind, key, alternate=None):
+    """The visible object addressed by id (or by `alternate` property, e.g. a UPN containing '@'); 404 otherwise."""
+    if alternate and "@" in key:
+        found = req.store.find(kind, alternate, key)
+        if found:
+            return found[0]
+    else:
+        obj = req.store.get(kind, key)
+        if obj is not None:
+            return obj
+    raise not_found(key)
+
+
+def check_body(body, schema, read_only=(), types=None):
+    """Refuse properties the type lacks, read-only ones, and values of the wrong JSON type."""
+    for name, value in body.items():
+        if name.startswith("@odata."):
+            continue
+        canonical = schema.canonical(name) if "@" not in name else None
+        if canonical is None:
+            raise bad_request(f"Property '{name}' does not exist on type '{schema.type_name}'. Make sure to only use property names "
+                              "that are defined by the type or mark the type as open type.")
+        if canonical in read_only:
+            raise request_bad(f"Property '{canonical}' is read-only and cannot be set.")
+        expected = (types or {}).get(canonical, str)
+        if value is None:
+            continue
+        if expected is bool and not isinstance(value, bool):
+            raise bad_request(f"Cannot convert the literal '{value}' to the expected type 'Edm.Boolean'.")
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            raise request_bad(f"Invalid value specified for property '{canonical}' of resource '{schema.type_name.split('.')[-1].title()}'.")
+
+
+def require(body, names):
+    """400 naming the first required property that is missing or empty."""
+    for name in names:
+        if body.get(name) is None or body.get(name) == "":
+            raise request_bad(f"Property {name} value is required but is empty or missing.")
+
+
+def check_nickname(value, resource):
+    """mailNickname: ASCII without spaces or '@', at most 64 characters."""
+    if not _NICKNAME.fullmatch(value) or value.startswith(".") or value.endswith("."):
+        raise request_bad(f"Invalid value specified for property 'mailNickname' of resource '{resource}'.")
+
+
+def id_from_reference(reference):
+    """The object id at the end of an `@odata.id` URL (…/directoryObjects/{id}, …/users/{id}, …)."""
+    if not isinstance(reference, str) or not reference.lower().startswith("https://"):
+        raise bad_request("Invalid reference: '@odata.id' must be an absolute URL of a directory object.")
+    last = reference.rstrip("/").rsplit("/", 1)[-1]
+    if not _GUID.fullmatch(last):
+        raise request_bad(f"Invalid object identifier '{last}'.")
+    return last.lower()
+
+
+def directory_object_schema():
+    """Schema for polymorphic directoryObject lists: the union of every registered type's properties."""
+    if not _directory_object:
+        props, filterable = ["id"], set()
+        for schema in list(SCHEMAS.values()):
+            props += [p for p in schema.properties if p not in props]
+            filterable |= schema.filterable
+        _directory_object.append(Schema("directoryObject", "microsoft.graph.directoryObject", "directoryObjects", props, ("id",), filterable))
+    return _directory_object[0]

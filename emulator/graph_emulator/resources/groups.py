@@ -1,0 +1,196 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Groups: /groups collection and items, direct members and `$ref` membership changes (§3)."""
+
+from ..odata import SCHEMAS, Expand, Query, Schema, count_response, entity_response, list_response
+from ..filters import unsupported
+from ..router import route, seeder
+from ..wire import GraphError, Response, bad_request, utc_now
+from ._directory import (check_body, check_nickname, directory_object_schema, id_from_reference, lookup, new_id, not_found,
+                         request_bad, require)
+
+PROPERTIES = (
+    "allowExternalSenders", "assignedLabels", "assignedLicenses", "autoSubscribeNewMembers", "classification", "createdDateTime",
+    "deletedDateTime", "description", "displayName", "expirationDateTime", "groupTypes", "hideFromAddressLists", "hideFromOutlookClients",
+    "id", "isAssignableToRole", "mail", "mailEnabled", "mailNickname", "membershipRule", "membershipRuleProcessingState",
+    "onPremisesDomainName", "onPremisesLastSyncDateTime", "onPremisesNetBiosName", "onPremisesProvisioningErrors",
+    "onPremisesSamAccountName", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "preferredDataLocation", "preferredLanguage",
+    "proxyAddresses", "renewedDateTime", "securityEnabled", "securityIdentifier", "serviceProvisioningErrors", "theme", "uniqueName",
+    "visibility",
+)
+DEFAULTS = ("deletedDateTime", "classification", "createdDateTime", "description", "displayName", "expirationDateTime", "groupTypes",
+            "isAssignableToRole", "mail", "mailEnabled", "mailNickname", "membershipRule", "membershipRuleProcessingState",
+            "onPremisesSyncEnabled", "preferredDataLocation", "preferredLanguage", "proxyAddresses", "renewedDateTime",
+            "securityEnabled", "securityIdentifier", "theme", "visibility", "id")
+FILTERABLE = ("assignedLicenses", "classification", "createdDateTime", "description", "displayName", "expirationDateTime", "groupTypes",
+              "id", "isAssignableToRole", "mail", "mailEnabled", "mailNickname", "membershipRuleProcessingState",
+              "onPremisesSamAccountName", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "preferredLanguage", "proxyAddresses",
+              "renewedDateTime", "securityEnabled", "securityIdentifier", "uniqueName", "visibility")
+READ_ONLY = ("id", "createdDateTime", "deletedDateTime", "assignedLicenses", "mail", "onPremisesDomainName", "onPremisesLastSyncDateTime",
+             "onPremisesNetBiosName", "onPremisesProvisioningErrors", "onPremisesSamAccountName", "onPremisesSecurityIdentifier",
+             "onPremisesSyncEnabled", "proxyAddresses", "renewedDateTime", "securityIdentifier", "serviceProvisioningErrors",
+             "expirationDateTime")
+TYPES = {"mailEnabled": bool, "securityEnabled": bool, "isAssignableToRole": bool, "groupTypes": list, "allowExternalSenders": bool,
+         "autoSubscribeNewMembers": bool, "hideFromAddressLists": bool, "hideFromOutlookClients": bool, "assignedLabels": list}
+REQUIRED = ("displayName", "mailEnabled", "mailNickname", "securityEnabled")
+ALREADY_MEMBER = "One or more added object references already exist for the following modified properties: 'members'."
+
+
+def members_of(req, group):
+    """[(kind, object)] for a group's visible direct members."""
+    found = []
+    for member_id in req.store.links(group["id"], "members"):
+        kind = req.store.kind_of(member_id)
+        if kind:
+            found.append((kind, req.store.get(kind, member_id)))
+    return found
+
+
+GROUP = Schema("group", "microsoft.graph.group", "groups", PROPERTIES, DEFAULTS, FILTERABLE,
+               sortable=("displayName",), searchable=("displayName", "description", "mail", "mailNickname"),
+               expand=[Expand("members", members_of)])
+
+
+def find_group(req, key):
+    """A visible group by id, else the §4.2 404."""
+    return lookup(req, "group", key)
+
+
+def check_members_writable(group):
+    """§3.5: dynamic, synced, mail-enabled security groups and distribution lists refuse member changes."""
+    types = [t.lower() for t in group.get("groupTypes") or []]
+    if "dynamicmembership" in types:
+        raise GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+    if group.get("onPremisesSyncEnabled"):
+        raise request_bad("Unable to update the specified properties for objects that have originated within an external service.")
+    if group.get("mailEnabled") and "unified" not in types:
+        raise request_bad("Cannot Update a mail-enabled security groups and or distribution list.")
+
+
+def new_group(body, now=None):
+    """Server-set defaults merged with the caller's properties."""
+    now = now or utc_now()
+    group = {"id": new_id(), "createdDateTime": now, "groupTypes": [], "proxyAddresses": [], "renewedDateTime": now,
+             "securityIdentifier": None, "visibility": None}
+    group.update(body)
+    return group
+
+
+@route("GET", "/groups", cost=1)
+def list_groups(req):
+    """GET /groups with query options and paging."""
+    return list_response(req, GROUP, req.store.list("group"))
+
+
+@route("GET", "/groups/$count")
+def count_groups(req):
+    """GET /groups/$count (advanced query)."""
+    return count_response(req, GROUP, req.store.list("group"))
+
+
+@route("POST", "/groups")
+def create_group(req):
+    """POST /groups → 201 with the new group."""
+    body = dict(req.json())
+    check_body(body, GROUP, READ_ONLY, TYPES)
+    require(body, REQUIRED)
+    check_nickname(body["mailNickname"], "Group")
+    group = req.store.create("group", new_group(body))
+    return entity_response(req, GROUP, group, status=201)
+
+
+@route("GET", "/groups/{key}")
+def get_group(req, key):
+    """GET /groups/{id}."""
+    return entity_response(req, GROUP, find_group(req, key))
+
+
+@route("PATCH", "/groups/{key}")
+def update_group(req, key):
+    """PATCH /groups/{id} → 204."""
+    body = dict(req.json())
+    check_body(body, GROUP, READ_ONLY, TYPES)
+    if "mailNickname" in body:
+        check_nickname(body["mailNickname"] or "", "Group")
+    with req.store.lock:
+        req.store.update(find_group(req, key)["id"], body)
+    return Response(204)
+
+
+@route("DELETE", "/groups/{key}")
+def delete_group(req, key):
+    """DELETE → 204; Microsoft 365 groups go to deleted items, security groups are removed for good."""
+    with req.store.lock:
+        group = find_group(req, key)
+        unified = "unified" in [t.lower() for t in group.get("groupTypes") or []]
+        if unified:
+            req.store.update(group["id"], {"deletedDateTime": utc_now()})
+        req.store.delete(group["id"], soft=unified)
+    return Response(204)
+
+
+@route("GET", "/groups/{key}/members", cost=3)
+def list_members(req, key):
+    """Direct members as directoryObjects carrying @odata.type; $filter/$search need advanced queries here."""
+    group = find_group(req, key)
+    schema = directory_object_schema()
+    query = Query(req, schema)
+    if (query.predicate or query.search or query.order) and not query.advanced:
+        raise unsupported()
+    members = members_of(req, group)
+    kinds = {obj["id"]: kind for kind, obj in members}
+    return list_response(req, schema, [obj for kind, obj in members], query, context_path="directoryObjects",
+                         schema_of=lambda obj: SCHEMAS[kinds[obj["id"]]])
+
+
+@route("POST", "/groups/{key}/members/$ref")
+def add_member(req, key):
+    """Add one member → 204; an existing member is a 400, a missing object a 404 (§3.1)."""
+    body = req.json()
+    if "@odata.id" not in body:
+        raise bad_request("The request body must contain an '@odata.id' property.")
+    member_id = id_from_reference(body["@odata.id"])
+    with req.store.lock:
+        group = find_group(req, key)
+        if req.store.kind_of(member_id) is None:
+            raise not_found(member_id)
+        check_members_writable(group)
+        if not req.store.add_link(group["id"], "members", member_id):
+            raise request_bad(ALREADY_MEMBER)
+    return Response(204)
+
+
+@route("DELETE", "/groups/{key}/members/{member}/$ref")
+def remove_member(req, key, member):
+    """Remove one member → 204; a non-member is a 404 (§3.2)."""
+    with req.store.lock:
+        group = find_group(req, key)
+        check_members_writable(group)
+        if not req.store.remove_link(group["id"], "members", member.lower()):
+            raise not_found(member)
+    return Response(204)
+
+
+@seeder("groups")
+def seed_groups(store, items):
+    """Create groups directly. `members` may list user/group ids or user UPNs."""
+    created = []
+    for item in items:
+        item = dict(item)
+        if not item.get("displayName"):
+            raise ValueError("every seeded group needs a displayName")
+        members = item.pop("members", [])
+        item.setdefault("mailNickname", "".join(c for c in item["displayName"] if c.isalnum()) or "group")
+        item.setdefault("mailEnabled", False)
+        item.setdefault("securityEnabled", True)
+        group = new_group(item)
+        group = store.create("group", group, replicated=True)
+        for ref in members:
+            found = store.find("user", "userPrincipalName", ref) if "@" in ref else [store.get(None, ref)]
+            if not found or found[0] is None:
+                raise ValueError(f"seeded member '{ref}' does not exist")
+            store.add_link(group["id"], "members", found[0]["id"])
+        created.append(group)
+    return created

@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Users: /users collection, items by id or userPrincipalName, and the photo (§4).
+
+Relationships live in the store (`manager` here); later resources (licences, memberships) add
+their routes in their own files or beside these.
+"""
+
+import hashlib
+
+from ..odata import Expand, Schema, count_response, entity_response, list_response
+from ..router import route, seeder
+from ..wire import GraphError, Response, utc_now
+from ._directory import check_body, check_nickname, lookup, new_id, request_bad, require
+
+PROPERTIES = (
+    "aboutMe", "accountEnabled", "ageGroup", "assignedLicenses", "assignedPlans", "birthday", "businessPhones", "city", "companyName",
+    "consentProvidedForMinor", "country", "createdDateTime", "creationType", "deletedDateTime", "department", "displayName",
+    "employeeHireDate", "employeeId", "employeeLeaveDateTime", "employeeOrgData", "employeeType", "externalUserState",
+    "externalUserStateChangeDateTime", "faxNumber", "givenName", "hireDate", "id", "identities", "imAddresses", "interests",
+    "isResourceAccount", "jobTitle", "lastPasswordChangeDateTime", "legalAgeGroupClassification", "licenseAssignmentStates", "mail",
+    "mailNickname", "mobilePhone", "mySite", "officeLocation", "onPremisesDistinguishedName", "onPremisesDomainName",
+    "onPremisesExtensionAttributes", "onPremisesImmutableId", "onPremisesLastSyncDateTime", "onPremisesSamAccountName",
+    "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "onPremisesUserPrincipalName", "otherMails", "passwordPolicies",
+    "passwordProfile", "pastProjects", "postalCode", "preferredDataLocation", "preferredLanguage", "preferredName", "provisionedPlans",
+    "proxyAddresses", "responsibilities", "schools", "securityIdentifier", "showInAddressList", "signInSessionsValidFromDateTime",
+    "skills", "state", "streetAddress", "surname", "usageLocation", "userPrincipalName", "userType",
+)
+DEFAULTS = ("businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage",
+            "surname", "userPrincipalName", "id")
+FILTERABLE = ("accountEnabled", "ageGroup", "assignedLicenses", "city", "companyName", "country", "createdDateTime", "creationType",
+              "department", "displayName", "employeeHireDate", "employeeId", "employeeType", "externalUserState", "faxNumber", "givenName",
+              "id", "identities", "imAddresses", "jobTitle", "mail", "mailNickname", "mobilePhone", "officeLocation",
+              "onPremisesExtensionAttributes", "onPremisesImmutableId", "onPremisesSamAccountName", "onPremisesSyncEnabled",
+              "onPremisesUserPrincipalName", "otherMails", "postalCode", "preferredLanguage", "proxyAddresses", "state", "streetAddress",
+              "surname", "usageLocation", "userPrincipalName", "userType", "businessPhones")
+READ_ONLY = ("id", "createdDateTime", "deletedDateTime", "assignedLicenses", "assignedPlans", "provisionedPlans", "licenseAssignmentStates",
+             "lastPasswordChangeDateTime", "onPremisesDistinguishedName", "onPremisesDomainName", "onPremisesLastSyncDateTime",
+             "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "proxyAddresses", "securityIdentifier",
+             "signInSessionsValidFromDateTime", "externalUserState", "externalUserStateChangeDateTime", "mySite")
+TYPES = {"accountEnabled": bool, "showInAddressList": bool, "isResourceAccount": bool, "passwordProfile": dict,
+         "onPremisesExtensionAttributes": dict, "employeeOrgData": dict,
+         **{name: list for name in ("businessPhones", "imAddresses", "otherMails", "identities", "interests", "pastProjects",
+                                    "responsibilities", "schools", "skills")}}
+REQUIRED = ("accountEnabled", "displayName", "mailNickname", "userPrincipalName")
+PASSWORD_RULES = "The specified password does not comply with password complexity requirements. Please provide a different password."
+DUPLICATE_UPN = "Another object with the same value for property userPrincipalName already exists."
+
+
+def _manager(req, user):
+    target = next(iter(req.store.links(user["id"], "manager")), None)
+    kind = req.store.kind_of(target) if target else None
+    return [(kind, req.store.get(kind, target))] if kind else []
+
+
+USER = Schema("user", "microsoft.graph.user", "users", PROPERTIES, DEFAULTS, FILTERABLE,
+              sortable=("displayName", "userPrincipalName"),
+              searchable=("displayName", "givenName", "surname", "mail", "mailNickname", "userPrincipalName", "jobTitle"),
+              hidden=("passwordProfile",), expand=[Expand("manager", _manager, single=True)], indexed=("userPrincipalName",))
+
+
+def find_user(req, key):
+    """A visible user by id or UPN, else the §4.2 404."""
+    return lookup(req, "user", key, alternate="userPrincipalName")
+
+
+def _check_upn(req, upn, own_id=None):
+    local, dummy, domain = upn.partition("@")
+    domains = [d.lower() for d in req.config.verified_domains]
+    if not local or "@" in domain or "." not in domain or " " in upn or (domains and domain.lower() not in domains):
+        raise request_bad("Property userPrincipalName is invalid.")
+    if any(u["id"] != own_id for u in req.store.find("user", "userPrincipalName", upn, everywhere=True)):
+        raise request_bad(DUPLICATE_UPN)
+
+
+def _split_password(profile, check=True):
+    """(profile without the password, password hash or None); Graph never returns passwords."""
+    profile = dict(profile)
+    password = profile.pop("password", None)
+    if password is None:
+        return profile, None
+    if check and not _complex(password):
+        raise request_bad(PASSWORD_RULES)
+    return profile, hashlib.sha256(str(password).encode()).hexdigest()
+
+
+def _complex(password):
+    """Entra's default rule: 8-256 characters from at least 3 of lower, upper, digit, symbol."""
+    if not isinstance(password, str) or not 8 <= len(password) <= 256:
+        return False
+    classes = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    return sum(any(test(c) for c in password) for test in classes) >= 3
+
+
+def new_user(body, now=None):
+    """Server-set defaults merged with the caller's properties."""
+    now = now or utc_now()
+    user = {"id": new_id(), "businessPhones": [], "createdDateTime": now, "userType": "Member", "assignedLicenses": [],
+            "proxyAddresses": [], "otherMails": [], "imAddresses": [], "lastPasswordChangeDateTime": now,
+            "signInSessionsValidFromDateTime": now}
+    user.update(body)
+    return user
+
+
+@route("GET", "/users", cost=2)
+def list_users(req):
+    """GET /users with $filter, $select, $top, $count, $search, $orderby, $expand and paging."""
+    return list_response(req, USER, req.store.list("user"))
+
+
+@route("GET", "/users/$count", cost=2)
+def count_users(req):
+    """GET /users/$count (advanced query)."""
+    return count_response(req, USER, req.store.list("user"))
+
+
+@route("POST", "/users")
+def create_user(req):
+    """POST /users → 201 with the new user."""
+    body = dict(req.json())
+    check_body(body, USER, READ_ONLY, TYPES)
+    require(body, REQUIRED)
+    profile = body.get("passwordProfile") or {}
+    if not profile.get("password"):
+        raise request_bad("A password must be specified to create a new user.")
+    check_nickname(body["mailNickname"], "User")
+    body["passwordProfile"], digest = _split_password(profile)
+    with req.store.lock:
+        _check_upn(req, body["userPrincipalName"])
+        user = req.store.create("user", new_user(body))
+        req.store.put_blob(user["id"], "password", "text/plain", digest.encode())
+    return entity_response(req, USER, user, status=201)
+
+
+@route("GET", "/users/{key}")
+def get_user(req, key):
+    """GET /users/{id | userPrincipalName}."""
+    return entity_response(req, USER, find_user(req, key))
+
+
+@route("PATCH", "/users/{key}")
+def update_user(req, key):
+    """PATCH /users/{id | userPrincipalName} → 204."""
+    body = dict(req.json())
+    check_body(body, USER, READ_ONLY, TYPES)
+    for name in REQUIRED:
+        if name in body and body[name] in (None, ""):
+            raise request_bad(f"Invalid value specified for property '{name}' of resource 'User'.")
+    if "mailNickname" in body:
+        check_nickname(body["mailNickname"], "User")
+    digest = None
+    if body.get("passwordProfile"):
+        body["passwordProfile"], digest = _split_password(body["passwordProfile"])
+    with req.store.lock:
+        user = find_user(req, key)
+        if "userPrincipalName" in body:
+            _check_upn(req, body["userPrincipalName"], own_id=user["id"])
+        if digest:
+            body["lastPasswordChangeDateTime"] = utc_now()
+            req.store.put_blob(user["id"], "password", "text/plain", digest.encode())
+        req.store.update(user["id"], body)
+    return Response(204)
+
+
+@route("DELETE", "/users/{key}")
+def delete_user(req, key):
+    """DELETE → 204; the user moves to deleted items (its UPN stays taken, §4.1)."""
+    with req.store.lock:
+        user = find_user(req, key)
+        req.store.update(user["id"], {"deletedDateTime": utc_now()})
+        req.store.delete(user["id"], soft=True)
+    return Response(204)
+
+
+@route("GET", "/users/{key}/photo/$value")
+def get_photo(req, key):
+    """The photo bytes with their media type."""
+    user = find_user(req, key)
+    blob = req.store.get_blob(user["id"], "photo")
+    if blob is None:
+        raise GraphError(404, "ImageNotFound", "The user has no profile photo.")
+    return Response(200, blob[1], content_type=blob[0])
+
+
+@route("PUT", "/users/{key}/photo/$value")
+def put_photo(req, key):
+    """Upload a photo (image/jpeg or image/png body) → 200 without a body."""
+    user = find_user(req, key)
+    content_type = (req.header("content-type") or "").split(";")[0].strip().lower()
+    if not content_type.startswith("image/") or not req.body:
+        raise GraphError(400, "ErrorInvalidImage", "The photo must be an image/* request body.")
+    req.store.put_blob(user["id"], "photo", content_type, bytes(req.body))
+    return Response(200)
+
+
+@seeder("users")
+def seed_users(store, items):
+    """Create users directly (visible at once). `manager` may name another user by id or UPN."""
+    created, managers = [], []
+    for item in items:
+        item = dict(item)
+        upn = item.get("userPrincipalName")
+        if not upn:
+            raise ValueError("every seeded user needs a userPrincipalName")
+        local = upn.split("@")[0]
+        item.setdefault("displayName", local)
+        item.setdefault("mailNickname", local)
+        item.setdefault("accountEnabled", True)
+        manager = item.pop("manager", None)
+        profile, digest = _split_password(item.pop("passwordProfile", {}) or {}, check=False)
+        user = new_user(dict(item, passwordProfile=profile))
+        if "id" in item:
+            user["id"] = item["id"]
+        user = store.create("user", user, replicated=True)
+        if digest:
+            store.put_blob(user["id"], "password", "text/plain", digest.encode())
+        created.append(user)
+        if manager:
+            managers.append((user["id"], manager))
+    for user_id, manager in managers:
+        found = store.find("user", "userPrincipalName", manager) if "@" in manager else [store.get("user", manager)]
+        if not found or found[0] is None:
+            raise ValueError(f"seeded manager '{manager}' is not a user")
+        store.set_link(user_id, "manager", [found[0]["id"]])
+    return created

@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Throttling: random 429s and Entra's token buckets per application+tenant (§2.1, §2.4).
+
+Choice documented in the README: every request that reaches the throttle is charged its
+resource-unit cost, throttled or not (Graph says throttled calls count against usage), but
+only admitted writes take from the write quota. A bucket may therefore go below zero, down to
+-80 % of its size, which is what makes `x-ms-throttle-limit-percentage` reach 1.8.
+"""
+
+import math
+import random
+import threading
+import time
+
+from .wire import GraphError
+
+LIMIT_REPORTED_FROM = 0.8
+DEEPEST_DEBT = 0.8
+
+
+class Bucket:
+    """A token bucket holding `capacity` units and refilling all of them over `window_s`."""
+
+    def __init__(self, capacity, window_s):
+        self.capacity = capacity
+        self.rate = capacity / window_s
+        self.tokens = float(capacity)
+        self.stamp = time.monotonic()
+
+    def refill(self):
+        """Add what has dripped in since the last look."""
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def charge(self, units):
+        """Take units, possibly into debt (bounded)."""
+        self.tokens = max(self.tokens - units, -DEEPEST_DEBT * self.capacity)
+
+    def wait(self, units):
+        """Seconds until `units` are available."""
+        return max(0.0, (units - self.tokens) / self.rate)
+
+    @property
+    def used(self):
+        """Fraction of the quota consumed (above 1 when in debt)."""
+        return (self.capacity - self.tokens) / self.capacity
+
+
+def seconds(value):
+    """Retry-After text with at most 3 decimals, rounded up so waiting that long is enough."""
+    value = max(math.ceil(value * 1000) / 1000, 0.001)
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def too_many_requests(retry_after, extra_headers=None):
+    """The 429 Graph documents, with Retry-After."""
+    headers = {"Retry-After": retry_after}
+    headers.update(extra_headers or {})
+    inner = {"code": "429", "message": "Please retry after", "status": "429"}
+    return GraphError(429, "TooManyRequests", "Please retry again later.", headers, inner)
+
+
+class Throttle:
+    """Decides per operation whether it is admitted, and with which headers."""
+
+    def __init__(self, config, tenant_id, rng=None):
+        self.config = config
+        self.tenant_id = tenant_id
+        self.rng = rng or random.Random()
+        self._lock = threading.Lock()
+        self._buckets = {}
+        self._shape = None
+
+    def reset(self):
+        """Refill every bucket."""
+        with self._lock:
+            self._buckets.clear()
+
+    @staticmethod
+    def cost(req, route):
+        """(resource units, write units) per the §2.4 table and modifiers; minimum one unit."""
+        units = route.cost
+        try:
+            options = req.query()
+        except GraphError:
+            options = {}
+        units += -1 if "$select" in options else 0
+        units += 1 if "$expand" in options else 0
+        top = options.get("$top", "")
+        units += -1 if top.isdigit() and int(top) < 20 else 0
+        return max(units, 1), (1 if route.write else 0)
+
+    def _random_retry_after(self):
+        if self.config.fractional_retry_after:
+            return f"{self.rng.uniform(0.05, max(self.config.retry_after_s, 0.05)):.3f}"
+        return str(math.ceil(self.config.retry_after_s))
+
+    def _buckets_for(self, app_id):
+        """(resource bucket or None, write bucket or None) for this app, rebuilt when knobs change."""
+        cfg = self.config
+        shape = (cfg.resource_units, cfg.resource_window_s, cfg.write_quota, cfg.write_window_s)
+        if shape != self._shape:
+            self._buckets.clear()
+            self._shape = shape
+        if app_id not in self._buckets:
+            self._buckets[app_id] = (Bucket(cfg.resource_units, cfg.resource_window_s) if cfg.resource_units else None,
+                                     Bucket(cfg.write_quota, cfg.write_window_s) if cfg.write_quota else None)
+        return self._buckets[app_id]
+
+    def admit(self, req, route):
+        """Headers for an admitted request; raises the 429 GraphError for a throttled one."""
+        units, writes = self.cost(req, route)
+        app = req.app_id or "unknown"
+        with self._lock:
+            ru_bucket, write_bucket = self._buckets_for(app)
+            for bucket in (ru_bucket, write_bucket):
+                if bucket:
+                    bucket.refill()
+            if ru_bucket:
+                ru_bucket.charge(units)
+            if self.config.throttle_rate and self.rng.random() < self.config.throttle_rate:
+                raise too_many_requests(self._random_retry_after())
+            if ru_bucket and ru_bucket.tokens < 0:
+                raise too_many_requests(seconds(ru_bucket.wait(units)), {
+                    "x-ms-throttle-scope": f"Tenant_Application/ReadWrite/{app}/{self.tenant_id}",
+                    "x-ms-throttle-information": "ResourceUnitLimitExceeded"})
+            if write_bucket and writes and write_bucket.tokens < writes:
+                raise too_many_requests(seconds(write_bucket.wait(writes)), {
+                    "x-ms-throttle-scope": f"Tenant_Application/Write/{app}/{self.tenant_id}",
+                    "x-ms-throttle-information": "WriteLimitExceeded"})
+            if write_bucket and writes:
+                write_bucket.charge(writes)
+            used = max([b.used for b in (ru_bucket, write_bucket) if b] or [0])
+        headers = {"x-ms-resource-unit": str(units)}
+        if used > LIMIT_REPORTED_FROM:
+            headers["x-ms-throttle-limit-percentage"] = f"{min(used, 1 + DEEPEST_DEBT):.2f}".rstrip("0").rstrip(".")
+        return headers

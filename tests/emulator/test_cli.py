@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`python -m graph_emulator` as a subprocess: announces itself, writes emulator.json/.env, stops on SIGTERM."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import requests
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EMULATOR_SRC = os.path.join(HERE, "..", "..", "emulator")
+
+
+def test_cli_start_stop(tmp_path):
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"users": [{"userPrincipalName": "cli@contoso.example"}]}))
+    state = tmp_path / "state"
+    env = dict(os.environ, PYTHONPATH=EMULATOR_SRC)
+    proc = subprocess.Popen([sys.executable, "-m", "graph_emulator", "--port", "0", "--state-dir", str(state), "--seed", str(seed),
+                             "--no-shuffle", "--tenant-id", "contoso-tenant", "--latency-ms", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    try:
+        info = json.loads(proc.stdout.readline())
+        assert info == json.loads((state / "emulator.json").read_text())
+        assert info["url"].startswith("https://127.0.0.1:") and info["graph_url"] == info["authority_url"] == info["url"]
+        assert info["tenant_id"] == "contoso-tenant" and info["pid"] == proc.pid
+        env_file = (state / "emulator.env").read_text()
+        for name in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "MSGRAPH_URL", "MSGRAPH_AUTHORITY_URL", "MSGRAPH_CA_PATH"):
+            assert f"export {name}=" in env_file
+        assert os.path.exists(info["client_certificate_path"]) and os.path.exists(info["ca_path"])
+        token = requests.post(f"{info['url']}/contoso-tenant/oauth2/v2.0/token", verify=info["ca_path"], timeout=30, data={
+            "grant_type": "client_credentials", "client_id": info["client_id"], "client_secret": info["client_secret"],
+            "scope": f"{info['url']}/.default"}).json()["access_token"]
+        users = requests.get(f"{info['url']}/v1.0/users", headers={"Authorization": f"Bearer {token}"}, verify=info["ca_path"], timeout=30)
+        assert [u["userPrincipalName"] for u in users.json()["value"]] == ["cli@contoso.example"]
+        assert requests.get(f"{info['url']}/_emulator/config", verify=info["ca_path"], timeout=30).json()["shuffle"] is False
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+        proc.stdout.close()
+        proc.stderr.close()

@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Sign-in through real MSAL (secret, certificate PEM, PFX) and the bearer check on Graph."""
+
+import datetime
+import time
+import uuid
+
+import jwt
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from conftest import msal_app
+
+
+def _scope(emulator):
+    return [f"{emulator.url}/.default"]
+
+
+def _token_post(emulator, tenant=None, **form):
+    url = f"{emulator.url}/{tenant or emulator.tenant_id}/oauth2/v2.0/token"
+    data = {"grant_type": "client_credentials", "client_id": emulator.client_id, "scope": f"{emulator.url}/.default"}
+    data.update(form)
+    return requests.post(url, data={k: v for k, v in data.items() if v is not None}, verify=emulator.ca_path, timeout=30)
+
+
+def _assertion(emulator, key, cert, **claims):
+    now = int(time.time())
+    body = {"aud": f"{emulator.url}/{emulator.tenant_id}/oauth2/v2.0/token", "iss": emulator.client_id, "sub": emulator.client_id,
+            "jti": str(uuid.uuid4()), "nbf": now, "exp": now + 600}
+    body.update(claims)
+    x5t = jwt.utils.base64url_encode(cert.fingerprint(hashes.SHA1())).decode()
+    return jwt.encode(body, key, algorithm="RS256", headers={"x5t": x5t})
+
+
+def _client_key_and_cert(emulator):
+    with open(emulator.credentials["client_certificate_path"], "rb") as handle:
+        pem = handle.read()
+    return serialization.load_pem_private_key(pem, None), x509.load_pem_x509_certificate(pem)
+
+
+def test_discovery_document(emulator):
+    url = f"{emulator.url}/{emulator.tenant_id}/v2.0/.well-known/openid-configuration"
+    doc = requests.get(url, verify=emulator.ca_path, timeout=30).json()
+    assert doc["token_endpoint"] == f"{emulator.url}/{emulator.tenant_id}/oauth2/v2.0/token"
+    assert doc["authorization_endpoint"].startswith(f"{emulator.url}/{emulator.tenant_id}/")
+    assert doc["issuer"] == f"{emulator.url}/{emulator.tenant_id}/v2.0"
+
+
+def test_discovery_unknown_tenant(emulator):
+    resp = requests.get(f"{emulator.url}/{uuid.uuid4()}/v2.0/.well-known/openid-configuration", verify=emulator.ca_path, timeout=30)
+    assert resp.status_code == 400
+    assert resp.json()["error"] == "invalid_tenant"
+
+
+def test_msal_secret_then_graph_call(emulator):
+    result = msal_app(emulator, emulator.client_secret).acquire_token_for_client(scopes=_scope(emulator))
+    assert result["token_type"] == "Bearer" and result["expires_in"] == 3600
+    resp = requests.get(f"{emulator.url}/v1.0/users", headers={"Authorization": "Bearer " + result["access_token"]},
+                        verify=emulator.ca_path, timeout=30)
+    assert resp.status_code == 200
+
+
+def test_msal_wrong_secret_rejected(emulator):
+    result = msal_app(emulator, "not-the-secret").acquire_token_for_client(scopes=_scope(emulator))
+    assert result["error"] == "invalid_client"
+    assert "AADSTS7000215" in result["error_description"]
+
+
+def test_msal_certificate_pem_with_thumbprint(emulator):
+    with open(emulator.credentials["client_certificate_path"], encoding="ascii") as handle:
+        pem = handle.read()  # key and certificate in one file, as handed to clients
+    credential = {"private_key": pem, "thumbprint": emulator.credentials["client_certificate_thumbprint"]}
+    result = msal_app(emulator, credential).acquire_token_for_client(scopes=_scope(emulator))
+    assert "access_token" in result, result
+
+
+def test_msal_certificate_pem_with_public_certificate_uses_ps256(emulator):
+    with open(emulator.credentials["client_certificate_path"], encoding="ascii") as handle:
+        pem = handle.read()
+    credential = {"private_key": pem, "public_certificate": pem[pem.index("-----BEGIN CERTIFICATE"):]}
+    result = msal_app(emulator, credential).acquire_token_for_client(scopes=_scope(emulator))
+    assert "access_token" in result, result
+
+
+def test_msal_certificate_pfx(emulator):
+    credential = {"private_key_pfx_path": emulator.credentials["client_certificate_pfx_path"]}
+    result = msal_app(emulator, credential).acquire_token_for_client(scopes=_scope(emulator))
+    assert "access_token" in result, result
+
+
+def test_unregistered_certificate_rejected(emulator):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "stranger")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(datetime.datetime(2020, 1, 1))
+            .not_valid_after(datetime.datetime(2099, 1, 1)).sign(key, hashes.SHA256()))
+    resp = _token_post(emulator, client_assertion_type="urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                       client_assertion=_assertion(emulator, key, cert))
+    assert resp.status_code == 401
+    assert resp.json()["error"] == "invalid_client" and resp.json()["error_codes"] == [700027]
+
+
+def test_assertion_claims_checked(emulator):
+    key, cert = _client_key_and_cert(emulator)
+    kind = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    good = _token_post(emulator, client_assertion_type=kind, client_assertion=_assertion(emulator, key, cert))
+    assert good.status_code == 200
+    cases = {700024: {"exp": int(time.time()) - 3600, "nbf": int(time.time()) - 4000},
+             50027: {"aud": "https://elsewhere.example/token"},
+             700021: {"iss": str(uuid.uuid4())}}
+    for number, claims in cases.items():
+        resp = _token_post(emulator, client_assertion_type=kind, client_assertion=_assertion(emulator, key, cert, **claims))
+        assert resp.status_code == 401, claims
+        assert resp.json()["error_codes"] == [number], resp.json()
+
+
+def test_token_endpoint_errors(emulator):
+    assert _token_post(emulator, client_secret=emulator.client_secret).status_code == 200
+    bad_scope = _token_post(emulator, client_secret=emulator.client_secret, scope=f"{emulator.url}/User.Read.All")
+    assert (bad_scope.status_code, bad_scope.json()["error"]) == (400, "invalid_scope")
+    tenant = _token_post(emulator, tenant=str(uuid.uuid4()), client_secret=emulator.client_secret)
+    assert (tenant.status_code, tenant.json()["error"]) == (400, "invalid_request")
+    assert "AADSTS90002" in tenant.json()["error_description"]
+    client = _token_post(emulator, client_id=str(uuid.uuid4()), client_secret="x")
+    assert (client.status_code, client.json()["error"]) == (400, "unauthorized_client")
+    nothing = _token_post(emulator)
+    assert (nothing.status_code, nothing.json()["error"]) == (401, "invalid_client")
+    missing_scope = _token_post(emulator, client_secret=emulator.client_secret, scope=None)
+    assert (missing_scope.status_code, missing_scope.json()["error"]) == (400, "invalid_request")
+
+
+def test_graph_requires_a_known_token(graph):
+    for headers in ({}, {"Authorization": "Bearer made-up"}, {"Authorization": "Basic abc"}):
+        resp = requests.get(f"{graph.url}/v1.0/users", headers=headers, verify=graph.emulator.ca_path, timeout=30)
+        assert resp.status_code == 401
+        assert resp.json()["error"]["code"] == "InvalidAuthenticationToken"
+        assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_token_requests_counted_apart_from_graph(graph):
+    graph.control("POST", "stats/reset")
+    _token_post(graph.emulator, client_secret=graph.emulator.client_secret)
+    stats = graph.stats()
+    assert stats["token_requests"] == 1 and stats["http_requests"] == 0
