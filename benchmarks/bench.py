@@ -12,135 +12,41 @@ Prints a table; never asserts on timing.
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import os
 import sys
 import tempfile
 
-REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
-sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'integration'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import EmulatorProcess, PlaybookRunner, collections_path  # noqa: E402  pylint: disable=wrong-import-position
-
-PLAY_HEADER = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-"""
-
-# The baseline every scenario compares against: what admins write today, one request per item.
-TOKEN_TASK = """
-    - name: Get a token
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'MSGRAPH_AUTHORITY_URL') }}/{{ lookup('env', 'AZURE_TENANT_ID') }}/oauth2/v2.0/token"
-        method: POST
-        body_format: form-urlencoded
-        body:
-          client_id: "{{ lookup('env', 'AZURE_CLIENT_ID') }}"
-          client_secret: "{{ lookup('env', 'AZURE_CLIENT_SECRET') }}"
-          grant_type: client_credentials
-          scope: "{{ lookup('env', 'MSGRAPH_URL') }}/.default"
-        ca_path: "{{ lookup('env', 'MSGRAPH_CA_PATH') }}"
-      register: token
-      no_log: true
-"""
+from benchlib import Bench  # noqa: E402  pylint: disable=wrong-import-position
 
 
-def uri_task(name, method, url, body=None, status_code=(200,)):
-    """A looped ansible.builtin.uri task, one HTTP request per loop item."""
-    text = """
-    - name: %s
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'MSGRAPH_URL') }}/v1.0%s"
-        method: %s
-        headers:
-          Authorization: "Bearer {{ token.json.access_token }}"
-        ca_path: "{{ lookup('env', 'MSGRAPH_CA_PATH') }}"
-        status_code: %s
-""" % (name, url, method, json.dumps(list(status_code)))
-    if body is not None:
-        text += "        body_format: json\n        body: %s\n" % body
-    return text + '      loop: "{{ items }}"\n'
-
-
-class Bench:
-    """One emulator and one playbook runner shared by the scenarios."""
-
-    def __init__(self, latency_ms, workdir):
-        self.workdir = workdir
-        self.emulator = EmulatorProcess(REPO_ROOT, os.path.join(workdir, 'emulator'), ['--latency-ms', str(latency_ms)])
-        os.makedirs(self.emulator.state_dir)
-        self.emulator.start()
-        self.latency_ms = latency_ms
-        self.runner = PlaybookRunner(self.emulator, collections_path(REPO_ROOT), workdir)
-        self.rows = []
-
-    def close(self):
-        self.emulator.stop()
-
-    def measure(self, scenario, label, playbook_text, extra_vars=None, check=False):
-        """Run one playbook from clean counters; record HTTP requests and wall time."""
-        self.emulator.reset_stats()
-        vars_file = None
-        if extra_vars is not None:
-            vars_file = os.path.join(self.workdir, 'vars-%d.json' % len(self.rows))
-            with open(vars_file, 'w') as handle:
-                json.dump(extra_vars, handle)
-        path = os.path.join(self.workdir, 'play-%d.yml' % len(self.rows))
-        with open(path, 'w') as handle:
-            handle.write(playbook_text)
-        run = self.runner.run_file(path, check=check, extra_vars_file=vars_file)
-        if run.rc != 0:
-            raise SystemExit('%s / %s failed:\n%r' % (scenario, label, run))
-        stats = self.emulator.stats()
-        row = {'scenario': scenario, 'label': label, 'http_requests': stats['http_requests'], 'token_requests': stats['token_requests'],
-               'inner_requests': stats['inner_requests'], 'writes': stats['writes'], 'throttled': stats['throttled'],
-               'seconds': run.elapsed, 'run': run}
-        self.rows.append(row)
-        return row
-
-    def compare(self, scenario, ours, baseline):
-        print('\n%s (emulator latency %d ms per HTTP request)' % (scenario, self.latency_ms))
-        print('  %-34s %14s %10s %10s' % ('', 'HTTP requests', 'writes', 'wall s'))
-        for row in (ours, baseline):
-            print('  %-34s %14d %10d %10.1f' % (row['label'], row['http_requests'], row['writes'], row['seconds']))
-        print('  %-34s %13.1fx %10s %9.1fx' % ('ratio (baseline / collection)', baseline['http_requests'] / max(1, ours['http_requests']), '',
-                                                 baseline['seconds'] / max(0.001, ours['seconds'])))
-        sys.stdout.flush()
-
-
-def scenario_batch_gets(bench, count=1000):
-    """1,000 GETs: graph_batch in one task versus one uri task per request."""
-    seeded = bench.emulator.seed(users=[{'displayName': 'Bench %04d' % i, 'userPrincipalName': 'bench%04d@contoso.example' % i,
-                                         'mailNickname': 'bench%04d' % i, 'accountEnabled': True} for i in range(count)])
-    ids = [user['id'] for user in seeded['users']]
-    requests_ = [{'id': uid, 'url': '/users/%s?$select=id,displayName' % uid} for uid in ids]
-    ours = bench.measure('1,000 GETs', 'graph_batch (one task)', PLAY_HEADER + """
-    - name: Read every user
-      mynster.msgraph.graph_batch:
-        requests: "{{ requests_ }}"
-""", {'requests_': requests_})
-    baseline = bench.measure('1,000 GETs', 'ansible.builtin.uri loop', PLAY_HEADER + TOKEN_TASK + uri_task(
-        'Read each user', 'GET', "/users/{{ item }}?$select=id,displayName"), {'items': ids})
-    bench.compare('1,000 GETs', ours, baseline)
-    bench.emulator.reset()
-
-
-SCENARIOS = {'batch': scenario_batch_gets}
+def load_scenarios():
+    """Every ``scenario_*.py`` beside this file; each defines ``NAME``, ``DESCRIPTION`` and ``run(bench)``."""
+    scenarios = {}
+    for filename in sorted(os.listdir(os.path.dirname(os.path.abspath(__file__)))):
+        if filename.startswith('scenario_') and filename.endswith('.py'):
+            module = importlib.import_module(filename[:-3])
+            scenarios[module.NAME] = module
+    return scenarios
 
 
 def main():
+    scenarios = load_scenarios()
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('scenarios', nargs='*', default=list(SCENARIOS), help='which scenarios (default: all): %s' % ', '.join(SCENARIOS))
+    parser.add_argument('scenarios', nargs='*', default=list(scenarios),
+                        help='which scenarios (default: all): %s' % '; '.join('%s (%s)' % (n, m.DESCRIPTION) for n, m in scenarios.items()))
     parser.add_argument('--latency-ms', type=int, default=50)
     args = parser.parse_args()
-    unknown = [name for name in args.scenarios if name not in SCENARIOS]
+    unknown = [name for name in args.scenarios if name not in scenarios]
     if unknown:
         parser.error('unknown scenario(s): %s' % ', '.join(unknown))
     bench = Bench(args.latency_ms, tempfile.mkdtemp(prefix='msgraph-bench-'))
     try:
         for name in args.scenarios:
-            SCENARIOS[name](bench)
+            scenarios[name].run(bench)
+            bench.emulator.reset()
     finally:
         bench.close()
 

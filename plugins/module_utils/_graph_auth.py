@@ -18,6 +18,7 @@ import time
 import traceback
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphAuthError
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import new_session
 
 try:
     import msal
@@ -59,8 +60,9 @@ def resolve_auth_method(settings):
 class TokenProvider:
     """Gets and caches the access token for one run. Thread-safe."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, session=None):
         self.settings = settings
+        self.session = session  # shared with the client so TLS settings are honoured the same way
         self.method = resolve_auth_method(settings)
         self._lock = threading.Lock()
         self._token = settings.access_token if self.method == 'access_token' else None
@@ -109,22 +111,22 @@ class TokenProvider:
                 settings.client_id,
                 authority='%s/%s' % (settings.authority_root, settings.tenant_id),
                 client_credential=self._credential(),
-                verify=settings.tls_verify,
-                timeout=settings.timeout,
+                http_client=self._http_client(),
                 instance_discovery=not settings.custom_authority,
             )
         return self._app
 
     def _managed_identity_app(self):
         if self._app is None:
-            # requests is imported here, not at module level, to keep this file importable without it.
-            import requests
-            session = requests.Session()
-            session.verify = self.settings.tls_verify
             identity = (msal.UserAssignedManagedIdentity(client_id=self.settings.client_id) if self.settings.client_id
                         else msal.SystemAssignedManagedIdentity())
-            self._app = msal.ManagedIdentityClient(identity, http_client=session)
+            self._app = msal.ManagedIdentityClient(identity, http_client=self._http_client())
         return self._app
+
+    def _http_client(self):
+        if self.session is None:
+            self.session = new_session(self.settings)
+        return self.session
 
     def _credential(self):
         settings = self.settings

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 import time
-import traceback
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from urllib.parse import urlsplit
@@ -30,6 +29,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_batch_plan 
     MAX_BATCH_SIZE,
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import HAS_REQUESTS, new_session
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry import (
     IDEMPOTENT_METHODS,
     RETRYABLE_STATUSES,
@@ -41,13 +41,8 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry impor
 
 try:
     import requests
-    from requests.adapters import HTTPAdapter
 except ImportError:
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
+    pass  # reported through HAS_REQUESTS from _graph_http
 
 USER_AGENT = 'mynster.msgraph/0.1.0'
 # The outer $batch POST is retried on any server-side failure; nothing inside ran when it fails.
@@ -121,19 +116,11 @@ class GraphClient:
         if not HAS_REQUESTS and session is None:
             raise GraphError('The requests Python library is required')
         self.settings = settings
-        self.tokens = token_provider or TokenProvider(settings)
+        self.session = session or new_session(settings)
+        self.tokens = token_provider or TokenProvider(settings, self.session)
         self.policy = policy or RetryPolicy(settings.max_retries, settings.max_retry_wait)
         self.pacer = pacer or Pacer()
         self.stats = ClientStats()
-        self.session = session or self._new_session()
-
-    def _new_session(self):
-        session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.settings.max_concurrency + 1, max_retries=0)
-        session.mount('https://', adapter)
-        session.mount('http://', adapter)
-        session.verify = self.settings.tls_verify
-        return session
 
     # ----- direct requests -------------------------------------------------------------------
 
@@ -320,7 +307,7 @@ class GraphClient:
                 resent_unknown = True
             self.stats.add(http_requests=1)
             try:
-                response = self.session.request(method, url, json=body, headers=request_headers, timeout=self.settings.timeout)
+                response = self.session.request(method, url, json=body, headers=request_headers)
             except requests.RequestException as exc:
                 sent = _may_have_been_sent(exc)
                 if not self.policy.can_retry(attempt):

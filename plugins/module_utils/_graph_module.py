@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.mynster.msgraph.plugins.module_utils import _graph_auth, _graph_client
+from ansible_collections.mynster.msgraph.plugins.module_utils import _graph_auth, _graph_client, _graph_http
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds import API_VERSIONS, AUTH_METHODS, CLOUDS, GraphSettings
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError, GraphRequestError
 
@@ -55,8 +55,8 @@ class GraphModule(AnsibleModule):
     def client(self):
         """The run's ``GraphClient``; fails the task cleanly when a dependency or setting is missing."""
         if self._client is None:
-            if not _graph_client.HAS_REQUESTS:
-                self.fail_json(msg=missing_required_lib('requests'), exception=_graph_client.REQUESTS_IMPORT_ERROR)
+            if not _graph_http.HAS_REQUESTS:
+                self.fail_json(msg=missing_required_lib('requests'), exception=_graph_http.REQUESTS_IMPORT_ERROR)
             if not _graph_auth.HAS_MSAL and not self.params['access_token']:
                 self.fail_json(msg=missing_required_lib('msal'), exception=_graph_auth.MSAL_IMPORT_ERROR)
             names = [name for name in CONNECTION_ARGUMENT_SPEC]

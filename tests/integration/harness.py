@@ -52,7 +52,6 @@ class EmulatorProcess:
         if not line:
             raise RuntimeError('emulator did not start: %s' % self.process.stderr.read())
         self.info = json.loads(line)
-        self.session.verify = self.info['ca_path']
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -67,7 +66,8 @@ class EmulatorProcess:
         return self.info['url']
 
     def control(self, method, path, payload=None):
-        response = self.session.request(method, self.url + '/_emulator/' + path, json=payload, timeout=30)
+        # verify passed per call: REQUESTS_CA_BUNDLE in the environment would override session.verify
+        response = self.session.request(method, self.url + '/_emulator/' + path, json=payload, timeout=30, verify=self.info['ca_path'])
         response.raise_for_status()
         return response.json() if response.content else None
 
@@ -78,7 +78,7 @@ class EmulatorProcess:
     @staticmethod
     def default_config():
         return {'latency_ms': 0, 'throttle_rate': 0.0, 'outer_503_rate': 0.0, 'replication_delay_ms': 0,
-                'write_quota': None, 'resource_units': None, 'shuffle': True}
+                'write_quota': 0, 'resource_units': 0, 'shuffle': True}
 
     def configure(self, **knobs):
         return self.control('PATCH', 'config', knobs)
@@ -94,6 +94,10 @@ class EmulatorProcess:
 
     def dump(self):
         return self.control('GET', 'dump')
+
+    def objects(self, kind):
+        """Live objects of one kind (``user``, ``group``, ...) in the emulator's directory."""
+        return self.dump()['objects'].get(kind, [])
 
     def environment(self):
         """Environment variables a user would export to point the collection at this emulator."""
@@ -120,12 +124,19 @@ class PlaybookResult:
             with open(results_file) as handle:
                 self.tasks = [json.loads(line) for line in handle if line.strip()]
 
-    def result(self, task_name):
-        """The (last) result of the task called ``task_name``."""
+    def entry(self, task_name):
+        """The (last) recorded entry of the task called ``task_name``: ``{'task', 'status', 'result'}``."""
         for entry in reversed(self.tasks):
             if entry['task'] == task_name:
-                return entry['result']
+                return entry
         raise KeyError('no task named %r ran; tasks: %s' % (task_name, [e['task'] for e in self.tasks]))
+
+    def result(self, task_name):
+        """The module result of the task called ``task_name``."""
+        return self.entry(task_name)['result']
+
+    def failed(self, task_name):
+        return self.entry(task_name)['status'] == 'failed'
 
     @property
     def recap(self):

@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+"""The HTTP session shared by the Graph client and MSAL.
+
+FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    _SessionBase = object
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+    _SessionBase = requests.Session
+
+
+class GraphSession(_SessionBase):
+    """A ``requests.Session`` that keeps its TLS setting and timeout.
+
+    Plain ``requests`` lets ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` override a session's ``verify``,
+    which would silently ignore ``ca_path`` (or ``validate_certs: false``) on many corporate
+    machines. An explicit setting wins here; with the default (verify against system CAs) the
+    environment still applies, as users expect.
+    """
+
+    def __init__(self, verify=True, timeout=30.0, pool_size=10):
+        super().__init__()
+        self.verify = verify
+        self.default_timeout = timeout
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        self.mount('https://', adapter)
+        self.mount('http://', adapter)
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if verify is None and self.verify is not True:
+            settings['verify'] = self.verify
+        return settings
+
+    def request(self, method, url, *args, **kwargs):  # pylint: disable=arguments-differ
+        kwargs.setdefault('timeout', self.default_timeout)
+        return super().request(method, url, *args, **kwargs)
+
+
+def new_session(settings):
+    """The session for one run, configured from ``GraphSettings``."""
+    return GraphSession(verify=settings.tls_verify, timeout=settings.timeout, pool_size=settings.max_concurrency + 2)
