@@ -1,0 +1,44 @@
+# Entry points for people and CI. Each target runs a script in scripts/,
+# which installs what it needs into .venv first (scripts/bootstrap.sh).
+# Extra arguments for a script: make units ARGS='-k retry'
+
+SHELL := bash
+ARGS ?=
+
+.PHONY: demo test sanity units integration emulator-tests bench emulator clean
+
+## demo: run the main job against the Graph emulator
+demo:
+	bash scripts/demo.sh $(ARGS)
+
+## test: the whole test suite, as CI runs it
+test:
+	bash scripts/test.sh $(ARGS)
+
+## sanity: ansible-test sanity on a copy of the tree in build/
+sanity:
+	bash scripts/sanity.sh $(ARGS)
+
+## units: unit tests (tests/unit)
+units:
+	bash scripts/units.sh $(ARGS)
+
+## integration: ansible-playbook against the emulator (tests/integration)
+integration:
+	bash scripts/integration.sh $(ARGS)
+
+## emulator-tests: the emulator's own tests (tests/emulator)
+emulator-tests:
+	bash scripts/emulator-tests.sh $(ARGS)
+
+## bench: benchmarks against the emulator (results under build/bench/)
+bench:
+	bash scripts/bench.sh $(ARGS)
+
+## emulator: start the Graph emulator in the foreground
+emulator:
+	bash scripts/emulator.sh $(ARGS)
+
+## clean: remove build/, test output and caches (ARGS=--all also removes .venv)
+clean:
+	bash scripts/clean.sh $(ARGS)
