@@ -97,6 +97,7 @@ class Bench:
         print('  %-34s %14s %10s %10s' % ('', 'HTTP requests', 'writes', 'wall s'))
         for row in (ours, baseline):
             print('  %-34s %14d %10d %10.1f' % (row['label'], row['http_requests'], row['writes'], row['seconds']))
-        print('  %-34s %13.1fx %10s %9.1fx' % ('ratio (baseline / collection)', baseline['http_requests'] / max(1, ours['http_requests']), '',
-                                                 baseline['seconds'] / max(0.001, ours['seconds'])))
+        request_ratio = baseline['http_requests'] / max(1, ours['http_requests'])
+        time_ratio = baseline['seconds'] / max(0.001, ours['seconds'])
+        print('  %-34s %13.1fx %10s %9.1fx' % ('ratio (baseline / collection)', request_ratio, '', time_ratio))
         sys.stdout.flush()

@@ -170,19 +170,19 @@ class GraphClient:
         with ThreadPoolExecutor(max_workers=self.settings.max_concurrency) as pool:
             while queue or inflight:
                 now = time.monotonic()
-                if len(inflight) < self.settings.max_concurrency and any(not_before <= now for not_before, _ in queue):
+                if len(inflight) < self.settings.max_concurrency and any(entry[0] <= now for entry in queue):
                     batch = self._take_batch(queue, now)
                     self.stats.add(wait_seconds=self.pacer.wait_turn(len(batch)))
                     inflight[pool.submit(self._send_batch, batch)] = batch
                     continue
                 timeout = None
                 if queue and len(inflight) < self.settings.max_concurrency:
-                    timeout = max(0.0, min(nb for nb, _ in queue) - now)
+                    timeout = max(0.0, min(entry[0] for entry in queue) - now)
                 if not inflight:
                     time.sleep(timeout)
                     self.stats.add(wait_seconds=timeout)
                     continue
-                done, _ = wait(list(inflight), timeout=timeout, return_when=FIRST_COMPLETED)
+                done = wait(list(inflight), timeout=timeout, return_when=FIRST_COMPLETED).done
                 for future in done:
                     batch = inflight.pop(future)
                     self._settle(batch, future.result(), queue, results, paginate)
@@ -199,7 +199,7 @@ class GraphClient:
             chosen = [entry for entry in ready if len(entry[1]) == 1][:MAX_BATCH_SIZE]
         for entry in chosen:
             queue.remove(entry)
-        return pack_batches([unit for _, unit in chosen])[0]
+        return pack_batches([entry[1] for entry in chosen])[0]
 
     def _send_batch(self, batch):
         """POST one ``$batch`` (worker thread); returns ``[(item, inner_answer_dict)]``."""

@@ -59,9 +59,8 @@ class GraphModule(AnsibleModule):
                 self.fail_json(msg=missing_required_lib('requests'), exception=_graph_http.REQUESTS_IMPORT_ERROR)
             if not _graph_auth.HAS_MSAL and not self.params['access_token']:
                 self.fail_json(msg=missing_required_lib('msal'), exception=_graph_auth.MSAL_IMPORT_ERROR)
-            names = [name for name in CONNECTION_ARGUMENT_SPEC]
             try:
-                settings = GraphSettings(**dict((name, self.params[name]) for name in names))
+                settings = GraphSettings(**dict((name, self.params[name]) for name in CONNECTION_ARGUMENT_SPEC))
                 self._client = _graph_client.GraphClient(settings)
             except (GraphError, ValueError) as exc:
                 self.fail_json(msg='Invalid connection settings: %s' % exc)

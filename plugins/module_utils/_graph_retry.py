@@ -13,6 +13,7 @@ up again when Graph allows, so a long bulk run does not turn into a retry storm.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import deque
 import threading
@@ -40,7 +41,7 @@ def parse_retry_after(value, now=None):
         return None
     try:
         # "30, 120" (a list of values) has been seen: the first one counts.
-        seconds = float(text.split(',')[0])
+        seconds = float(text.split(',', maxsplit=1)[0])
     except ValueError:
         try:
             when = parsedate_to_datetime(text)
@@ -49,7 +50,7 @@ def parse_retry_after(value, now=None):
         if when is None:
             return None
         seconds = when.timestamp() - (now if now is not None else time.time())
-    if seconds != seconds:  # NaN
+    if math.isnan(seconds):
         return None
     return max(0.0, seconds)
 
@@ -166,8 +167,7 @@ class Pacer:
         if not self._sent:
             return self.min_rate * 10
         span = max(1.0, now - self._sent[0][0])
-        return sum(count for _, count in self._sent) / span
-
+        return sum(entry[1] for entry in self._sent) / span
 
     def _forget_before(self, horizon):
         while self._sent and self._sent[0][0] < horizon:

@@ -50,4 +50,3 @@ def playbook(emulator, ansible_collections_dir, tmp_path):
 
 def pytest_report_header(config):
     return 'python %s, ansible-playbook from %s' % (sys.version.split()[0], os.path.dirname(sys.executable))
-

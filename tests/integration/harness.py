@@ -199,5 +199,5 @@ class PlaybookRunner:
         })
         environment.update(env or {})
         started = time.monotonic()
-        completed = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=900, cwd=self.workdir)
+        completed = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=900, cwd=self.workdir, check=False)
         return PlaybookResult(completed, time.monotonic() - started, results_file)

@@ -183,7 +183,8 @@ def test_fail_on_error_lists_every_failed_request(emulator, playbook):
 def test_bad_input_fails_before_anything_is_sent(emulator, playbook):
     cases = {
         'duplicate id': ("[{id: a, url: /users}, {id: A, url: /groups}]", "request 'A': id is used twice"),
-        'absolute url': ("[{id: a, url: 'https://graph.microsoft.com/v1.0/users'}]", "request 'a': url https://graph.microsoft.com/v1.0/users must be relative"),
+        'absolute url': ("[{id: a, url: 'https://graph.microsoft.com/v1.0/users'}]",
+                         "request 'a': url https://graph.microsoft.com/v1.0/users must be relative"),
         'unknown dependency': ("[{id: a, url: /users, depends_on: [zz]}]", "request 'a': depends_on names 'zz'"),
         'cycle': ("[{id: a, url: /users, depends_on: [b]}, {id: b, url: /users, depends_on: [a]}]", 'depends_on forms a cycle'),
         'bad method': ("[{id: a, method: FETCH, url: /users}]", 'value of method must be one of'),

@@ -35,8 +35,8 @@ def test_delay_uses_retry_after_capped_by_max_wait():
 
 def test_backoff_without_retry_after_grows_and_has_jitter():
     policy = RetryPolicy(max_retries=8, max_retry_wait=100, base_delay=1.0, rng=random.Random(4))
-    first = [policy.delay(1) for _ in range(20)]
-    fourth = [policy.delay(4) for _ in range(20)]
+    first = [policy.delay(1) for attempt in range(20)]
+    fourth = [policy.delay(4) for attempt in range(20)]
     assert all(0.5 <= d <= 1.0 for d in first)
     assert all(4.0 <= d <= 8.0 for d in fourth)
     assert len(set(first)) > 1
@@ -64,7 +64,7 @@ class FakeClock:
 def test_pacer_is_unlimited_until_graph_pushes_back():
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
-    for _ in range(50):
+    for sent in range(50):
         assert pacer.wait_turn(20) == 0
         pacer.observe(200, {})
     assert pacer.rate is None
@@ -73,7 +73,7 @@ def test_pacer_is_unlimited_until_graph_pushes_back():
 def test_a_429_pauses_for_retry_after_and_sets_a_rate_below_the_achieved_throughput():
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
-    for _ in range(10):  # 200 requests over 5 seconds: 40 per second
+    for sent in range(10):  # 200 requests over 5 seconds: 40 per second
         pacer.wait_turn(20)
         clock.now += 0.5
     pacer.observe(429, {'Retry-After': '2'})
