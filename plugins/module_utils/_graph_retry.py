@@ -95,19 +95,22 @@ class RetryPolicy:
 class Pacer:
     """Adaptive send rate shared by every request of a run (additive increase, multiplicative decrease).
 
-    It starts unlimited. The first sign of pressure (a 429, or ``x-ms-throttle-limit-percentage`` above
-    ``high_water``) sets a rate from the throughput actually achieved, then each further sign cuts it
-    and quiet periods raise it again. A 429's Retry-After also pauses all sending until it has passed,
-    because Graph counts throttled calls against the same quota.
+    It starts unlimited, so reads and small jobs never wait. A 429 halves the rate (starting from
+    what was actually being sent), at most once per ``cut_interval`` because the answers of one batch
+    report the same pressure; ``x-ms-throttle-limit-percentage`` near the limit trims it gently
+    before Graph refuses anything, and between 80 % and 95 % the rate is held. Quiet periods raise it
+    step by step. A 429's Retry-After also pauses all sending, because Graph counts throttled calls
+    against the same quota. The result: a long write job settles just under Entra's write quota.
     """
 
     high_water = 0.8
     danger = 0.95
-    decrease_factor = 0.5
-    gentle_decrease_factor = 0.85
-    increase_step = 0.1
-    adjust_interval = 1.0
-    throughput_window = 5.0
+    throttled_factor = 0.5
+    danger_factor = 0.85
+    cut_interval = 0.5
+    raise_interval = 1.0
+    raise_fraction = 0.05
+    window = 2.0
     min_rate = 1.0
 
     def __init__(self, clock=time.monotonic, sleep=time.sleep):
@@ -117,8 +120,10 @@ class Pacer:
         self.rate = None  # inner requests per second; None = unlimited
         self._next_slot = 0.0
         self._paused_until = 0.0
-        self._last_adjust = float('-inf')
-        self._sent = deque()  # (time, count) inside the throughput window
+        self._last_cut = {}  # factor -> time of the last cut with it
+        self._last_raise = float('-inf')
+        self._sent = deque()  # (time, count) of requests sent inside the window
+        self._succeeded = deque()  # times of 2xx answers since pacing began, inside the window
 
     def wait_turn(self, count=1):
         """Block until ``count`` requests may be sent; returns the seconds waited."""
@@ -129,7 +134,6 @@ class Pacer:
                 start = max(start, self._next_slot)
                 self._next_slot = start + count / self.rate
             self._sent.append((start, count))
-            self._forget_before(now - self.throughput_window)
             wait = start - now
         if wait > 0:
             self._sleep(wait)
@@ -140,38 +144,49 @@ class Pacer:
         usage = _float(header_value(headers, 'x-ms-throttle-limit-percentage'))
         with self._lock:
             now = self._clock()
+            if self.rate is not None and status is not None and 200 <= status < 300:
+                self._succeeded.append(now)
             if status == 429:
                 retry_after = parse_retry_after(header_value(headers, 'Retry-After'))
                 if retry_after:
                     self._paused_until = max(self._paused_until, now + retry_after)
-                self._adjust(now, self.decrease_factor)
+                self._cut(now, self.throttled_factor)
             elif usage is not None and usage >= self.danger:
-                self._adjust(now, self.gentle_decrease_factor)
+                self._cut(now, self.danger_factor)
             elif usage is not None and usage >= self.high_water:
-                pass  # close to the limit: hold the current rate
-            elif self.rate is not None and 200 <= status < 300 and now - self._last_adjust >= self.adjust_interval:
-                self.rate *= 1 + self.increase_step
-                self._last_adjust = now
+                if self.rate is None:
+                    self._cut(now, 1.0)  # close to the limit: stop bursting, hold the current pace
+            elif self.rate is not None and status is not None and 200 <= status < 300 and now - self._last_raise >= self.raise_interval:
+                self.rate += max(self.min_rate, self.rate * self.raise_fraction)
+                self._last_raise = now
 
-    def _adjust(self, now, factor):
-        # Several answers from one batch report the same pressure; cut once per interval.
-        if now - self._last_adjust < self.adjust_interval:
+    def _cut(self, now, factor):
+        # A gentle trim never delays a halving: each kind of cut has its own interval.
+        if now - self._last_cut.get(factor, float('-inf')) < self.cut_interval:
             return
-        base = self.rate if self.rate is not None else self._throughput(now)
-        self.rate = max(self.min_rate, base * factor)
-        self._last_adjust = now
+        if self.rate is None:
+            # The first burst rode on the quota's stored capacity; from now on only its refill counts.
+            self.rate = max(self.min_rate, self._recent_send_rate(now) * factor)
+            self._succeeded.clear()
+        else:
+            # Never below what demonstrably gets through: that is the quota's own pace.
+            self.rate = max(self.min_rate, self.rate * factor, 0.9 * self._goodput(now))
+        self._last_cut[factor] = self._last_raise = now
         self._next_slot = max(self._next_slot, now)
 
-    def _throughput(self, now):
-        self._forget_before(now - self.throughput_window)
-        if not self._sent:
-            return self.min_rate * 10
-        span = max(1.0, now - self._sent[0][0])
-        return sum(entry[1] for entry in self._sent) / span
+    def _goodput(self, now):
+        while self._succeeded and self._succeeded[0] < now - self.window:
+            self._succeeded.popleft()
+        if not self._succeeded:
+            return 0.0
+        return len(self._succeeded) / max(1.0, now - self._succeeded[0])
 
-    def _forget_before(self, horizon):
-        while self._sent and self._sent[0][0] < horizon:
+    def _recent_send_rate(self, now):
+        while self._sent and self._sent[0][0] < now - self.window:
             self._sent.popleft()
+        if not self._sent:
+            return self.min_rate
+        return sum(entry[1] for entry in self._sent) / max(self.window / 2, now - self._sent[0][0])
 
 
 def _float(value):

@@ -70,20 +70,32 @@ def test_pacer_is_unlimited_until_graph_pushes_back():
     assert pacer.rate is None
 
 
-def test_a_429_pauses_for_retry_after_and_sets_a_rate_below_the_achieved_throughput():
+def test_a_429_pauses_for_retry_after_and_halves_what_was_being_sent():
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
-    for sent in range(10):  # 200 requests over 5 seconds: 40 per second
+    for sent in range(4):  # 80 requests in the last second
         pacer.wait_turn(20)
-        clock.now += 0.5
+        clock.now += 0.25
     pacer.observe(429, {'Retry-After': '2'})
-    # a burst of 429s from the same batch cuts the rate only once
+    assert pacer.rate == pytest.approx(40.0)
+    # the other 429s of the same batch do not cut again
     pacer.observe(429, {'Retry-After': '1'})
-    assert pacer.rate == pytest.approx(20.0, rel=0.1)
+    assert pacer.rate == pytest.approx(40.0)
     assert pacer.wait_turn(1) == pytest.approx(2.0)
 
 
-def test_pacer_slows_before_the_limit_and_recovers_when_quiet():
+def test_later_429s_never_cut_below_the_goodput_already_achieved():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    pacer.rate = 30.0
+    for answer in range(40):  # 20 successes per second for two seconds
+        clock.now += 0.05
+        pacer.observe(204, {'x-ms-throttle-limit-percentage': '0.9'})
+    pacer.observe(429, {'Retry-After': '0.05'})
+    assert pacer.rate == pytest.approx(18.0, rel=0.05)
+
+
+def test_pacer_trims_near_the_limit_holds_below_it_and_recovers_when_quiet():
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
     pacer.rate = 50.0
@@ -94,7 +106,18 @@ def test_pacer_slows_before_the_limit_and_recovers_when_quiet():
     assert pacer.rate == pytest.approx(42.5)
     clock.now += 2
     pacer.observe(200, {})
-    assert pacer.rate == pytest.approx(46.75)
+    assert pacer.rate == pytest.approx(42.5 * 1.05)
+    pacer.observe(200, {})
+    assert pacer.rate == pytest.approx(42.5 * 1.05), 'raised at most once per interval'
+
+
+def test_the_first_sign_of_pressure_ends_the_unlimited_burst():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    pacer.wait_turn(20)
+    clock.now += 1
+    pacer.observe(204, {'x-ms-throttle-limit-percentage': '0.82'})
+    assert pacer.rate == pytest.approx(20.0)
 
 
 def test_paced_sends_are_spaced_by_the_rate():
