@@ -157,8 +157,11 @@ class Pacer:
                 if self.rate is None:
                     self._cut(now, 1.0)  # close to the limit: stop bursting, hold the current pace
             elif self.rate is not None and status is not None and 200 <= status < 300 and now - self._last_raise >= self.raise_interval:
-                self.rate += max(self.min_rate, self.rate * self.raise_fraction)
-                self._last_raise = now
+                # Raise only while the rate is what holds sending back; a rate nobody uses would
+                # grow unchecked and release a burst later.
+                if self._recent_send_rate(now) >= 0.8 * self.rate:
+                    self.rate += max(self.min_rate, self.rate * self.raise_fraction)
+                    self._last_raise = now
 
     def _cut(self, now, factor):
         # A gentle trim never delays a halving: each kind of cut has its own interval.

@@ -106,6 +106,11 @@ def test_pacer_trims_near_the_limit_holds_below_it_and_recovers_when_quiet():
     assert pacer.rate == pytest.approx(42.5)
     clock.now += 2
     pacer.observe(200, {})
+    assert pacer.rate == pytest.approx(42.5), 'not raised while nothing is being sent at that rate'
+    for sent in range(4):  # sending at the full rate for a second
+        pacer.wait_turn(11)
+    clock.now += 0.05
+    pacer.observe(200, {})
     assert pacer.rate == pytest.approx(42.5 * 1.05)
     pacer.observe(200, {})
     assert pacer.rate == pytest.approx(42.5 * 1.05), 'raised at most once per interval'
