@@ -189,7 +189,8 @@ class Pacer:
             self._sent.popleft()
         if not self._sent:
             return self.min_rate
-        return sum(entry[1] for entry in self._sent) / max(self.window / 2, now - self._sent[0][0])
+        # Over the whole window, not since the first send: batches leave in bursts.
+        return sum(entry[1] for entry in self._sent) / self.window
 
 
 def _float(value):

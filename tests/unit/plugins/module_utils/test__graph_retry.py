@@ -73,14 +73,14 @@ def test_pacer_is_unlimited_until_graph_pushes_back():
 def test_a_429_pauses_for_retry_after_and_halves_what_was_being_sent():
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
-    for sent in range(4):  # 80 requests in the last second
+    for sent in range(4):  # 80 requests inside the 2-second window: 40 per second
         pacer.wait_turn(20)
         clock.now += 0.25
     pacer.observe(429, {'Retry-After': '2'})
-    assert pacer.rate == pytest.approx(40.0)
+    assert pacer.rate == pytest.approx(20.0)
     # the other 429s of the same batch do not cut again
     pacer.observe(429, {'Retry-After': '1'})
-    assert pacer.rate == pytest.approx(40.0)
+    assert pacer.rate == pytest.approx(20.0)
     assert pacer.wait_turn(1) == pytest.approx(2.0)
 
 
@@ -107,7 +107,7 @@ def test_pacer_trims_near_the_limit_holds_below_it_and_recovers_when_quiet():
     clock.now += 2
     pacer.observe(200, {})
     assert pacer.rate == pytest.approx(42.5), 'not raised while nothing is being sent at that rate'
-    for sent in range(4):  # sending at the full rate for a second
+    for sent in range(8):  # sending at the full rate for two seconds
         pacer.wait_turn(11)
     clock.now += 0.05
     pacer.observe(200, {})
@@ -122,7 +122,7 @@ def test_the_first_sign_of_pressure_ends_the_unlimited_burst():
     pacer.wait_turn(20)
     clock.now += 1
     pacer.observe(204, {'x-ms-throttle-limit-percentage': '0.82'})
-    assert pacer.rate == pytest.approx(20.0)
+    assert pacer.rate == pytest.approx(10.0)  # 20 requests in the 2-second window
 
 
 def test_paced_sends_are_spaced_by_the_rate():
