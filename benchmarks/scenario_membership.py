@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Group membership: one user into 40 groups, and 1,000 users into one group.
+
+graph_group_membership (names resolved in bulk, current membership read, 20 members per PATCH, 20 requests per
+$batch) against what admins write today: an ansible.builtin.uri loop sending one ``POST /groups/{id}/members/$ref``
+per membership, already knowing every object id. Each side starts from the same freshly seeded directory.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from benchlib import PLAY_HEADER, TOKEN_TASK, uri_task
+
+NAME = 'membership'
+DESCRIPTION = 'one user into 40 groups, 1,000 users into one group; graph_group_membership vs uri loop'
+GROUPS = 40
+USERS = 1000
+URI_ITEMS_PER_RUN = 250
+# The $ref body of the uri tasks, as YAML under ``body:``; %s is the expression giving the user's id.
+REF_BODY = '\n          "@odata.id": "{{ lookup(\'env\', \'MSGRAPH_URL\') }}/v1.0/directoryObjects/{{ %s }}"'
+
+
+def _fresh(bench, users, groups):
+    """Empty directory (knobs such as latency stay), then the scenario's objects; returns {name: id}."""
+    bench.emulator.control('POST', 'reset')
+    bench.emulator.configure(latency_ms=bench.latency_ms)
+    seeded = bench.emulator.seed(users=[{'userPrincipalName': upn, 'displayName': upn.split('@')[0], 'mailNickname': upn.split('@')[0],
+                                         'accountEnabled': True} for upn in users],
+                                 groups=[{'displayName': name} for name in groups])
+    ids = dict((u['userPrincipalName'], u['id']) for u in seeded['users'])
+    ids.update((g['displayName'], g['id']) for g in seeded['groups'])
+    return ids
+
+
+def _memberships(bench):
+    return sum(len(link['targets']) for link in bench.emulator.dump()['links'] if link['relationship'] == 'members')
+
+
+def _check(bench, label, expected):
+    found = _memberships(bench)
+    if found != expected:
+        raise SystemExit('%s: expected %d memberships in the emulator, found %d' % (label, expected, found))
+
+
+def _rerun(bench, scenario, label, playbook_text, extra_vars):
+    row = bench.measure(scenario, label, playbook_text, extra_vars)
+    result = row['run'].result('Membership')
+    if result['changed'] or row['writes']:
+        raise SystemExit('%s: the re-run changed something' % label)
+    print('  %-34s %14d %10d %10.1f' % (label, row['http_requests'], row['writes'], row['seconds']))
+    sys.stdout.flush()
+
+
+def _measure_in_parts(bench, label, playbook_text, items):
+    """The uri loop over ``items`` as consecutive playbook runs of at most URI_ITEMS_PER_RUN, added up.
+
+    A looped uri task costs about a second per item, and one playbook run may take 15 minutes at most (the
+    harness's timeout); the extra runs add a token request and an ansible-playbook start each (~2 s).
+    """
+    rows = [bench.measure(NAME, label, playbook_text, {'items': items[start:start + URI_ITEMS_PER_RUN]})
+            for start in range(0, len(items), URI_ITEMS_PER_RUN)]
+    total = dict(rows[-1])
+    for key in ('http_requests', 'token_requests', 'inner_requests', 'writes', 'throttled', 'seconds'):
+        total[key] = sum(row[key] for row in rows)
+    if len(rows) > 1:
+        total['label'] = '%s (%d runs)' % (label, len(rows))
+    return total
+
+
+def one_user_into_many_groups(bench):
+    scenario = 'one user into %d groups' % GROUPS
+    user = 'newhire@contoso.example'
+    groups = ['Team %02d' % i for i in range(GROUPS)]
+    module_play = PLAY_HEADER + """
+    - name: Membership
+      mynster.msgraph.graph_group_membership:
+        user: "{{ user }}"
+        groups: "{{ wanted_groups }}"
+"""
+    _fresh(bench, [user], groups)
+    ours = bench.measure(NAME, 'graph_group_membership (one task)', module_play, {'user': user, 'wanted_groups': groups})
+    _check(bench, scenario, GROUPS)
+    ids = _fresh(bench, [user], groups)
+    baseline = bench.measure(NAME, 'ansible.builtin.uri loop', PLAY_HEADER + TOKEN_TASK + uri_task(
+        'Add to each group', 'POST', '/groups/{{ item }}/members/$ref', REF_BODY % 'user_id', status_code=(204,)),
+        {'items': [ids[g] for g in groups], 'user_id': ids[user]})
+    _check(bench, scenario, GROUPS)
+    bench.compare(scenario, ours, baseline)
+    _rerun(bench, NAME, 'graph_group_membership re-run', module_play, {'user': user, 'wanted_groups': groups})
+
+
+def many_users_into_one_group(bench):
+    scenario = '%s users into one group' % format(USERS, ',')
+    users = ['bench%04d@contoso.example' % i for i in range(USERS)]
+    module_play = PLAY_HEADER + """
+    - name: Membership
+      mynster.msgraph.graph_group_membership:
+        group: Everyone
+        members: "{{ users }}"
+"""
+    _fresh(bench, users, ['Everyone'])
+    ours = bench.measure(NAME, 'graph_group_membership (one task)', module_play, {'users': users})
+    _check(bench, scenario, USERS)
+    ids = _fresh(bench, users, ['Everyone'])
+    baseline = _measure_in_parts(bench, 'ansible.builtin.uri loop', PLAY_HEADER + TOKEN_TASK + uri_task(
+        'Add each user', 'POST', '/groups/%s/members/$ref' % ids['Everyone'], REF_BODY % 'item', status_code=(204,)),
+        [ids[u] for u in users])
+    _check(bench, scenario, USERS)
+    bench.compare(scenario, ours, baseline)
+    _rerun(bench, NAME, 'graph_group_membership re-run', module_play, {'users': users})
+
+
+def run(bench):
+    one_user_into_many_groups(bench)
+    many_users_into_one_group(bench)

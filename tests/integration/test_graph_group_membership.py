@@ -1,0 +1,548 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""graph_group_membership through ansible-playbook against the emulator.
+
+Every direction (group + members, user + groups, memberships) and state (present, absent, exact) goes through
+check mode (no write reaches the emulator, the result says what would change), apply (the emulator's directory
+holds the wanted membership) and a re-run (``changed: false``, no write), as microsoft.ad's membership tests do.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+import requests
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+%s
+"""
+DOMAIN = 'contoso.example'
+PEOPLE = ('alice', 'bob', 'carol', 'dave', 'erin')
+
+
+def play(tasks):
+    return PLAY % '\n'.join('    ' + line for line in tasks.strip('\n').splitlines())
+
+
+def task(name, **args):
+    """One graph_group_membership task; arguments as JSON (valid YAML)."""
+    return play('- name: %s\n  mynster.msgraph.graph_group_membership: %s' % (name, json.dumps(args)))
+
+
+def upn(name):
+    return '%s@%s' % (name, DOMAIN)
+
+
+def user_bodies(names):
+    return [{'userPrincipalName': upn(n), 'displayName': n.title(), 'mailNickname': n} for n in names]
+
+
+class World:
+    """A seeded directory with names for ids, and the membership the emulator really holds."""
+
+    def __init__(self, emulator, users, groups):
+        self.emulator = emulator
+        seeded = emulator.seed(users=user_bodies(users), groups=groups)
+        self.ids = dict((u['userPrincipalName'].split('@')[0], u['id']) for u in seeded['users'])
+        self.ids.update((g['displayName'], g['id']) for g in seeded['groups'])
+        self.names = dict((v, k) for k, v in self.ids.items())
+
+    def refresh(self):
+        """Learn the names of objects added since seeding (from the dump)."""
+        objects = self.emulator.dump()['objects']
+        self.ids.update((u['userPrincipalName'].split('@')[0], u['id']) for u in objects.get('user', []))
+        self.ids.update((g['displayName'], g['id']) for g in objects.get('group', []))
+        self.names = dict((v, k) for k, v in self.ids.items())
+        return self
+
+    def membership(self):
+        """{(group name, member name)} from the emulator's dump (the writer's view, nothing hidden)."""
+        pairs = set()
+        for link in self.emulator.dump()['links']:
+            if link['relationship'] == 'members' and link['source'] in self.names:
+                pairs.update((self.names[link['source']], self.names.get(t, t)) for t in link['targets'])
+        return pairs
+
+    def pairs(self, entries):
+        """{(group, member)} of a result's added/removed list, checking the names returned agree with the ids."""
+        found = set()
+        for entry in entries:
+            group, member = self.names[entry['group_id']], self.names[entry['member_id']]
+            assert entry['group'] == group, entry
+            assert entry['member'] in (upn(member), member), entry
+            found.add((group, member))
+        return found
+
+
+def standard_world(emulator):
+    """alice..erin; Sales {alice, bob}, Ops {carol}, Dev {alice}, and groups Graph cannot change or that take users only."""
+    return World(emulator, PEOPLE, [
+        {'displayName': 'Sales', 'members': [upn('alice'), upn('bob')]},
+        {'displayName': 'Ops', 'members': [upn('carol')]},
+        {'displayName': 'Dev', 'members': [upn('alice')]},
+        {'displayName': 'All staff', 'groupTypes': ['DynamicMembership'], 'membershipRule': 'user.accountEnabled -eq true',
+         'membershipRuleProcessingState': 'On', 'members': [upn(n) for n in PEOPLE]},
+        {'displayName': 'Mail security', 'mailEnabled': True, 'securityEnabled': True, 'members': [upn('alice')]},
+        {'displayName': 'Newsletter', 'mailEnabled': True, 'securityEnabled': False},
+        {'displayName': 'Team', 'groupTypes': ['Unified'], 'mailEnabled': True, 'securityEnabled': False, 'members': [upn('bob')]},
+    ])
+
+
+def check_apply_rerun(emulator, playbook, world, args, added, removed, diff_keys):
+    """The microsoft.ad pattern: check mode → apply → idempotent re-run, asserting writes and end state each time."""
+    before = world.membership()
+    tasks = task('Membership', **args)
+
+    emulator.reset_stats()
+    preview = playbook(tasks, check=True, diff=True)
+    assert preview.rc == 0, preview
+    result = preview.result('Membership')
+    assert result['changed'] is bool(added or removed)
+    assert world.pairs(result['added']) == added
+    assert world.pairs(result['removed']) == removed
+    assert sorted(result['diff']['before']) == sorted(diff_keys) == sorted(result['diff']['after'])
+    assert emulator.stats()['writes'] == 0
+    assert world.membership() == before
+
+    emulator.reset_stats()
+    applied = playbook(tasks, diff=True)
+    assert applied.rc == 0, applied
+    result = applied.result('Membership')
+    assert result['changed'] is True
+    assert world.pairs(result['added']) == added and world.pairs(result['removed']) == removed
+    assert result['failed_memberships'] == []
+    assert world.membership() == (before | added) - removed
+    assert emulator.stats()['writes'] >= 1
+
+    emulator.reset_stats()
+    again = playbook(tasks, diff=True)
+    assert again.rc == 0, again
+    result = again.result('Membership')
+    assert result['changed'] is False, result
+    assert result['added'] == [] and result['removed'] == [] and 'diff' not in result
+    assert result['unchanged'] >= 1
+    assert emulator.stats()['writes'] == 0
+    assert world.membership() == (before | added) - removed
+    return preview, applied, again
+
+
+# ----- every direction and state: check mode → apply → re-run ----------------------------------
+
+
+def test_group_members_present(emulator, playbook):
+    world = standard_world(emulator)
+    preview, dummy, again = check_apply_rerun(
+        emulator, playbook, world, {'group': 'Sales', 'members': [upn('alice'), world.ids['carol'], upn('Dave')]},
+        added={('Sales', 'carol'), ('Sales', 'dave')}, removed=set(), diff_keys=['group Sales'])
+    diff = preview.result('Membership')['diff']
+    assert diff['before']['group Sales'] == [upn('alice'), upn('bob')]
+    assert diff['after']['group Sales'] == [upn(n) for n in ('alice', 'bob', 'carol', 'dave')]
+    assert 'group Sales' in preview.stdout  # --diff output on screen
+    assert again.result('Membership')['unchanged'] == 3
+
+
+def test_group_members_absent(emulator, playbook):
+    world = standard_world(emulator)
+    check_apply_rerun(emulator, playbook, world, {'group': world.ids['Sales'], 'members': [upn('bob'), upn('carol')], 'state': 'absent'},
+                      added=set(), removed={('Sales', 'bob')}, diff_keys=['group Sales'])
+
+
+def test_group_members_exact(emulator, playbook):
+    world = standard_world(emulator)
+    # A nested group is a direct member too: exact makes the listed users the whole direct membership.
+    emulator.seed(groups=[{'displayName': 'Nested', 'members': [upn('erin')]}])
+    graph_add(emulator, world.ids['Sales'], world.refresh().ids['Nested'])
+    check_apply_rerun(emulator, playbook, world, {'group': 'Sales', 'members': [upn('carol'), upn('alice')], 'state': 'exact'},
+                      added={('Sales', 'carol')}, removed={('Sales', 'bob'), ('Sales', 'Nested')}, diff_keys=['group Sales'])
+
+
+def test_user_groups_present(emulator, playbook):
+    world = standard_world(emulator)
+    check_apply_rerun(emulator, playbook, world, {'user': upn('alice'), 'groups': ['Ops', world.ids['Dev'], 'team']},
+                      added={('Ops', 'alice'), ('Team', 'alice')}, removed=set(), diff_keys=['user ' + upn('alice')])
+
+
+def test_user_groups_absent(emulator, playbook):
+    world = standard_world(emulator)
+    check_apply_rerun(emulator, playbook, world, {'user': world.ids['alice'], 'groups': ['Sales', 'Ops'], 'state': 'absent'},
+                      added=set(), removed={('Sales', 'alice')}, diff_keys=['user ' + upn('alice')])
+
+
+def test_user_groups_exact_leaves_groups_graph_cannot_change_with_a_warning(emulator, playbook):
+    world = standard_world(emulator)
+    preview, applied, again = check_apply_rerun(
+        emulator, playbook, world, {'user': upn('alice'), 'groups': ['Ops'], 'state': 'exact'},
+        added={('Ops', 'alice')}, removed={('Sales', 'alice'), ('Dev', 'alice')}, diff_keys=['user ' + upn('alice')])
+    for run in (preview, applied, again):
+        entry = run.entry('Membership')
+        assert entry['status'] == 'ok'  # not "skipped": the result key is skipped_memberships
+        skipped = dict((world.names[s['group_id']], s['reason']) for s in entry['result']['skipped_memberships'])
+        assert skipped == {'All staff': 'a dynamic-membership group', 'Mail security': 'a mail-enabled security group'}
+        warnings = ' '.join(entry['result']['warnings'])
+        assert "Left %s in group 'All staff'" % upn('alice') in warnings and "group 'Mail security'" in warnings
+    diff = applied.result('Membership')['diff']['after']['user ' + upn('alice')]
+    assert diff == ['All staff', 'Mail security', 'Ops']
+
+
+def test_memberships_present(emulator, playbook):
+    world = standard_world(emulator)
+    check_apply_rerun(emulator, playbook, world, {'memberships': [
+        {'group': 'Ops', 'members': [upn('dave'), upn('erin')]},
+        {'user': upn('bob'), 'groups': ['Dev', 'Ops', 'Sales']},
+    ]}, added={('Ops', 'dave'), ('Ops', 'erin'), ('Dev', 'bob'), ('Ops', 'bob')}, removed=set(),
+        diff_keys=['group Ops', 'user ' + upn('bob')])
+
+
+def test_memberships_absent(emulator, playbook):
+    world = standard_world(emulator)
+    check_apply_rerun(emulator, playbook, world, {'state': 'absent', 'memberships': [
+        {'group': 'Sales', 'members': [upn('alice')]},
+        {'user': upn('carol'), 'groups': ['Ops', 'Dev']},
+    ]}, added=set(), removed={('Sales', 'alice'), ('Ops', 'carol')}, diff_keys=['group Sales', 'user ' + upn('carol')])
+
+
+def test_memberships_exact(emulator, playbook):
+    world = standard_world(emulator)
+    preview, dummy, dummy2 = check_apply_rerun(emulator, playbook, world, {'state': 'exact', 'memberships': [
+        {'group': 'Dev', 'members': [upn('bob'), upn('carol')]},
+        {'user': upn('erin'), 'groups': ['Sales']},
+    ]}, added={('Dev', 'bob'), ('Dev', 'carol'), ('Sales', 'erin')}, removed={('Dev', 'alice')},
+        diff_keys=['group Dev', 'user ' + upn('erin')])
+    skipped = preview.result('Membership')['skipped_memberships']
+    assert [(world.names[s['group_id']], s['member']) for s in skipped] == [('All staff', upn('erin'))]
+
+
+# ----- guard rails and refusals: nothing is written ----------------------------------------------
+
+
+def test_exact_refuses_an_empty_list_unless_allowed(emulator, playbook):
+    world = standard_world(emulator)
+    run = playbook(task('Empty', group='Sales', members=[], state='exact'))
+    assert run.rc != 0
+    assert 'state=exact with an empty members list would remove every direct membership; set allow_empty: true' in run.result('Empty')['msg']
+    assert emulator.stats()['http_requests'] == 0
+    run = playbook(task('Leaver', user=upn('alice'), groups=[], state='exact', allow_empty=True))
+    assert run.rc == 0, run
+    assert world.pairs(run.result('Leaver')['removed']) == {('Sales', 'alice'), ('Dev', 'alice')}
+    assert ('All staff', 'alice') in world.membership() and ('Sales', 'alice') not in world.membership()
+
+
+def test_max_removals_refuses_the_whole_run_before_writing(emulator, playbook):
+    world = standard_world(emulator)
+    before = world.membership()
+    for check in (True, False):
+        run = playbook(task('Too many', state='exact', max_removals=1, memberships=[
+            {'group': 'Sales', 'members': [upn('erin')]}, {'group': 'Ops', 'members': [upn('erin')]}]), check=check)
+        assert run.rc != 0
+        message = run.result('Too many')['msg']
+        assert 'Nothing was changed: this run would remove 3 memberships, more than max_removals=1' in message
+        assert upn('carol') + ' from Ops' in message
+    assert emulator.stats()['writes'] == 0 and world.membership() == before
+    run = playbook(task('Within', state='exact', max_removals=3, memberships=[
+        {'group': 'Sales', 'members': [upn('erin')]}, {'group': 'Ops', 'members': [upn('erin')]}]))
+    assert run.rc == 0, run
+    assert len(run.result('Within')['removed']) == 3
+
+
+def test_unknown_and_ambiguous_names_fail_before_writing(emulator, playbook):
+    world = standard_world(emulator)
+    twins = [g['id'] for g in emulator.seed(groups=[{'displayName': 'Twins'}, {'displayName': 'twins'}])['groups']]
+    run = playbook(task('Names', replication_timeout=0, memberships=[
+        {'group': 'Sales', 'members': [upn('erin'), upn('ghost')]},
+        {'user': upn('nobody'), 'groups': ['Ops']},
+        {'user': upn('dave'), 'groups': ['Twins', 'Nowhere', 'Ops']},
+    ]))
+    assert run.rc != 0
+    message = run.result('Names')['msg']
+    assert message.startswith('Nothing was changed: ')
+    assert "user '%s' (listed in memberships[0]) was not found" % upn('ghost') in message
+    assert "user '%s' (listed in memberships[1]) was not found" % upn('nobody') in message
+    assert "group 'Nowhere' (listed in memberships[2]) was not found" in message
+    assert ("group 'Twins' (listed in memberships[2]) is ambiguous: 2 objects have that name (ids %s); use the id instead"
+            % ', '.join(sorted(twins))) in message
+    stats = emulator.stats()
+    assert stats['writes'] == 0 and stats['requests_by_method'].get('GET', 0) <= 6  # bulk lookups, no read of membership
+    assert ('Sales', 'erin') not in world.membership()
+    run = playbook(task('Top level', group='Nope', members=[upn('alice')], replication_timeout=0))
+    assert "Nothing was changed: group 'Nope' was not found" in run.result('Top level')['msg']
+    assert emulator.stats()['writes'] == 0
+
+
+@pytest.mark.parametrize('args, reason', [
+    ({'group': 'All staff', 'members': [upn('bob')]}, 'a dynamic-membership group'),
+    ({'user': upn('alice'), 'groups': ['Sales', 'Mail security'], 'state': 'absent'}, 'a mail-enabled security group'),
+    ({'memberships': [{'user': upn('bob'), 'groups': ['Newsletter']}], 'state': 'exact'}, 'a distribution list'),
+])
+def test_groups_graph_cannot_change_are_refused_when_listed(emulator, playbook, args, reason):
+    world = standard_world(emulator)
+    before = world.membership()
+    run = playbook(task('Refused', **args))
+    assert run.rc != 0
+    message = run.result('Refused')['msg']
+    assert message.startswith('Nothing was changed: group ') and 'is %s; Graph cannot change its membership' % reason in message
+    assert emulator.stats()['writes'] == 0 and world.membership() == before
+
+
+def test_invalid_combinations_are_refused(emulator, playbook):
+    cases = [
+        (dict(group='Sales', groups=['Ops']), "missing parameter(s) required by 'group': members"),
+        (dict(memberships=[{'group': 'Sales', 'groups': ['Ops']}]), 'memberships[0]: members goes with group, not groups'),
+        (dict(memberships=[{'group': 'Sales', 'user': 'x'}]), 'memberships[0]: give either group with members, or user with groups'),
+        (dict(memberships=[{'user': 'x'}]), 'memberships[0]: groups is required with user'),
+        (dict(memberships=[{'group': 'Sales', 'members': ['a', ' ']}]), 'memberships[0]: members contains an empty name'),
+        (dict(memberships=[{'group': ' ', 'members': ['a']}]), 'memberships[0]: group is empty'),
+        (dict(memberships=[{'group': 'Sales', 'members': ['a']}], members=['b']), 'parameters are mutually exclusive: memberships|members'),
+    ]
+    for args, message in cases:
+        run = playbook(task('Invalid', **args))
+        assert run.rc != 0, args
+        assert message in run.result('Invalid')['msg'], (args, run.result('Invalid')['msg'])
+    assert emulator.stats()['http_requests'] == 0
+
+
+# ----- scale and Graph's answers -------------------------------------------------------------------
+
+
+def test_three_hundred_users_into_one_group_take_a_handful_of_requests(emulator, playbook):
+    names = ['bulk%03d' % i for i in range(300)]
+    world = World(emulator, names, [{'displayName': 'Everyone'}])
+    tasks = task('Bulk', group='Everyone', members=[upn(n) for n in names])
+    emulator.reset_stats()
+    run = playbook(tasks)
+    assert run.rc == 0, run
+    result = run.result('Bulk')
+    assert len(result['added']) == 300 and len(world.membership()) == 300
+    stats = emulator.stats()
+    # group lookup, 20 UPN lookups in one batch, one member read, 15 PATCHes of 20 in one batch
+    assert stats['http_requests'] <= 6, stats
+    assert stats['requests_by_method'] == {'GET': 22, 'PATCH': 15}
+    assert stats['writes'] == 15
+    assert result['stats']['http_requests'] == stats['http_requests']
+    emulator.reset_stats()
+    again = playbook(tasks)
+    assert again.result('Bulk')['changed'] is False and again.result('Bulk')['unchanged'] == 300
+    assert emulator.stats()['writes'] == 0 and emulator.stats()['http_requests'] <= 5
+
+
+def test_one_user_into_forty_groups(emulator, playbook):
+    groups = [{'displayName': 'Team %02d' % i} for i in range(40)]
+    world = World(emulator, ['newhire'], groups)
+    emulator.reset_stats()
+    run = playbook(task('Onboard', user=upn('newhire'), groups=[g['displayName'] for g in groups]))
+    assert run.rc == 0, run
+    assert len(world.membership()) == 40
+    stats = emulator.stats()
+    assert stats['writes'] == 40 and stats['http_requests'] <= 7, stats
+
+
+def get_token(emulator):
+    info = emulator.info
+    response = requests.post('%s/%s/oauth2/v2.0/token' % (info['authority_url'], info['tenant_id']), verify=info['ca_path'], timeout=30,
+                             data={'client_id': info['client_id'], 'client_secret': info['client_secret'], 'grant_type': 'client_credentials',
+                                   'scope': info['graph_url'] + '/.default'})
+    response.raise_for_status()
+    return response.json()['access_token']
+
+
+def graph_add(emulator, group_id, member_id):
+    """Add a member through Graph itself (seeding only fills new groups)."""
+    response = requests.post('%s/v1.0/groups/%s/members/$ref' % (emulator.url, group_id), verify=emulator.info['ca_path'], timeout=30,
+                             headers={'Authorization': 'Bearer ' + get_token(emulator)},
+                             json=ref(member_id))
+    assert response.status_code == 204, response.text
+
+
+def test_failed_patch_falls_back_to_single_adds_and_names_the_bad_member(emulator, playbook):
+    """A user deleted after the module looked it up sinks its 20-member PATCH; the other 19 still get in."""
+    names = ['member%02d' % i for i in range(20)]
+    world = World(emulator, names, [{'displayName': 'Crew'}])
+    victim = world.ids['member07']
+    token = get_token(emulator)
+    emulator.configure(latency_ms=1000)
+    emulator.reset_stats()
+
+    def delete_victim_after_lookup():
+        # Lookups: the group, then the users; once both ran (2 GETs answered 200), delete the user. With 1 s of latency
+        # per request, the deletion lands while the module reads the members, well before its PATCH is served.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and emulator.stats()['responses_by_status'].get('200', 0) < 2:
+            time.sleep(0.02)
+        requests.delete('%s/v1.0/users/%s' % (emulator.url, victim), headers={'Authorization': 'Bearer ' + token},
+                        verify=emulator.info['ca_path'], timeout=30).raise_for_status()
+
+    deleter = threading.Thread(target=delete_victim_after_lookup)
+    deleter.start()
+    run = playbook(task('Crew', group='Crew', members=[upn(n) for n in names], replication_timeout=1))
+    deleter.join()
+    assert run.rc != 0
+    result = run.result('Crew')
+    assert result['changed'] is True
+    assert result['msg'].startswith("1 membership change(s) failed: add %s to group Crew: 404 Resource '%s' does not exist"
+                                    % (upn('member07'), victim))
+    assert [(f['member'], f['action'], f['status'], f['code']) for f in result['failed_memberships']] == [
+        (upn('member07'), 'add', 404, 'Request_ResourceNotFound')]
+    assert len(result['added']) == 19
+    assert world.membership() == set(('Crew', n) for n in names if n != 'member07')
+    methods = emulator.stats()['requests_by_method']
+    assert methods['PATCH'] == 1 and methods['POST'] >= 20  # the refused PATCH, then one $ref per member (the bad one retried)
+
+
+def ref(object_id):
+    return {'@odata.id': 'https://graph.microsoft.com/v1.0/directoryObjects/' + object_id}
+
+
+def test_already_member_and_already_removed_count_as_done(emulator, playbook):
+    """Someone else adds and removes members between the module's read and its writes.
+
+    With membership_delay_ms the emulator's member lists show a change later than its writer does, as Graph's
+    replicas can: the module reads a stale membership, and Graph answers "already exist" / 404 to its writes.
+    """
+    world = World(emulator, PEOPLE, [{'displayName': 'Crew', 'members': [upn('carol'), upn('dave')]}, {'displayName': 'Other'}])
+    crew, other = world.ids['Crew'], world.ids['Other']
+    emulator.configure(membership_delay_ms=60000)
+    headers = {'Content-Type': 'application/json'}
+    others = [
+        {'id': 'a', 'method': 'POST', 'url': '/groups/%s/members/$ref' % crew, 'headers': headers, 'body': ref(world.ids['alice'])},
+        {'id': 'b', 'method': 'POST', 'url': '/groups/%s/members/$ref' % other, 'headers': headers, 'body': ref(world.ids['erin'])},
+        {'id': 'c', 'method': 'DELETE', 'url': '/groups/%s/members/%s/$ref' % (crew, world.ids['carol'])},
+    ]
+    run = playbook(play("""
+- name: Someone else
+  mynster.msgraph.graph_batch:
+    requests: %s
+- name: Add
+  mynster.msgraph.graph_group_membership:
+    group: Crew
+    members: [%s, %s]
+- name: Add one
+  mynster.msgraph.graph_group_membership:
+    user: %s
+    groups: [Other]
+- name: Remove
+  mynster.msgraph.graph_group_membership:
+    group: Crew
+    members: [%s]
+    state: absent
+""" % (json.dumps(others), upn('alice'), upn('bob'), upn('erin'), upn('carol'))))
+    assert run.rc == 0, run
+    # Add: the read missed alice, so the PATCH [alice, bob] is refused ("already exist"), and the per-member retry
+    # treats alice's "already exist" as done.
+    assert world.pairs(run.result('Add')['added']) == {('Crew', 'alice'), ('Crew', 'bob')}
+    assert run.result('Add')['failed_memberships'] == []
+    # Add one: a lone addition goes straight to $ref and meets "already exist".
+    assert world.pairs(run.result('Add one')['added']) == {('Other', 'erin')}
+    # Remove: the read still showed carol; the DELETE gets 404, which means already removed.
+    assert world.pairs(run.result('Remove')['removed']) == {('Crew', 'carol')}
+    assert world.membership() == {('Crew', 'alice'), ('Crew', 'bob'), ('Crew', 'dave'), ('Other', 'erin')}
+    statuses = emulator.stats()['responses_by_status']
+    assert statuses.get('400') == 3 and statuses.get('404') == 1  # PATCH + alice's $ref + erin's $ref; carol's DELETE
+    # Graph's other answer to removing a non-member, a 400, counts as done as well.
+    emulator.configure(remove_nonmember_400=True)
+    emulator.seed(groups=[{'displayName': 'Third', 'members': [upn('bob')]}])
+    third = world.refresh().ids['Third']
+    run = playbook(play("""
+- name: Someone else
+  mynster.msgraph.graph_batch:
+    requests: [{method: DELETE, url: /groups/%s/members/%s/$ref}]
+- name: Remove
+  mynster.msgraph.graph_group_membership:
+    group: Third
+    members: [%s]
+    state: absent
+""" % (third, world.ids['bob'], upn('bob'))))
+    assert run.rc == 0, run
+    assert len(run.result('Remove')['removed']) == 1 and run.result('Remove')['failed_memberships'] == []
+
+
+def test_objects_created_moments_ago_are_waited_for(emulator, playbook):
+    world = World(emulator, ['alice'], [{'displayName': 'Existing'}])
+    emulator.configure(replication_delay_ms=2500)
+    create = json.dumps([{'id': 'group', 'method': 'POST', 'url': '/groups',
+                          'body': {'displayName': 'Fresh', 'mailNickname': 'fresh', 'mailEnabled': False, 'securityEnabled': True}}]
+                        + [{'id': 'user%d' % i, 'method': 'POST', 'url': '/users',
+                            'body': dict(user_bodies(['fresh%d' % i])[0], accountEnabled=True,
+                                         passwordProfile={'password': 'Sup3r-secret!', 'forceChangePasswordNextSignIn': True})}
+                           for i in range(3)])
+    tasks = play("""
+- name: Create
+  mynster.msgraph.graph_batch:
+    requests: %s
+  register: created
+- name: Too soon
+  mynster.msgraph.graph_group_membership:
+    group: Fresh
+    members: [%s]
+    replication_timeout: 0
+  ignore_errors: true
+- name: By name
+  mynster.msgraph.graph_group_membership:
+    group: Fresh
+    members: [%s, %s]
+- name: By id
+  mynster.msgraph.graph_group_membership:
+    memberships:
+      - group: "{{ (created.responses | selectattr('id', 'equalto', 'group') | first).body.id }}"
+        members: "{{ created.responses | selectattr('id', 'match', 'user') | map(attribute='body') | map(attribute='id') | list }}"
+      - user: "{{ (created.responses | selectattr('id', 'equalto', 'user2') | first).body.id }}"
+        groups: [Existing]
+""" % (create, upn('fresh0'), upn('fresh0'), upn('alice')))
+    run = playbook(tasks)
+    assert run.rc == 0, run
+    assert run.failed('Too soon')
+    assert "group 'Fresh' was not found" in run.result('Too soon')['msg']
+    assert run.result('By name')['changed'] is True and len(run.result('By name')['added']) == 2
+    assert len(run.result('By id')['added']) == 3, json.dumps(run.result('By id'), indent=1)[:5000]  # fresh1, fresh2 into Fresh; fresh2 into Existing
+    assert world.refresh().membership() == {('Fresh', 'fresh0'), ('Fresh', 'alice'), ('Fresh', 'fresh1'), ('Fresh', 'fresh2'), ('Existing', 'fresh2')}
+
+
+def test_throttled_requests_are_retried_until_membership_converges(emulator, playbook):
+    names = ['busy%02d' % i for i in range(60)]
+    world = World(emulator, names, [{'displayName': 'Busy'}] + [{'displayName': 'Side %d' % i} for i in range(10)])
+    emulator.configure(throttle_rate=0.3)
+    tasks = play("""
+- name: Throttled
+  mynster.msgraph.graph_group_membership:
+    max_retry_wait: 0.5
+    max_retries: 20
+    memberships:
+      - group: Busy
+        members: %s
+      - user: %s
+        groups: %s
+""" % (json.dumps([upn(n) for n in names]), upn('busy00'), json.dumps(['Side %d' % i for i in range(10)])))
+    run = playbook(tasks)
+    assert run.rc == 0, run
+    result = run.result('Throttled')
+    assert len(result['added']) == 70 and result['failed_memberships'] == []
+    assert len(world.membership()) == 70
+    stats = emulator.stats()
+    assert stats['throttled'] > 0 and result['stats']['throttled'] > 0
+    assert result['stats']['retries'] >= result['stats']['throttled']
+    again = playbook(tasks)
+    assert again.rc == 0, again
+    assert again.result('Throttled')['changed'] is False, json.dumps(again.result('Throttled'), indent=1)[:5000]
+
+
+def test_diff_shows_before_and_after_per_group_and_per_user(emulator, playbook):
+    world = standard_world(emulator)
+    run = playbook(task('Diff', memberships=[
+        {'group': 'Ops', 'members': [upn('erin')]},
+        {'user': upn('dave'), 'groups': ['Dev']},
+        {'group': 'Sales', 'members': [upn('alice')]},  # unchanged: not in the diff
+    ]), diff=True)
+    assert run.rc == 0, run
+    diff = run.result('Diff')['diff']
+    assert diff['before'] == {'group Ops': [upn('carol')], 'user ' + upn('dave'): ['All staff']}
+    assert diff['after'] == {'group Ops': [upn('carol'), upn('erin')], 'user ' + upn('dave'): ['All staff', 'Dev']}
+    assert '+    "%s"' % upn('erin') in run.stdout or upn('erin') in run.stdout
+    assert world.membership() >= {('Ops', 'erin'), ('Dev', 'dave')}
+    plain = playbook(task('No diff', group='Ops', members=[upn('bob')]))
+    assert 'diff' not in plain.result('No diff')
