@@ -2,18 +2,20 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Users: /users collection, items by id or userPrincipalName, and the photo (§4).
+"""Users: /users collection, items by id or userPrincipalName, the photo and the manager reference (§4).
 
-Relationships live in the store (`manager` here); later resources (licences, memberships) add
-their routes in their own files or beside these.
+Relationships live in the store (`manager` here). Licences (§4.5) have their routes in licenses.py;
+a user stores its direct licences and reads add the ones inherited from groups (`_licensing.py`).
 """
 
 import hashlib
+import re
 
-from ..odata import Expand, Schema, count_response, entity_response, list_response
+from ..odata import Expand, Query, Schema, context, count_response, entity_response, list_response, project
 from ..router import route, seeder
-from ..wire import GraphError, Response, utc_now
-from ._directory import check_body, check_nickname, lookup, new_id, request_bad, require
+from ..wire import GraphError, Response, bad_request, utc_now
+from . import _licensing as lic
+from ._directory import check_body, check_nickname, id_from_reference, lookup, new_id, not_found, request_bad, require
 
 PROPERTIES = (
     "aboutMe", "accountEnabled", "ageGroup", "assignedLicenses", "assignedPlans", "birthday", "businessPhones", "city", "companyName",
@@ -47,6 +49,7 @@ TYPES = {"accountEnabled": bool, "showInAddressList": bool, "isResourceAccount":
 REQUIRED = ("accountEnabled", "displayName", "mailNickname", "userPrincipalName")
 PASSWORD_RULES = "The specified password does not comply with password complexity requirements. Please provide a different password."
 DUPLICATE_UPN = "Another object with the same value for property userPrincipalName already exists."
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
 
 
 def _manager(req, user):
@@ -73,6 +76,20 @@ def _check_upn(req, upn, own_id=None):
         raise request_bad("Property userPrincipalName is invalid.")
     if any(u["id"] != own_id for u in req.store.find("user", "userPrincipalName", upn, everywhere=True)):
         raise request_bad(DUPLICATE_UPN)
+
+
+def _check_usage_location(body, current=None):
+    """§4.3: a two-letter country code; once set it cannot be cleared."""
+    if "usageLocation" not in body:
+        return
+    value = body["usageLocation"]
+    if value in (None, ""):
+        if current and current.get("usageLocation"):
+            raise request_bad("Invalid value specified for property 'usageLocation' of resource 'User'.")
+        body.pop("usageLocation")
+        return
+    if not _COUNTRY.fullmatch(value):
+        raise request_bad("Invalid value specified for property 'usageLocation' of resource 'User'.")
 
 
 def _split_password(profile, check=True):
@@ -107,7 +124,7 @@ def new_user(body, now=None):
 @route("GET", "/users", cost=2)
 def list_users(req):
     """GET /users with $filter, $select, $top, $count, $search, $orderby, $expand and paging."""
-    return list_response(req, USER, req.store.list("user"))
+    return list_response(req, USER, lic.with_effective(req.store, req.store.list("user")))
 
 
 @route("GET", "/users/$count", cost=2)
@@ -126,6 +143,7 @@ def create_user(req):
     if not profile.get("password"):
         raise request_bad("A password must be specified to create a new user.")
     check_nickname(body["mailNickname"], "User")
+    _check_usage_location(body)
     body["passwordProfile"], digest = _split_password(profile)
     with req.store.lock:
         _check_upn(req, body["userPrincipalName"])
@@ -137,7 +155,7 @@ def create_user(req):
 @route("GET", "/users/{key}")
 def get_user(req, key):
     """GET /users/{id | userPrincipalName}."""
-    return entity_response(req, USER, find_user(req, key))
+    return entity_response(req, USER, lic.with_effective(req.store, [find_user(req, key)])[0])
 
 
 @route("PATCH", "/users/{key}")
@@ -155,6 +173,7 @@ def update_user(req, key):
         body["passwordProfile"], digest = _split_password(body["passwordProfile"])
     with req.store.lock:
         user = find_user(req, key)
+        _check_usage_location(body, user)
         if "userPrincipalName" in body:
             _check_upn(req, body["userPrincipalName"], own_id=user["id"])
         if digest:
@@ -171,6 +190,7 @@ def delete_user(req, key):
         user = find_user(req, key)
         req.store.update(user["id"], {"deletedDateTime": utc_now()})
         req.store.delete(user["id"], soft=True)
+        lic.adjust(req.store, lic.direct_sku_ids(user), [])  # a deleted user's licences are released
     return Response(204)
 
 
@@ -195,9 +215,84 @@ def put_photo(req, key):
     return Response(200)
 
 
+NO_MANAGER = "Resource 'manager' does not exist or one of its queried reference-property objects are not present."
+
+
+def _manager_of(req, user):
+    """The user's visible manager, else the 404 Graph gives for a user without one."""
+    found = _manager(req, user)
+    if not found:
+        raise GraphError(404, "Request_ResourceNotFound", NO_MANAGER)
+    return found[0][1]
+
+
+@route("GET", "/users/{key}/manager")
+def get_manager(req, key):
+    """The manager as a directoryObject with @odata.type; 404 when there is none."""
+    manager = _manager_of(req, find_user(req, key))
+    query = Query(req, USER, collection=False)
+    body = {"@odata.context": context(req, "directoryObjects", entity=True)}
+    body.update(project(manager, USER, query.select, req, query.expand, with_type=True))
+    return Response(200, body)
+
+
+@route("GET", "/users/{key}/manager/$ref")
+def get_manager_ref(req, key):
+    """The manager's reference (`@odata.id`)."""
+    manager = _manager_of(req, find_user(req, key))
+    return Response(200, {"@odata.context": f"{req.base_url}/{req.version}/$metadata#directoryObjects/$entity",
+                          "@odata.id": f"{req.base_url}/{req.version}/directoryObjects/{manager['id']}"})
+
+
+@route("PUT", "/users/{key}/manager/$ref")
+def set_manager(req, key):
+    """Set (or replace) the manager → 204; an unknown or not yet replicated manager is a 404."""
+    body = req.json()
+    if "@odata.id" not in body:
+        raise bad_request("The request body must contain an '@odata.id' property.")
+    manager_id = id_from_reference(body["@odata.id"])
+    with req.store.lock:
+        user = find_user(req, key)
+        if req.store.kind_of(manager_id) != "user":
+            raise not_found(manager_id)
+        if manager_id == user["id"]:
+            raise request_bad("A user cannot be their own manager.")  # UNCONFIRMED wording
+        req.store.set_link(user["id"], "manager", [manager_id])
+    return Response(204)
+
+
+@route("DELETE", "/users/{key}/manager/$ref")
+def remove_manager(req, key):
+    """Remove the manager → 204; a user without one gets the 404."""
+    with req.store.lock:
+        user = find_user(req, key)
+        _manager_of(req, user)
+        req.store.set_link(user["id"], "manager", [])
+    return Response(204)
+
+
+def _seed_licenses(store, licenses, upn):
+    """Seeded direct licences: [{"skuId" | "skuPartNumber", "disabledPlans"}] (part numbers must be subscribed)."""
+    result = []
+    for item in licenses:
+        if not isinstance(item, dict):
+            raise ValueError(f"seeded user '{upn}': assignedLicenses items must be objects")
+        sku_id = item.get("skuId")
+        if sku_id is None:
+            found = lic.sku_by_part_number(store, item.get("skuPartNumber"))
+            if found is None:
+                raise ValueError(f"seeded user '{upn}': no subscribed SKU '{item.get('skuPartNumber')}'")
+            sku_id = found["skuId"]
+        result.append({"skuId": sku_id.lower(), "disabledPlans": [p.lower() for p in item.get("disabledPlans") or []]})
+    return result
+
+
 @seeder("users")
 def seed_users(store, items):
-    """Create users directly (visible at once). `manager` may name another user by id or UPN."""
+    """Create users directly (visible at once). `manager` may name another user by id or UPN.
+
+    `assignedLicenses` become direct licences (skuId, or skuPartNumber of a subscribed SKU).
+    """
     created, managers = [], []
     for item in items:
         item = dict(item)
@@ -210,10 +305,13 @@ def seed_users(store, items):
         item.setdefault("accountEnabled", True)
         manager = item.pop("manager", None)
         profile, digest = _split_password(item.pop("passwordProfile", {}) or {}, check=False)
-        user = new_user(dict(item, passwordProfile=profile))
+        licenses = _seed_licenses(store, item.pop("assignedLicenses", None) or [], upn)
+        user = new_user(dict(item, passwordProfile=profile, assignedLicenses=licenses,
+                             licenseAssignmentStates=lic.direct_states(licenses)))
         if "id" in item:
             user["id"] = item["id"]
         user = store.create("user", user, replicated=True)
+        lic.adjust(store, [], lic.direct_sku_ids(user))
         if digest:
             store.put_blob(user["id"], "password", "text/plain", digest.encode())
         created.append(user)

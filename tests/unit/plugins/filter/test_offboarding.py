@@ -78,9 +78,10 @@ def test_plan_in_check_mode():
         leavers(),
         disable_result={'disabled': [{'userPrincipalName': 'Adele@contoso.example', 'id': 'id-a', 'properties': ['accountEnabled']}]},
         revoked=['adele@contoso.example'],
-        membership_result={'removed': [{'group_id': 'g1', 'group': 'Engineering', 'member_id': 'id-a', 'member': 'adele@contoso.example'}],
-                           'skipped': [{'group_id': 'g2', 'group': 'All users', 'member_id': 'id-a', 'member': 'adele@contoso.example',
-                                        'reason': 'a dynamic-membership group'}]},
+        membership_result={
+            'removed': [{'group_id': 'g1', 'group': 'Engineering', 'member_id': 'id-a', 'member': 'adele@contoso.example'}],
+            'skipped_memberships': [{'group_id': 'g2', 'group': 'All users', 'member_id': 'id-a', 'member': 'adele@contoso.example',
+                                     'reason': 'a dynamic-membership group'}]},
         license_result={'disabled': [{'userPrincipalName': 'adele@contoso.example', 'properties': ['accountEnabled', 'licenses'],
                                       'licenses': {'added': [], 'removed': ['SPE_E3', 'EMS'], 'updated': []}}]},
         delete_result={'skipped': True}, check_mode=True, delete=False)
@@ -108,7 +109,7 @@ def test_plan_after_delete_and_when_nothing_is_left():
                                    '1 leaver(s): 0 account(s) disabled, 0 session revocation(s), 0 group membership(s) removed, '
                                    '0 licence(s) removed, 1 account(s) deleted',
                                    'adele@contoso.example', '    account:  deleted']
-    idle = offboarding_plan(leavers(), {'disabled': []}, [], {'removed': [], 'skipped': []}, {'updated': []}, {}, check_mode=False)
+    idle = offboarding_plan(leavers(), {'disabled': []}, [], {'removed': [], 'skipped_memberships': []}, {'updated': []}, {}, check_mode=False)
     assert idle['changed'] is False
     assert idle['summary'][0] == 'Offboarding: everything was already done, nothing changed.'
     assert idle['summary'][2] == 'adele@contoso.example - nothing left to do'

@@ -1,0 +1,494 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+"""Declarative users: reading a task's user list, comparing it with Graph, and planning licences.
+
+FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
+
+Pure functions and small classes: no HTTP and no ``AnsibleModule``. ``graph_user_bulk`` uses them to
+validate every user before anything is written, to find the properties that differ, and to work out
+which licences to add and remove (never touching licences inherited from groups).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from ansible.module_utils.parsing.convert_bool import boolean
+
+STATES = ('present', 'disabled', 'absent')
+# Keys of a user entry that are not Graph properties.
+EXTRA_KEYS = ('password', 'force_change_password', 'licenses', 'state')
+# Graph properties a user entry may not set, with what to do instead.
+REFUSED_KEYS = {
+    'passwordprofile': 'give the initial password as password (it is used only when the user is created)',
+    'id': 'users are matched by userPrincipalName; the object id cannot be set',
+    'assignedlicenses': 'list licences under licenses',
+    'licenseassignmentstates': 'list licences under licenses',
+}
+BOOLEAN_PROPERTIES = ('accountEnabled', 'showInAddressList', 'isResourceAccount')
+CASE_INSENSITIVE = ('userprincipalname', 'mail', 'usagelocation', 'othermails')
+LICENSE_KEYS = {'sku': 'sku', 'skuid': 'sku', 'skupartnumber': 'sku', 'sku_id': 'sku', 'sku_part_number': 'sku',
+                'disabled_plans': 'disabled_plans', 'disabledplans': 'disabled_plans'}
+UPN = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
+PROPERTY_NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_]*$')
+GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+_NICKNAME_CHARS = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
+
+
+def is_guid(value):
+    return isinstance(value, str) and bool(GUID.match(value))
+
+
+class Problem(str):
+    """A validation problem: reads as ``users[3] (upn): field: what is wrong`` and carries ``upn`` and ``field``."""
+
+    def __new__(cls, label, field, text, upn=None):
+        obj = str.__new__(cls, '%s: %s: %s' % (label, field, text) if field else '%s: %s' % (label, text))
+        obj.upn = upn
+        obj.field = field
+        return obj
+
+    def to_dict(self):
+        return {'userPrincipalName': self.upn, 'action': 'validate', 'field': self.field, 'status': None, 'code': None, 'message': str(self)}
+
+
+def chunks(items, size):
+    """Consecutive slices of ``items`` with at most ``size`` elements."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class UserSpec:
+    """One entry of the task's ``users`` list, validated and normalised."""
+
+    __slots__ = ('index', 'upn', 'state', 'properties', 'password', 'force_change_password', 'licenses', 'manager', 'has_manager')
+
+    def __init__(self, index, upn, state):
+        self.index = index
+        self.upn = upn
+        self.state = state
+        self.properties = {}      # Graph property name (as given) -> wanted value, userPrincipalName included
+        self.password = None
+        self.force_change_password = True
+        self.licenses = None      # None: licences not managed; else [(sku as given, disabled plans as given or None)]
+        self.manager = None       # UPN or object id, or None to remove the manager (when has_manager)
+        self.has_manager = False
+
+    @property
+    def key(self):
+        return self.upn.lower()
+
+    @property
+    def label(self):
+        return 'users[%d] (%s)' % (self.index, self.upn)
+
+    def problem(self, field, text):
+        return Problem(self.label, field, text, self.upn)
+
+
+def collect_passwords(raw_users):
+    """Every password value in the raw ``users`` list, so the module can mask them before anything is logged."""
+    found = set()
+    for entry in raw_users or []:
+        if not isinstance(entry, dict):
+            continue
+        for key, value in entry.items():
+            if str(key).lower() == 'password' and isinstance(value, str) and value:
+                found.add(value)
+            elif str(key).lower() == 'passwordprofile' and isinstance(value, dict):
+                found.update(v for k, v in value.items() if str(k).lower() == 'password' and isinstance(v, str) and v)
+    return found
+
+
+def mask_passwords(raw_users, placeholder='VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'):
+    """Copy of the raw ``users`` list with every password value replaced, for logs and the returned invocation."""
+    if not isinstance(raw_users, list):
+        return raw_users
+    masked = []
+    for entry in raw_users:
+        if isinstance(entry, dict):
+            entry = dict(entry)
+            for key, value in entry.items():
+                if str(key).lower() == 'password' and value:
+                    entry[key] = placeholder
+                elif str(key).lower() == 'passwordprofile' and isinstance(value, dict):
+                    entry[key] = dict((k, placeholder if str(k).lower() == 'password' and v else v) for k, v in value.items())
+        masked.append(entry)
+    return masked
+
+
+def parse_users(raw_users, default_state='present', default_force_change=True):
+    """``(specs, problems)`` from the module's ``users`` option; each problem names the user and the field."""
+    specs, problems, seen = [], [], {}
+    for index, entry in enumerate(raw_users or []):
+        spec, entry_problems = _parse_one(index, entry, default_state, default_force_change)
+        problems.extend(entry_problems)
+        if spec is None:
+            continue
+        if spec.key in seen:
+            problems.append(spec.problem('userPrincipalName', 'listed twice (also users[%d]); list each user once' % seen[spec.key]))
+            continue
+        seen[spec.key] = index
+        specs.append(spec)
+    return specs, problems
+
+
+def _parse_one(index, entry, default_state, default_force_change):
+    label = 'users[%d]' % index
+    if not isinstance(entry, dict):
+        return None, [Problem(label, None, 'must be a dict of user properties, got %s' % type(entry).__name__)]
+    lowered = {}
+    for key in entry:
+        if str(key).lower() in lowered:
+            return None, [Problem(label, key, 'given twice (%s and %s); property names are case-insensitive' % (lowered[str(key).lower()], key))]
+        lowered[str(key).lower()] = key
+    upn = entry.get(lowered.get('userprincipalname'))
+    if not isinstance(upn, str) or not UPN.match(upn.strip()):
+        text = 'is required' if upn in (None, '') else "'%s' is not of the form name@domain.tld" % (upn,)
+        return None, [Problem(label, 'userPrincipalName', text)]
+    upn = upn.strip()
+    state = (entry.get(lowered['state']) if 'state' in lowered else None) or default_state
+    spec = UserSpec(index, upn, state)
+    spec.force_change_password = default_force_change
+    problems = []
+    if state not in STATES:
+        problems.append(spec.problem('state', '%r is not one of %s' % (state, ', '.join(STATES))))
+    for key, value in entry.items():
+        name = str(key)
+        low = name.lower()
+        if low == 'state':
+            continue
+        if low in REFUSED_KEYS:
+            problems.append(spec.problem(name, 'cannot be set here; %s' % REFUSED_KEYS[low]))
+        elif low == 'password':
+            if value is not None and (not isinstance(value, str) or not value):
+                problems.append(spec.problem('password', 'must be a non-empty string'))
+            spec.password = value or None
+        elif low == 'force_change_password':
+            try:
+                spec.force_change_password = boolean(value, strict=True)
+            except TypeError:
+                problems.append(spec.problem('force_change_password', '%r is not a boolean' % (value,)))
+        elif low == 'licenses':
+            spec.licenses, license_problems = _parse_licenses(spec, value)
+            problems.extend(license_problems)
+        elif low == 'manager':
+            spec.has_manager = True
+            if value not in (None, '') and (not isinstance(value, str) or not (is_guid(value.strip()) or UPN.match(value.strip()))):
+                problems.append(spec.problem('manager', '%r is neither a userPrincipalName nor an object id' % (value,)))
+            spec.manager = value.strip() if isinstance(value, str) and value.strip() else None
+        elif low == 'userprincipalname':
+            spec.properties[name] = upn
+        elif not PROPERTY_NAME.match(name):
+            problems.append(spec.problem(name, 'is not a Graph property name'))
+        else:
+            converted, problem = _convert(name, value)
+            if problem:
+                problems.append(spec.problem(name, problem))
+            spec.properties[name] = converted
+    if state == 'disabled' and property_value(spec.properties, 'accountEnabled') is True:
+        problems.append(spec.problem('accountEnabled', 'true contradicts state=disabled'))
+    return spec, problems
+
+
+def _convert(name, value):
+    """The value to send: booleans from text (CSV), numbers as text (Graph's user properties are strings), '' as null."""
+    if value == '':
+        return None, None
+    if name.lower() in [p.lower() for p in BOOLEAN_PROPERTIES] and value is not None and not isinstance(value, bool):
+        try:
+            return boolean(value, strict=True), None
+        except TypeError:
+            return value, '%r is not a boolean' % (value,)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value), None
+    return value, None
+
+
+def _parse_licenses(spec, value):
+    """``[(sku, disabled plans or None)]`` from the ``licenses`` key; None means an empty list."""
+    if value is None:
+        return [], []
+    if not isinstance(value, list):
+        return None, [spec.problem('licenses', 'must be a list of SKUs (skuPartNumber or skuId) or dicts with sku and disabled_plans')]
+    result, problems = [], []
+    for position, item in enumerate(value):
+        field = 'licenses[%d]' % position
+        if isinstance(item, str) and item.strip():
+            result.append((item.strip(), None))
+            continue
+        if not isinstance(item, dict):
+            problems.append(spec.problem(field, 'must be a SKU name or id, or a dict with sku and disabled_plans'))
+            continue
+        fields = {}
+        for key, field_value in item.items():
+            canonical = LICENSE_KEYS.get(str(key).lower())
+            if canonical is None or canonical in fields:
+                problems.append(spec.problem(field, 'unexpected key %s (use sku and disabled_plans)' % key))
+                continue
+            fields[canonical] = field_value
+        sku = fields.get('sku')
+        plans = fields.get('disabled_plans')
+        if not isinstance(sku, str) or not sku.strip():
+            problems.append(spec.problem(field, 'sku is required (a skuPartNumber such as ENTERPRISEPACK, or a skuId)'))
+            continue
+        if plans is not None and (not isinstance(plans, list) or not all(isinstance(p, str) and p for p in plans)):
+            problems.append(spec.problem(field, 'disabled_plans must be a list of service plan names or ids'))
+            continue
+        result.append((sku.strip(), list(plans) if plans is not None else None))
+    return result, problems
+
+
+def property_value(properties, name, default=None):
+    """Case-insensitive lookup in a dict of properties."""
+    low = name.lower()
+    for key, value in properties.items():
+        if key.lower() == low:
+            return value
+    return default
+
+
+def mail_nickname_from(upn):
+    """A mailNickname made from the UPN's local part (characters Graph refuses dropped), or None."""
+    nickname = _NICKNAME_CHARS.sub('', upn.split('@', 1)[0]).strip('.')[:64]
+    return nickname or None
+
+
+def creation_problems(spec):
+    """What a user needs before Graph can create it."""
+    problems = []
+    if not property_value(spec.properties, 'displayName'):
+        problems.append(spec.problem('displayName', 'required to create the user'))
+    if not spec.password:
+        problems.append(spec.problem('password', 'required to create the user'))
+    if not property_value(spec.properties, 'mailNickname') and not mail_nickname_from(spec.upn):
+        problems.append(spec.problem('mailNickname', 'required to create the user (none can be made from the userPrincipalName)'))
+    return problems
+
+
+def creation_body(spec):
+    """POST /users body: the given properties, accountEnabled from the state, a mailNickname and the password profile."""
+    body = dict((k, v) for k, v in spec.properties.items() if v is not None)
+    if property_value(body, 'accountEnabled') is None:
+        body = dict((k, v) for k, v in body.items() if k.lower() != 'accountenabled')
+        body['accountEnabled'] = spec.state != 'disabled'
+    if not property_value(body, 'mailNickname'):
+        body = dict((k, v) for k, v in body.items() if k.lower() != 'mailnickname')
+        body['mailNickname'] = mail_nickname_from(spec.upn)
+    body['passwordProfile'] = {'password': spec.password, 'forceChangePasswordNextSignIn': spec.force_change_password}
+    return body
+
+
+def wanted_properties(spec):
+    """Properties to compare with an existing user: the given ones, with accountEnabled false for state=disabled."""
+    wanted = dict((k, v) for k, v in spec.properties.items() if k.lower() != 'userprincipalname')
+    if spec.state == 'disabled':
+        wanted = dict((k, v) for k, v in wanted.items() if k.lower() != 'accountenabled')
+        wanted['accountEnabled'] = False
+    return wanted
+
+
+def changed_properties(wanted, current):
+    """``{name: wanted value}`` for each wanted property whose current value differs."""
+    current_lower = dict((str(k).lower(), v) for k, v in (current or {}).items())
+    return dict((name, value) for name, value in wanted.items() if not same_value(name, value, current_lower.get(name.lower())))
+
+
+def same_value(name, wanted, current):
+    """Graph's view of equality for one property: empty equals null, some strings ignore case, dicts compare given keys."""
+    if _empty(wanted) and _empty(current):
+        return True
+    if isinstance(wanted, dict):
+        if not isinstance(current, dict):
+            return False
+        return all(same_value(key, value, current.get(key)) for key, value in wanted.items())
+    if isinstance(wanted, list):
+        if not isinstance(current, list) or len(wanted) != len(current):
+            return False
+        if all(not isinstance(v, (dict, list)) for v in wanted + current):
+            return sorted(_scalar(name, v) for v in wanted) == sorted(_scalar(name, v) for v in current)
+        return all(same_value(name, w, c) for w, c in zip(wanted, current))
+    if isinstance(wanted, bool) or isinstance(current, bool):
+        return wanted is current
+    if isinstance(wanted, str) and isinstance(current, str):
+        when_wanted, when_current = _timestamp(wanted), _timestamp(current)
+        if when_wanted is not None and when_current is not None:
+            return when_wanted == when_current
+    return _scalar(name, wanted) == _scalar(name, current)
+
+
+def _empty(value):
+    return value is None or value == '' or value == [] or value == {}
+
+
+def _scalar(name, value):
+    if isinstance(value, str):
+        return value.lower() if name.lower() in CASE_INSENSITIVE else value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return '' if value is None else value
+
+
+def _timestamp(text):
+    """A UTC datetime for ISO dates and timestamps (``2026-03-01``, ``2026-03-01T00:00:00Z``), else None."""
+    if not re.match(r'^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$', text):
+        return None
+    value = text.replace('Z', '+00:00')
+    if len(value) == 10:
+        value += 'T00:00:00+00:00'
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed.astimezone(datetime.timezone.utc)
+
+
+# ----- licences -------------------------------------------------------------------------------
+
+class SkuCatalog:
+    """The tenant's subscriptions (from ``GET /subscribedSkus``), looked up by skuPartNumber or skuId."""
+
+    def __init__(self, subscribed_skus):
+        self.by_id = {}
+        self.by_part = {}
+        for sku in subscribed_skus or []:
+            self.by_id[str(sku.get('skuId')).lower()] = sku
+            self.by_part[str(sku.get('skuPartNumber')).lower()] = sku
+
+    def find(self, name):
+        """The subscription named by skuPartNumber or skuId, else None."""
+        key = str(name).lower()
+        return self.by_id.get(key) or self.by_part.get(key)
+
+    def part_number(self, sku_id):
+        sku = self.by_id.get(str(sku_id).lower())
+        return sku.get('skuPartNumber') if sku else sku_id
+
+    def names(self):
+        return sorted(sku.get('skuPartNumber') for sku in self.by_id.values())
+
+    def plan_id(self, sku, plan):
+        """The servicePlanId in ``sku`` named by servicePlanName or servicePlanId, else None."""
+        key = str(plan).lower()
+        for item in sku.get('servicePlans') or []:
+            if str(item.get('servicePlanId')).lower() == key or str(item.get('servicePlanName')).lower() == key:
+                return str(item.get('servicePlanId')).lower()
+        return None
+
+    def free_seats(self, sku_id):
+        sku = self.by_id.get(str(sku_id).lower()) or {}
+        enabled = (sku.get('prepaidUnits') or {}).get('enabled') or 0
+        return enabled - (sku.get('consumedUnits') or 0)
+
+
+def resolve_licenses(spec, catalog):
+    """``([(skuId, disabled plan ids as a set, or None)], problems)`` for a user's ``licenses``."""
+    resolved, problems = [], []
+    for sku_name, plans in spec.licenses or []:
+        sku = catalog.find(sku_name)
+        if sku is None:
+            problems.append(spec.problem('licenses', "unknown SKU '%s'; the tenant subscribes to %s" % (sku_name, ', '.join(catalog.names()) or 'nothing')))
+            continue
+        disabled = None
+        if plans is not None:
+            disabled = set()
+            for plan in plans:
+                plan_id = catalog.plan_id(sku, plan)
+                if plan_id is None:
+                    problems.append(spec.problem('licenses', "service plan '%s' is not part of %s" % (plan, sku.get('skuPartNumber'))))
+                else:
+                    disabled.add(plan_id)
+        sku_id = str(sku.get('skuId')).lower()
+        if any(existing == sku_id for existing, dummy in resolved):
+            problems.append(spec.problem('licenses', '%s is listed twice' % sku.get('skuPartNumber')))
+            continue
+        resolved.append((sku_id, disabled))
+    return resolved, problems
+
+
+def current_licenses(user):
+    """``(direct {skuId: set of disabled plan ids}, inherited set of skuIds)`` of a user read with licence properties.
+
+    A licence is inherited when its ``licenseAssignmentStates`` entry names ``assignedByGroup``. Without
+    ``licenseAssignmentStates`` every assigned licence is taken as direct.
+    """
+    direct, inherited = {}, set()
+    states = (user or {}).get('licenseAssignmentStates')
+    if states is None:
+        for lic in (user or {}).get('assignedLicenses') or []:
+            direct[str(lic.get('skuId')).lower()] = set(str(p).lower() for p in lic.get('disabledPlans') or [])
+        return direct, inherited
+    for state in states:
+        sku_id = str(state.get('skuId')).lower()
+        if state.get('assignedByGroup'):
+            inherited.add(sku_id)
+        else:
+            direct[sku_id] = set(str(p).lower() for p in state.get('disabledPlans') or [])
+    return direct, inherited
+
+
+class LicensePlan:
+    """What one user's licences need: ``add`` (assignLicense entries), ``remove`` (skuIds) and seats newly taken."""
+
+    __slots__ = ('add', 'remove', 'new_seats', 'added', 'updated', 'removed')
+
+    def __init__(self):
+        self.add = []          # [{'skuId', 'disabledPlans'}]
+        self.remove = []       # [skuId]
+        self.new_seats = []    # skuIds the user holds neither directly nor through a group yet
+        self.added, self.updated, self.removed = [], [], []  # skuIds, for reporting
+
+    def __bool__(self):
+        return bool(self.add or self.remove)
+
+    def body(self):
+        return {'addLicenses': self.add, 'removeLicenses': self.remove}
+
+
+def plan_licenses(wanted, direct, inherited, purge):
+    """Compare wanted licences with the user's direct ones; inherited licences are never removed.
+
+    ``wanted`` is ``[(skuId, disabled set or None)]`` where None leaves the disabled plans of an existing
+    assignment alone. With ``purge``, direct licences not wanted are removed.
+    """
+    plan = LicensePlan()
+    wanted_ids = set()
+    for sku_id, disabled in wanted:
+        wanted_ids.add(sku_id)
+        if sku_id in direct:
+            if disabled is not None and disabled != direct[sku_id]:
+                plan.add.append({'skuId': sku_id, 'disabledPlans': sorted(disabled)})
+                plan.updated.append(sku_id)
+            continue
+        plan.add.append({'skuId': sku_id, 'disabledPlans': sorted(disabled or ())})
+        plan.added.append(sku_id)
+        if sku_id not in inherited:
+            plan.new_seats.append(sku_id)
+    if purge:
+        for sku_id in sorted(direct):
+            if sku_id not in wanted_ids:
+                plan.remove.append(sku_id)
+                plan.removed.append(sku_id)
+    return plan
+
+
+def seat_problems(demand, catalog, users_by_sku):
+    """Problems for the users beyond a SKU's free seats (prepaid enabled minus consumed).
+
+    ``demand`` maps skuId to the number of new seats this task takes; ``users_by_sku`` to the specs taking them,
+    in task order. The first ones fit; each user after them gets a problem naming the SKU and the shortfall.
+    """
+    problems = []
+    for sku_id, needed in sorted(demand.items()):
+        free = max(catalog.free_seats(sku_id), 0)
+        if needed <= free:
+            continue
+        for spec in users_by_sku[sku_id][free:]:
+            problems.append(spec.problem('licenses', '%s has %d free seat(s) but this task assigns %d new ones'
+                                         % (catalog.part_number(sku_id), free, needed)))
+    return problems
