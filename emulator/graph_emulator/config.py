@@ -17,6 +17,8 @@ class EmulatorConfig:
     fractional_retry_after: bool = False  # random 429s carry decimals such as "0.249"
     outer_503_rate: float = 0.0           # fraction of Graph HTTP requests answered 503
     replication_delay_ms: float = 0.0     # a created object stays invisible to other requests this long
+    membership_delay_ms: float = 0.0      # member lists (members, memberOf, ...) show a membership change this much later
+    remove_nonmember_400: bool = False    # removing a non-member: 400 "removed object references do not exist" instead of 404
     shuffle: bool = True                  # return $batch responses in random order
     write_quota: int = 0                  # Entra write quota per app+tenant (0 = off)
     write_window_s: float = 150.0

@@ -34,6 +34,10 @@ class Store:
     Replication (§5.3): an object created through Graph is invisible to every later read or
     write until the delay has passed since its creation; seeded objects are visible at once.
     Uniqueness checks (e.g. duplicate UPN) see everything, as the directory's writer does.
+
+    Relationship changes may lag the same way (`lag_s` of `add_link`/`remove_link`): readers
+    (`links`, `sources`) miss a new link, or still see a removed one, for that long, while writers
+    (`add_link`, `remove_link`, which answer "already there" / "not there") see the truth at once.
     """
 
     def __init__(self, delay_s=lambda: 0.0):
@@ -65,6 +69,7 @@ class Store:
             self._live = {}      # id -> _Entry
             self._deleted = {}   # id -> _Entry, soft-deleted ("deleted items")
             self._links = {}     # (source id, relationship) -> [target ids], in insertion order
+            self._lagging = {}   # (source id, relationship) -> {target id: (until, shown)}: link changes readers do not see yet
             self._blobs = {}     # (id, name) -> (content type, bytes)
             self._index = {key: {} for key in self._indexed}  # (kind, prop) -> {folded value: {ids}}
 
@@ -139,39 +144,80 @@ class Store:
                     self._links[key] = [t for t in self._links[key] if t != object_id]
             for key in [k for k in self._blobs if k[0] == object_id]:
                 del self._blobs[key]
+            for key, lagging in list(self._lagging.items()):
+                if key[0] == object_id:
+                    del self._lagging[key]
+                else:
+                    lagging.pop(object_id, None)
 
     def links(self, source_id, relationship):
-        """Target ids of a relationship (e.g. a group's `members`), in the order they were added."""
+        """Target ids of a relationship (e.g. a group's `members`) as readers see them, in the order they were added."""
         with self.lock:
-            return list(self._links.get((source_id, relationship), ()))
+            targets = list(self._links.get((source_id, relationship), ()))
+            lagging = self._current_lag(source_id, relationship)
+        if not lagging:
+            return targets
+        return [t for t in targets if t not in lagging] + [t for t, shown in lagging.items() if shown and t not in targets]
 
     def sources(self, relationship, target_id):
-        """Ids of objects linking to `target_id` through `relationship` (e.g. a user's groups)."""
+        """Ids of objects linking to `target_id` through `relationship` (e.g. a user's groups), as readers see them."""
         with self.lock:
-            return [k[0] for k, targets in self._links.items() if k[1] == relationship and target_id in targets]
+            found = []
+            for (source, rel), targets in list(self._links.items()) + [(key, ()) for key in self._lagging]:
+                if rel != relationship or source in found:
+                    continue
+                shown = self._current_lag(source, rel).get(target_id)
+                if (target_id in targets and shown is None) or shown:
+                    found.append(source)
+            return found
 
-    def add_link(self, source_id, relationship, target_id):
-        """Add a target; False when it was already there."""
+    def _current_lag(self, source_id, relationship):
+        """{target: shown} for link changes of one relationship readers do not see yet (expired ones are dropped)."""
+        lagging = self._lagging.get((source_id, relationship))
+        if not lagging:
+            return {}
+        now = time.monotonic()
+        for target in [t for t, (until, dummy) in lagging.items() if until <= now]:
+            del lagging[target]
+        return {t: shown for t, (dummy, shown) in lagging.items()}
+
+    def has_link(self, source_id, relationship, target_id):
+        """Whether the link exists, as the directory's writer sees it (no lag)."""
+        with self.lock:
+            return target_id in self._links.get((source_id, relationship), ())
+
+    def add_link(self, source_id, relationship, target_id, lag_s=0.0):
+        """Add a target; False when it was already there. Readers see the new link only after `lag_s` seconds."""
         with self.lock:
             targets = self._links.setdefault((source_id, relationship), [])
             if target_id in targets:
                 return False
             targets.append(target_id)
+            self._lag_change(source_id, relationship, target_id, lag_s, shown=False)
             return True
 
-    def remove_link(self, source_id, relationship, target_id):
-        """Remove a target; False when it was not there."""
+    def remove_link(self, source_id, relationship, target_id, lag_s=0.0):
+        """Remove a target; False when it was not there. Readers keep seeing the link for `lag_s` seconds."""
         with self.lock:
             targets = self._links.get((source_id, relationship), [])
             if target_id not in targets:
                 return False
             targets.remove(target_id)
+            self._lag_change(source_id, relationship, target_id, lag_s, shown=True)
             return True
+
+    def _lag_change(self, source_id, relationship, target_id, lag_s, shown):
+        """Make readers see a link's old state (`shown`: present) for `lag_s` more seconds; a change undoing a lagging one cancels both."""
+        if self._current_lag(source_id, relationship).get(target_id) is (not shown):
+            del self._lagging[(source_id, relationship)][target_id]  # readers still see the state this change restores
+        elif lag_s > 0:
+            self._lagging.setdefault((source_id, relationship), {})[target_id] = (time.monotonic() + lag_s, shown)
 
     def set_link(self, source_id, relationship, target_ids):
         """Replace a relationship's targets (single-valued ones such as `manager` hold one id)."""
         with self.lock:
             self._links[(source_id, relationship)] = list(target_ids)
+            self._lagging.pop((source_id, relationship), None)
 
     def put_blob(self, object_id, name, content_type, data):
         """Attach binary content (e.g. a photo) to an object."""

@@ -88,6 +88,14 @@ options:
       - For GET requests, follow C(@odata.nextLink) (inside later batches) and merge every page's C(value) into the first answer's body.
     type: bool
     default: false
+  replication_timeout:
+    description:
+      - Seconds during which a request answered 404 is sent again (with backoff), counted from when it was first sent.
+      - Entra ID replicates asynchronously, so an object created moments ago, for example by M(mynster.msgraph.graph_user_bulk)
+        in the previous task, may not be found for a while. Set this when the requests address such objects, for example a new user's mailbox.
+      - With the default V(0) a 404 is final at once. A request that keeps answering 404 ends with that 404 after this time.
+    type: float
+    default: 0
 seealso:
   - name: JSON batching in Microsoft Graph
     description: How Graph runs batches.
@@ -150,6 +158,15 @@ EXAMPLES = r'''
 - name: Show which requests failed
   ansible.builtin.debug:
     msg: "{{ chain.responses | selectattr('status', 'ge', 400) | map(attribute='id') | list }}"
+
+- name: Read the calendars of users created in the previous task, waiting up to 2 minutes for them to replicate
+  mynster.msgraph.graph_batch:
+    requests:
+      - id: adele
+        url: /users/adele.vance@contoso.com/events?$select=id,subject&$top=50
+      - id: alex
+        url: /users/alex.wilber@contoso.com/calendar/calendarPermissions
+    replication_timeout: 120
 
 - name: Credentials set once for every module of the collection
   module_defaults:
@@ -255,6 +272,7 @@ ARGUMENT_SPEC = dict(
     )),
     fail_on_error=dict(type='bool', default=True),
     paginate=dict(type='bool', default=False),
+    replication_timeout=dict(type='float', default=0.0),
 )
 
 
@@ -276,7 +294,10 @@ def describe_failures(responses):
 
 
 def run(module):
-    items = prepare_requests(module.params['requests'])
+    wait = module.params['replication_timeout']
+    if wait < 0:
+        module.fail_json(msg='replication_timeout must not be negative, got %s' % wait)
+    items = prepare_requests([dict(request, replication_wait=wait) for request in module.params['requests']])
     if module.check_mode:
         to_send, held = split_for_check_mode(items)
     else:

@@ -78,7 +78,7 @@ class EmulatorProcess:
     @staticmethod
     def default_config():
         return {'latency_ms': 0, 'throttle_rate': 0.0, 'outer_503_rate': 0.0, 'replication_delay_ms': 0,
-                'write_quota': 0, 'resource_units': 0, 'shuffle': True}
+                'membership_delay_ms': 0, 'remove_nonmember_400': False, 'write_quota': 0, 'resource_units': 0, 'shuffle': True}
 
     def configure(self, **knobs):
         return self.control('PATCH', 'config', knobs)

@@ -2,14 +2,16 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Groups: /groups collection and items, direct members and `$ref` membership changes (§3)."""
+"""Groups: /groups collection and items, and the list of direct members (§3.4).
+
+Membership writes (`$ref`, `members@odata.bind`) and the other membership reads live in memberships.py.
+"""
 
 from ..odata import SCHEMAS, Expand, Query, Schema, count_response, entity_response, list_response
 from ..filters import unsupported
 from ..router import route, seeder
-from ..wire import GraphError, Response, bad_request, utc_now
-from ._directory import (check_body, check_nickname, directory_object_schema, id_from_reference, lookup, new_id, not_found,
-                         request_bad, require)
+from ..wire import GraphError, Response, utc_now
+from ._directory import check_body, check_nickname, directory_object_schema, lookup, new_id, request_bad, require
 
 PROPERTIES = (
     "allowExternalSenders", "assignedLabels", "assignedLicenses", "autoSubscribeNewMembers", "classification", "createdDateTime",
@@ -35,7 +37,9 @@ READ_ONLY = ("id", "createdDateTime", "deletedDateTime", "assignedLicenses", "ma
 TYPES = {"mailEnabled": bool, "securityEnabled": bool, "isAssignableToRole": bool, "groupTypes": list, "allowExternalSenders": bool,
          "autoSubscribeNewMembers": bool, "hideFromAddressLists": bool, "hideFromOutlookClients": bool, "assignedLabels": list}
 REQUIRED = ("displayName", "mailEnabled", "mailNickname", "securityEnabled")
-ALREADY_MEMBER = "One or more added object references already exist for the following modified properties: 'members'."
+# Navigation properties PATCH /groups/{id} may bind (e.g. "members@odata.bind"), registered by the resource owning the
+# relationship: lower-case name -> check(req, group, value), which raises or returns a function applying the change.
+BINDS = {}
 
 
 def members_of(req, group):
@@ -109,13 +113,18 @@ def get_group(req, key):
 
 @route("PATCH", "/groups/{key}")
 def update_group(req, key):
-    """PATCH /groups/{id} → 204."""
+    """PATCH /groups/{id} → 204; `…@odata.bind` properties go to their BINDS handler, all-or-nothing with the rest."""
     body = dict(req.json())
+    binds = {name: body.pop(name) for name in list(body) if name.lower() in BINDS}
     check_body(body, GROUP, READ_ONLY, TYPES)
     if "mailNickname" in body:
         check_nickname(body["mailNickname"] or "", "Group")
     with req.store.lock:
-        req.store.update(find_group(req, key)["id"], body)
+        group = find_group(req, key)
+        changes = [BINDS[name.lower()](req, group, value) for name, value in binds.items()]
+        for apply in changes:
+            apply()
+        req.store.update(group["id"], body)
     return Response(204)
 
 
@@ -143,34 +152,6 @@ def list_members(req, key):
     kinds = {obj["id"]: kind for kind, obj in members}
     return list_response(req, schema, [obj for kind, obj in members], query, context_path="directoryObjects",
                          schema_of=lambda obj: SCHEMAS[kinds[obj["id"]]])
-
-
-@route("POST", "/groups/{key}/members/$ref")
-def add_member(req, key):
-    """Add one member → 204; an existing member is a 400, a missing object a 404 (§3.1)."""
-    body = req.json()
-    if "@odata.id" not in body:
-        raise bad_request("The request body must contain an '@odata.id' property.")
-    member_id = id_from_reference(body["@odata.id"])
-    with req.store.lock:
-        group = find_group(req, key)
-        if req.store.kind_of(member_id) is None:
-            raise not_found(member_id)
-        check_members_writable(group)
-        if not req.store.add_link(group["id"], "members", member_id):
-            raise request_bad(ALREADY_MEMBER)
-    return Response(204)
-
-
-@route("DELETE", "/groups/{key}/members/{member}/$ref")
-def remove_member(req, key, member):
-    """Remove one member → 204; a non-member is a 404 (§3.2)."""
-    with req.store.lock:
-        group = find_group(req, key)
-        check_members_writable(group)
-        if not req.store.remove_link(group["id"], "members", member.lower()):
-            raise not_found(member)
-    return Response(204)
 
 
 @seeder("groups")
