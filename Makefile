@@ -5,7 +5,7 @@
 SHELL := bash
 ARGS ?=
 
-.PHONY: demo test sanity units integration emulator-tests bench emulator clean
+.PHONY: demo test sanity units integration emulator-tests release docs lint dist ee-context bench emulator clean
 
 ## demo: run the main job against the Graph emulator
 demo:
@@ -30,6 +30,26 @@ integration:
 ## emulator-tests: the emulator's own tests (tests/emulator)
 emulator-tests:
 	bash scripts/emulator-tests.sh $(ARGS)
+
+## release: artifact contents, EE build context, AWX-style runs through ansible-runner (tests/release)
+release:
+	bash scripts/release.sh $(ARGS)
+
+## docs: lint the module and role documentation and re-render docs/reference/
+docs:
+	bash scripts/docs.sh $(ARGS)
+
+## lint: ansible-lint with the production profile (.ansible-lint)
+lint:
+	bash scripts/lint.sh $(ARGS)
+
+## dist: build the Galaxy artifact into build/dist/
+dist:
+	bash scripts/dist.sh $(ARGS)
+
+## ee-context: execution environment build context for this checkout in build/ee/ (no container build)
+ee-context:
+	bash scripts/ee-context.sh $(ARGS)
 
 ## bench: benchmarks against the emulator (results under build/bench/)
 bench:

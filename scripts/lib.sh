@@ -4,9 +4,11 @@
 # Settings (environment variables, all optional):
 #   PYTHON     interpreter for .venv (default python3; must be 3.11 or newer)
 #   BUILD_DIR  where the collection copy for ansible-test goes (default build/)
+#   MSGRAPH_VENV  the virtual environment to use (default .venv); tests that run
+#              a script from the collection copy point it at the one running them
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-VENV=$ROOT/.venv
+VENV=${MSGRAPH_VENV:-$ROOT/.venv}
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 # ansible-test only accepts a collection that physically sits at
 # .../ansible_collections/<namespace>/<name> (it resolves symlinks).
@@ -174,4 +176,17 @@ EOF
             note "installed the offline get-pip stand-in for pip $version at $target"
         fi
     done
+}
+
+# Build the Galaxy artifact from the work tree into directory $1 (emptied of
+# older artifacts first) and print the tarball's path. What goes in is
+# decided by build_ignore in galaxy.yml; tests/release checks it.
+build_artifact() {
+    local out=$1
+    mkdir -p "$out"
+    rm -f "$out"/mynster-msgraph-*.tar.gz
+    ansible-galaxy collection build --force --output-path "$out" "$ROOT" >&2
+    local artifacts=("$out"/mynster-msgraph-*.tar.gz)
+    [[ -f ${artifacts[0]} ]] || die "ansible-galaxy collection build wrote no artifact to $out"
+    printf '%s\n' "${artifacts[0]}"
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (`make test`, .ci/run):
 #
-#   bootstrap -> sanity -> units -> emulator tests -> integration -> changelog
+#   bootstrap -> sanity -> units -> emulator tests -> integration
+#     -> release -> docs -> ansible-lint -> changelog
 #
 # Stages run in that order and the first failure stops the run with a banner
 # naming the stage. A stage whose test directory is still empty is reported
@@ -70,5 +71,8 @@ stage sanity bash "$ROOT/scripts/sanity.sh"
 pytest_stage units tests/unit units.sh
 pytest_stage emulator-tests tests/emulator emulator-tests.sh
 pytest_stage integration tests/integration integration.sh
+pytest_stage release tests/release release.sh
+stage docs bash "$ROOT/scripts/docs.sh" --check
+stage ansible-lint bash "$ROOT/scripts/lint.sh"
 stage changelog changelog_lint
 summary 0
