@@ -46,7 +46,7 @@ def main():
     try:
         for name in args.scenarios:
             scenarios[name].run(bench)
-            bench.emulator.reset()
+            bench.empty_directory()
     finally:
         bench.close()
 

@@ -71,6 +71,11 @@ class Bench:
     def close(self):
         self.emulator.stop()
 
+    def empty_directory(self):
+        """Forget every object and knob change, but keep the benchmark's latency."""
+        self.emulator.reset()
+        self.emulator.configure(latency_ms=self.latency_ms)
+
     def measure(self, scenario, label, playbook_text, extra_vars=None, check=False):
         """Run one playbook from clean counters; record HTTP requests and wall time."""
         self.emulator.reset_stats()

@@ -26,8 +26,7 @@ REF_BODY = '\n          "@odata.id": "{{ lookup(\'env\', \'MSGRAPH_URL\') }}/v1.
 
 def _fresh(bench, users, groups):
     """Empty directory (knobs such as latency stay), then the scenario's objects; returns {name: id}."""
-    bench.emulator.control('POST', 'reset')
-    bench.emulator.configure(latency_ms=bench.latency_ms)
+    bench.empty_directory()
     seeded = bench.emulator.seed(users=[{'userPrincipalName': upn, 'displayName': upn.split('@')[0], 'mailNickname': upn.split('@')[0],
                                          'accountEnabled': True} for upn in users],
                                  groups=[{'displayName': name} for name in groups])

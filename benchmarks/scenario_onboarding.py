@@ -105,10 +105,10 @@ def run(bench):
     ours = bench.measure(NAME, 'onboarding role (apply)', ROLE_PLAY, {'hires': people})
     rerun = bench.measure(NAME, 'onboarding role (second run)', ROLE_PLAY, {'hires': people})
     changed = rerun['run'].recap.get('changed')
-    bench.emulator.reset()
+    bench.empty_directory()
     seed(bench)
     preview = bench.measure(NAME, 'onboarding role (check mode)', ROLE_PLAY, {'hires': people}, check=True)
-    bench.emulator.reset()
+    bench.empty_directory()
     group_ids = seed(bench)
     users_play, groups_play, calendars_play = baseline_plays()
     parts = [bench.measure(NAME, 'uri loop: users and licences', users_play, {'hires': people})]
