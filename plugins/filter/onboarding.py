@@ -329,8 +329,9 @@ def onboarding_plan(users, user_result=None, membership_result=None, writes=None
 def _user_lines(user, check_mode):
     """One head line per hire, then one indented line per kind of change."""
     details = []
-    if user['properties']:
-        details.append('properties: %s' % ', '.join(user['properties']))
+    properties = [name for name in user['properties'] if name != 'userPrincipalName']  # the UPN heads the entry
+    if properties:
+        details.append('properties: %s' % ', '.join(properties))
     licences = (['+ %s' % name for name in user['licenses']['added']] + ['- %s' % name for name in user['licenses']['removed']]
                 + ['~ %s (disabled plans)' % name for name in user['licenses']['updated']])
     if licences:
