@@ -111,8 +111,7 @@ def measure_in_parts(bench, label, items):
 
 def empty_directory(bench):
     """Forget every object but keep the knobs (latency), then subscribe to enough seats."""
-    bench.emulator.control('POST', 'reset')
-    bench.emulator.configure(latency_ms=bench.latency_ms)
+    bench.empty_directory()
     bench.emulator.seed(subscribedSkus=[SKU])
 
 
