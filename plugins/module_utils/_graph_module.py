@@ -13,11 +13,28 @@ statistics and diff.
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+import os
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.mynster.msgraph.plugins.module_utils import _graph_auth, _graph_client, _graph_http
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds import API_VERSIONS, AUTH_METHODS, CLOUDS, GraphSettings
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError, GraphRequestError
+
+
+
+def env_fallback(*names, **kwargs):
+    """Like Ansible's ``env_fallback``, but an empty variable counts as unset.
+
+    AWX injects every field of a credential type, empty or not; an empty ``MSGRAPH_CLOUD`` must mean
+    "the default", not an invalid choice.
+    """
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
 
 CONNECTION_ARGUMENT_SPEC = dict(
     tenant_id=dict(type='str', fallback=(env_fallback, ['AZURE_TENANT_ID'])),
