@@ -6,8 +6,9 @@
 
 The baseline is the idempotent playbook an admin would write with ``ansible.builtin.uri``: look each user up, create
 the missing ones, assign the licence where it is missing - one HTTP request per user and step. Both run twice on the
-same emulator (the directory is emptied in between); the baseline runs in parts of 200 users, whose figures are added. Then the module's peak memory is measured by running it directly
-(the way ansible-playbook runs it, minus the AnsiballZ wrapper) for 1,000 and 10,000 users.
+same emulator (the directory is emptied in between); the baseline runs in parts of 200 users, whose figures are
+added. Then the module's peak memory is measured by running it directly (the way ansible-playbook runs it, minus the
+AnsiballZ wrapper) for 1,000 and 10,000 users.
 
 Environment: BENCH_USERS (default 1000) users for the comparison; BENCH_USERS_MEMORY (default "1000,10000") the sizes
 for the memory runs ("" skips them).
