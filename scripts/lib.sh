@@ -49,6 +49,18 @@ hold_build_lock() {
     MSGRAPH_BUILD_LOCK_HELD=1 exec flock -o "$lock" bash "$0" "$@"
 }
 
+# The common start of every stage that runs on the collection copy: take the
+# build lock (this re-executes the calling script, so pass it "$@"), make sure
+# .venv is current, copy the work tree to build/ and cd into the copy with the
+# collection environment set. The copy's path is left in COLLECTION_TREE.
+enter_collection_tree() {
+    hold_build_lock "$@"
+    ensure_venv
+    COLLECTION_TREE=$(build_collection_tree)
+    collection_env
+    cd "$COLLECTION_TREE"
+}
+
 # Copy the work tree to $COLLECTION_DIR and print that path.
 #
 # The copy includes .git because ansible-test lists the files to test with

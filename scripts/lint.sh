@@ -7,10 +7,5 @@
 #   scripts/lint.sh roles/onboarding  # extra arguments go to ansible-lint
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-hold_build_lock "$@"
-
-ensure_venv
-tree=$(build_collection_tree)
-collection_env
-cd "$tree"
+enter_collection_tree "$@"
 ansible-lint --offline --nocolor "$@"

@@ -10,11 +10,6 @@
 #   scripts/release.sh -k runner   # extra arguments go to pytest
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-hold_build_lock "$@"
-
-ensure_venv
-tree=$(build_collection_tree)
-collection_env
-cd "$tree"
-export PYTHONPATH=$tree/emulator:$PYTHONPATH
+enter_collection_tree "$@"
+export PYTHONPATH=$COLLECTION_TREE/emulator:$PYTHONPATH
 run_pytest tests/release "$@"

@@ -6,10 +6,5 @@
 #   scripts/units.sh -k retry -x     # extra arguments go to pytest
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-hold_build_lock "$@"
-
-ensure_venv
-tree=$(build_collection_tree)
-collection_env
-cd "$tree"
+enter_collection_tree "$@"
 run_pytest tests/unit "$@"
