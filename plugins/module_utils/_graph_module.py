@@ -23,7 +23,6 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds impo
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError, GraphRequestError
 
 
-
 def env_fallback(*names, **kwargs):
     """Like Ansible's ``env_fallback``, but an empty variable counts as unset.
 
