@@ -39,8 +39,8 @@ TOKEN_TASK = """
 """
 
 
-def uri_task(name, method, url, body=None, status_code=(200,)):
-    """A looped ansible.builtin.uri task, one HTTP request per loop item."""
+def uri_task(name, method, url, body=None, status_code=(200,), loop='{{ items }}'):
+    """A looped ansible.builtin.uri task, one HTTP request per loop item; ``body`` is YAML text or data."""
     text = """
     - name: %s
       ansible.builtin.uri:
@@ -52,8 +52,8 @@ def uri_task(name, method, url, body=None, status_code=(200,)):
         status_code: %s
 """ % (name, url, method, json.dumps(list(status_code)))
     if body is not None:
-        text += "        body_format: json\n        body: %s\n" % body
-    return text + '      loop: "{{ items }}"\n'
+        text += "        body_format: json\n        body: %s\n" % (body if isinstance(body, str) else json.dumps(body))
+    return text + '      loop: "%s"\n' % loop
 
 
 class Bench:

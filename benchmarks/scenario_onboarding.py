@@ -7,10 +7,9 @@ one ansible.builtin.uri request per item (create user, assign licence, 3 group a
 
 from __future__ import annotations
 
-import json
 import os
 
-from benchlib import PLAY_HEADER, TOKEN_TASK
+from benchlib import PLAY_HEADER, TOKEN_TASK, uri_task
 
 NAME = 'onboarding'
 DESCRIPTION = '200 hires, onboarding role vs uri loop'
@@ -45,24 +44,6 @@ def hires():
     return people
 
 
-def uri(name, method, url, body, status, loop, register=None):
-    """One looped ansible.builtin.uri task: one HTTP request per loop item."""
-    text = """
-    - name: %s
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'MSGRAPH_URL') }}/v1.0%s"
-        method: %s
-        headers:
-          Authorization: "Bearer {{ token.json.access_token }}"
-        ca_path: "{{ lookup('env', 'MSGRAPH_CA_PATH') }}"
-        body_format: json
-        body: %s
-        status_code: [%d]
-      loop: "%s"
-""" % (name, url, method, json.dumps(body), status, loop)
-    return text + ('      register: %s\n' % register if register else '')
-
-
 def baseline_plays():
     """What a per-item playbook does for the same work: seven requests per hire.
 
@@ -79,16 +60,16 @@ def baseline_plays():
     permission = {'emailAddress': {'address': MANAGER}, 'isInsideOrganization': True, 'isRemovable': True, 'role': 'read'}
     member = {'@odata.id': "{{ lookup('env', 'MSGRAPH_URL') }}/v1.0/directoryObjects/{{ item.0 }}"}
     users = (PLAY_HEADER + TOKEN_TASK
-             + uri('Create each user', 'POST', '/users', user, 201, '{{ hires }}')
-             + uri('Assign the licence', 'POST', '/users/{{ item.userPrincipalName }}/assignLicense',
-                   {'addLicenses': [{'skuId': SKU_ID, 'disabledPlans': []}], 'removeLicenses': []}, 200, '{{ hires }}'))
+             + uri_task('Create each user', 'POST', '/users', user, (201,), '{{ hires }}')
+             + uri_task('Assign the licence', 'POST', '/users/{{ item.userPrincipalName }}/assignLicense',
+                        {'addLicenses': [{'skuId': SKU_ID, 'disabledPlans': []}], 'removeLicenses': []}, (200,), '{{ hires }}'))
     groups = (PLAY_HEADER + TOKEN_TASK
-              + uri('Add each user to each group', 'POST', '/groups/{{ item.1 }}/members/$ref', member, 204,
-                    '{{ user_ids | product(group_ids) | list }}'))
+              + uri_task('Add each user to each group', 'POST', '/groups/{{ item.1 }}/members/$ref', member, (204,),
+                         '{{ user_ids | product(group_ids) | list }}'))
     calendars = (PLAY_HEADER + TOKEN_TASK
-                 + uri('Create the welcome event', 'POST', '/users/{{ item.userPrincipalName }}/events', event, 201, '{{ hires }}')
-                 + uri('Share the calendar with the manager', 'POST', '/users/{{ item.userPrincipalName }}/calendar/calendarPermissions',
-                       permission, 200, '{{ hires }}'))
+                 + uri_task('Create the welcome event', 'POST', '/users/{{ item.userPrincipalName }}/events', event, (201,), '{{ hires }}')
+                 + uri_task('Share the calendar with the manager', 'POST', '/users/{{ item.userPrincipalName }}/calendar/calendarPermissions',
+                            permission, (200,), '{{ hires }}'))
     return users, groups, calendars
 
 
