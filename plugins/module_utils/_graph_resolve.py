@@ -14,33 +14,13 @@ may not be visible to queries (replication delay).
 
 from __future__ import annotations
 
-import re
 import time
-from urllib.parse import quote
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError
-
-MAX_IN_VALUES = 15
-GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import MAX_IN_VALUES, filter_query, is_guid
 
 USER_FIELDS = ('id', 'userPrincipalName', 'displayName')
 GROUP_FIELDS = ('id', 'displayName', 'groupTypes', 'mailEnabled', 'securityEnabled', 'membershipRule', 'onPremisesSyncEnabled')
-
-
-def is_guid(value):
-    return bool(GUID.match(str(value)))
-
-
-def odata_string(value):
-    """A string literal for ``$filter``: quotes doubled, as OData requires."""
-    return "'%s'" % str(value).replace("'", "''")
-
-
-def filter_query(path, prop, values, fields):
-    """Relative URL selecting ``fields`` of objects whose ``prop`` is one of ``values`` (at most 15)."""
-    expression = '%s in (%s)' % (prop, ','.join(odata_string(v) for v in values))
-    # Percent-encode what would break the URL (#, &, +, spaces) but keep OData punctuation readable.
-    return '%s?$filter=%s&$select=%s' % (path, quote(expression, safe="'(),@"), ','.join(fields))
 
 
 class Resolution:

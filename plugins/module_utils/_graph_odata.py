@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+"""Building Graph URLs: object ids, OData string literals, ``in`` filters and paths that address a user.
+
+FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
+
+Every URL the collection sends that names an object is built here, so the rules live in one place:
+a user is addressed by object id once it is known, and otherwise by the parenthesised key form
+``/users('upn')``, which Graph accepts for every userPrincipalName, including the ones a plain
+``/users/{upn}`` segment cannot carry (a leading ``$`` from synchronised directories, a guest's ``#EXT#``).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+# Graph allows at most 15 values in one ``in (...)`` clause without advanced queries.
+MAX_IN_VALUES = 15
+GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+# Kept readable in $filter expressions; everything else that could break the URL is percent-encoded.
+_FILTER_SAFE = "'(),@"
+# Kept literal inside a parenthesised key: the OData quote, and characters a UPN may hold that mean nothing here.
+_KEY_SAFE = "@'!$~"
+
+
+def is_guid(value):
+    """True for an object id (a GUID string)."""
+    return isinstance(value, str) and bool(GUID.match(value.strip()))
+
+
+def odata_string(value):
+    """An OData string literal: single quotes around it, quotes inside doubled."""
+    return "'%s'" % str(value).replace("'", "''")
+
+
+def quote_filter(expression):
+    """Percent-encode a ``$filter`` expression for a URL, keeping OData punctuation readable."""
+    return quote(expression, safe=_FILTER_SAFE)
+
+
+def chunked(values, size=MAX_IN_VALUES):
+    """Consecutive slices of ``values`` with at most ``size`` elements."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def in_filter(prop, values):
+    """``prop in ('a','b')`` for at most 15 values (quoted, not yet URL-encoded)."""
+    return '%s in (%s)' % (prop, ','.join(odata_string(value) for value in values))
+
+
+def filter_query(path, prop, values, fields=None):
+    """Relative URL selecting ``fields`` of the objects under ``path`` whose ``prop`` is one of ``values`` (at most 15)."""
+    url = '%s?$filter=%s' % (path, quote_filter(in_filter(prop, values)))
+    if fields:
+        url += '&$select=%s' % ','.join(fields)
+    return url
+
+
+def in_queries(path, prop, values, fields=None):
+    """One ``filter_query`` per 15 values: the relative URLs that look all ``values`` up."""
+    return [filter_query(path, prop, chunk, fields) for chunk in chunked(values)]
+
+
+def key_segment(key):
+    """A key in Graph's parenthesised form, ``('adele@contoso.com')``, quoted and percent-encoded."""
+    return "(%s)" % quote(odata_string(key.strip()), safe=_KEY_SAFE)
+
+
+def user_path(key, *segments):
+    """The path of a user (and optionally of something below it) for an object id or a userPrincipalName.
+
+    ``user_path('4f1c...', 'events')`` is ``/users/4f1c.../events``; ``user_path('$adm@contoso.com')`` is
+    ``/users('$adm@contoso.com')``. Use the object id whenever it is known.
+    """
+    key = str(key).strip()
+    path = '/users/%s' % key if is_guid(key) else '/users%s' % key_segment(key)
+    for segment in segments:
+        path += '/' + segment.strip('/')
+    return path
+
+
+def object_path(collection, object_id, *segments):
+    """``/{collection}/{id}[/segments]`` for an object addressed by its id (groups, devices, ...)."""
+    path = '/%s/%s' % (collection.strip('/'), quote(str(object_id).strip(), safe=''))
+    for segment in segments:
+        path += '/' + segment.strip('/')
+    return path
