@@ -18,6 +18,8 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import is_guid
+
 STATES = ('present', 'disabled', 'absent')
 # Keys of a user entry that are not Graph properties.
 EXTRA_KEYS = ('password', 'force_change_password', 'licenses', 'state')
@@ -34,12 +36,7 @@ LICENSE_KEYS = {'sku': 'sku', 'skuid': 'sku', 'skupartnumber': 'sku', 'sku_id': 
                 'disabled_plans': 'disabled_plans', 'disabledplans': 'disabled_plans'}
 UPN = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
 PROPERTY_NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_]*$')
-GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 _NICKNAME_CHARS = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
-
-
-def is_guid(value):
-    return isinstance(value, str) and bool(GUID.match(value))
 
 
 class Problem(str):
@@ -87,37 +84,6 @@ class UserSpec:
 
     def problem(self, field, text):
         return Problem(self.label, field, text, self.upn)
-
-
-def collect_passwords(raw_users):
-    """Every password value in the raw ``users`` list, so the module can mask them before anything is logged."""
-    found = set()
-    for entry in raw_users or []:
-        if not isinstance(entry, dict):
-            continue
-        for key, value in entry.items():
-            if str(key).lower() == 'password' and isinstance(value, str) and value:
-                found.add(value)
-            elif str(key).lower() == 'passwordprofile' and isinstance(value, dict):
-                found.update(v for k, v in value.items() if str(k).lower() == 'password' and isinstance(v, str) and v)
-    return found
-
-
-def mask_passwords(raw_users, placeholder='VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'):
-    """Copy of the raw ``users`` list with every password value replaced, for logs and the returned invocation."""
-    if not isinstance(raw_users, list):
-        return raw_users
-    masked = []
-    for entry in raw_users:
-        if isinstance(entry, dict):
-            entry = dict(entry)
-            for key, value in entry.items():
-                if str(key).lower() == 'password' and value:
-                    entry[key] = placeholder
-                elif str(key).lower() == 'passwordprofile' and isinstance(value, dict):
-                    entry[key] = dict((k, placeholder if str(k).lower() == 'password' and v else v) for k, v in value.items())
-        masked.append(entry)
-    return masked
 
 
 def parse_users(raw_users, default_state='present', default_force_change=True):

@@ -265,17 +265,15 @@ stats:
 import time
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import GraphModule
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_resolve import MAX_IN_VALUES, DirectoryResolver, filter_query
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import MAX_IN_VALUES, filter_query, is_guid
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_resolve import DirectoryResolver
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import (
     SkuCatalog,
     changed_properties,
     chunks,
-    collect_passwords,
     creation_body,
     creation_problems,
     current_licenses,
-    is_guid,
-    mask_passwords,
     parse_users,
     plan_licenses,
     property_value,
@@ -298,44 +296,6 @@ WRITE_SLICE = 1000
 INVALID_USAGE_LOCATION = 'invalid usage location'
 MANAGER_FIELDS = ('id', 'userPrincipalName')
 MESSAGE_LIMIT = 20
-
-
-class UserBulkModule(GraphModule):
-    """GraphModule that keeps the users' passwords out of the logged and returned invocation.
-
-    Passwords sit inside free-form dicts, where an option's ``no_log`` cannot reach them. They are masked
-    structurally: syslog and the result's ``invocation`` get a copy of ``users`` without them, and the module never
-    returns them otherwise. They also go into ``no_log_values``, but only up to ``NO_LOG_PASSWORDS`` of them:
-    ansible-core scrubs every output string against every such value, which grows with users x passwords
-    (3,000 distinct passwords added 25 seconds to a run).
-    """
-
-    NO_LOG_PASSWORDS = 100
-
-    def _masked_params(self):
-        params = getattr(self, 'params', None) or {}
-        return dict(params, users=mask_passwords(params.get('users')))
-
-    def _log_invocation(self):
-        self.add_no_log_passwords()
-        params = self.params
-        self.params = self._masked_params()
-        try:
-            super()._log_invocation()
-        finally:
-            self.params = params
-
-    def add_no_log_passwords(self):
-        passwords = sorted(collect_passwords(self.params.get('users')))
-        self.no_log_values.update(passwords[:self.NO_LOG_PASSWORDS])
-
-    def exit_json(self, **kwargs):
-        kwargs.setdefault('invocation', {'module_args': self._masked_params()})
-        super().exit_json(**kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.setdefault('invocation', {'module_args': self._masked_params()})
-        super().fail_json(msg, **kwargs)
 
 
 class Directory:
@@ -710,7 +670,6 @@ def summarise(failures):
 
 
 def run(module):
-    module.add_no_log_passwords()  # again, in case ansible-core skipped logging the invocation
     specs, problems = parse_users(module.params['users'], module.params['state'], module.params['force_change_password'])
     empty = dict(created=[], updated=[], disabled=[], deleted=[], unchanged=0)
     if not specs and not problems:
@@ -738,7 +697,7 @@ def run(module):
 
 
 def main():
-    module = UserBulkModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     module.run_guarded(run, module)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import relative_link
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError, parse_error_body
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import mask_secrets
 
 
 def test_graph_error_body_is_read_with_request_id():
@@ -29,8 +28,3 @@ def test_next_links_become_relative_to_the_version():
     link = 'https://graph.microsoft.com/v1.0/groups/1/members?$select=id&$skiptoken=abc'
     assert relative_link(link) == '/groups/1/members?$select=id&$skiptoken=abc'
     assert relative_link('https://host:8443/beta/users') == '/users'
-
-
-def test_secrets_are_masked_at_any_depth():
-    masked = mask_secrets({'writes': [{'body': {'passwordProfile': {'password': 'x'}, 'displayName': 'A'}}], 'client_secret': 's'})
-    assert masked == {'writes': [{'body': {'passwordProfile': '********', 'displayName': 'A'}}], 'client_secret': 's'}

@@ -8,7 +8,6 @@ from __future__ import annotations
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import (
     SkuCatalog,
     changed_properties,
-    collect_passwords,
     creation_body,
     creation_problems,
     current_licenses,
@@ -82,13 +81,6 @@ def test_parse_reports_every_problem_with_user_and_field():
     assert problem.to_dict() == {'userPrincipalName': 'b@contoso.example', 'action': 'validate', 'field': 'accountEnabled',
                                  'status': None, 'code': None, 'message': str(problem)}
     assert [s.upn for s in specs] == ['a@contoso.example', 'b@contoso.example', 'd@contoso.example']
-
-
-def test_passwords_are_collected_for_masking():
-    raw = [{'userPrincipalName': 'a@x.example', 'password': 'one'}, {'PASSWORD': 'two'}, {'passwordProfile': {'password': 'three'}}, 'x',
-           {'password': None}]
-    assert collect_passwords(raw) == {'one', 'two', 'three'}
-    assert collect_passwords(None) == set()
 
 
 def test_creation_needs_and_body():
