@@ -18,7 +18,7 @@ import time
 import traceback
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphAuthError
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import new_session
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import describe_transport_error, new_session
 
 try:
     import msal
@@ -31,6 +31,19 @@ else:
 
 # Renew a little before expiry so a token never dies mid-batch.
 EXPIRY_MARGIN_SECONDS = 300
+
+
+# Where each setting can come from, for messages that tell the user what to set.
+SETTING_SOURCES = {
+    'tenant_id': 'tenant_id (or AZURE_TENANT_ID)',
+    'client_id': 'client_id (or AZURE_CLIENT_ID)',
+    'client_secret': 'client_secret (or AZURE_CLIENT_SECRET)',
+    'client_certificate_path': 'client_certificate_path (or AZURE_CLIENT_CERTIFICATE_PATH)',
+    'access_token': 'access_token (or MSGRAPH_ACCESS_TOKEN)',
+}
+NO_CREDENTIALS = ('no credentials were given: set %s, or %s, each with %s and %s; or %s. Without any of them a managed identity '
+                  'is tried' % (SETTING_SOURCES['client_secret'], SETTING_SOURCES['client_certificate_path'],
+                                SETTING_SOURCES['tenant_id'], SETTING_SOURCES['client_id'], SETTING_SOURCES['access_token']))
 
 
 def resolve_auth_method(settings):
@@ -51,9 +64,9 @@ def resolve_auth_method(settings):
         'certificate': ('tenant_id', 'client_id', 'client_certificate_path'),
         'managed_identity': (),
     }[method]
-    missing = [name for name in needed if not getattr(settings, name)]
+    missing = [SETTING_SOURCES[name] for name in needed if not getattr(settings, name)]
     if missing:
-        raise GraphAuthError('auth_method %s needs %s (or the matching environment variables)' % (method, ', '.join(missing)))
+        raise GraphAuthError('auth_method %s needs %s' % (method, ', '.join(missing)))
     return method
 
 
@@ -64,6 +77,8 @@ class TokenProvider:
         self.settings = settings
         self.session = session  # shared with the client so TLS settings are honoured the same way
         self.method = resolve_auth_method(settings)
+        # auto fell through to a managed identity because nothing else was set: say so when that fails too.
+        self.guessed = settings.auth_method == 'auto' and self.method == 'managed_identity'
         self._lock = threading.Lock()
         self._token = settings.access_token if self.method == 'access_token' else None
         self._expires_at = float('inf') if self._token else 0.0
@@ -78,8 +93,7 @@ class TokenProvider:
                 return self._token
             result = self._acquire()
             if 'access_token' not in result:
-                raise GraphAuthError('Could not get a token for Graph (%s): %s: %s' % (
-                    self.method, result.get('error', 'unknown_error'), result.get('error_description', 'no description')))
+                raise self._failure('%s: %s' % (result.get('error', 'unknown_error'), result.get('error_description', 'no description')))
             self._token = result['access_token']
             self._expires_at = time.time() + float(result.get('expires_in') or 600)
             return self._token
@@ -102,7 +116,12 @@ class TokenProvider:
         except GraphAuthError:
             raise
         except Exception as exc:  # MSAL raises ValueError, requests errors, ... on unreachable or odd authorities
-            raise GraphAuthError('Could not get a token for Graph (%s): %s' % (self.method, exc))
+            raise self._failure(describe_transport_error(exc, self.settings))
+
+    def _failure(self, detail):
+        if self.guessed:
+            return GraphAuthError('Could not get a token for Graph: %s, and that failed: %s' % (NO_CREDENTIALS, detail))
+        return GraphAuthError('Could not get a token for Graph (%s): %s' % (self.method, detail))
 
     def _confidential_app(self):
         if self._app is None:

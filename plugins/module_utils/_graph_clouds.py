@@ -9,6 +9,8 @@ FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
 from __future__ import annotations
 
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import check_ca_bundle
+
 CLOUDS = {
     'global': {'graph': 'https://graph.microsoft.com', 'login': 'https://login.microsoftonline.com'},
     'usgov': {'graph': 'https://graph.microsoft.us', 'login': 'https://login.microsoftonline.us'},
@@ -55,6 +57,13 @@ class GraphSettings:
         self.authority_root = (authority_url or CLOUDS[cloud]['login']).rstrip('/')
         # A custom authority (the emulator, a proxy) is unknown to Microsoft's instance discovery.
         self.custom_authority = bool(authority_url)
+        if ca_path and validate_certs:
+            problem = check_ca_bundle(ca_path)
+            if problem:
+                raise ValueError(problem)
+        for name, url in (('graph_url', graph_url), ('authority_url', authority_url)):
+            if url and not url.lower().startswith('https://'):
+                raise ValueError('%s must be an https:// URL, got %s' % (name, url))
 
     @property
     def graph_base(self):

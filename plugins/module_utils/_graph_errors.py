@@ -11,6 +11,8 @@ The client never calls ``fail_json``; it raises these and the module layer repor
 
 from __future__ import annotations
 
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import header_value
+
 
 class GraphError(Exception):
     """A request Graph (or the transport) answered with an error.
@@ -48,7 +50,7 @@ class GraphError(Exception):
         """Build the error from a Graph error body (``{"error": {...}}``), tolerating odd shapes."""
         code, message, request_id = parse_error_body(body)
         if not request_id and headers:
-            request_id = _header(headers, 'request-id')
+            request_id = header_value(headers, 'request-id')
         if not message:
             message = 'HTTP %s' % status
         if context:
@@ -88,11 +90,3 @@ def parse_error_body(body):
     if isinstance(inner, dict):
         request_id = inner.get('request-id') or inner.get('requestId')
     return error.get('code') or None, message, request_id
-
-
-def _header(headers, name):
-    lowered = name.lower()
-    for key, value in headers.items():
-        if key.lower() == lowered:
-            return value
-    return None

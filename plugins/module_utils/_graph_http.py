@@ -52,6 +52,49 @@ class GraphSession(_SessionBase):
         return super().request(method, url, *args, **kwargs)
 
 
+def header_value(headers, name):
+    """Case-insensitive header lookup on a plain dict (inner batch headers) or a requests header map."""
+    if not headers:
+        return None
+    lowered = name.lower()
+    for key, value in headers.items():
+        if str(key).lower() == lowered:
+            return value
+    return None
+
+
+def check_ca_bundle(path):
+    """Why ``path`` cannot serve as a CA bundle (missing, unreadable, not PEM), or None when it can."""
+    try:
+        with open(path, 'rb') as handle:
+            content = handle.read()
+    except OSError as exc:
+        return 'ca_path %s cannot be read: %s' % (path, exc.strerror or exc)
+    if b'-----BEGIN CERTIFICATE-----' not in content:
+        return ('ca_path %s holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line); give the CA certificate(s) '
+                'in PEM format, for example the Graph emulator\'s ca.pem' % path)
+    return None
+
+
+def describe_transport_error(exc, settings=None):
+    """A sentence for a failed connection that says what is wrong: TLS and which CA bundle, refused, timed out."""
+    text = str(exc)
+    if HAS_REQUESTS and isinstance(exc, requests.exceptions.SSLError):
+        if settings is not None and settings.ca_path:
+            trust = 'the CA bundle in ca_path %s' % settings.ca_path
+        else:
+            trust = "the system's CA store (set ca_path to a PEM bundle for a private CA, or validate_certs=false to skip checks)"
+        reason = 'certificate verify failed' if 'CERTIFICATE_VERIFY_FAILED' in text else text
+        return 'TLS verification against %s failed: %s' % (trust, reason)
+    if HAS_REQUESTS and isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'could not connect within the timeout (%s s): %s' % (getattr(settings, 'timeout', '?'), text)
+    if HAS_REQUESTS and isinstance(exc, requests.exceptions.Timeout):
+        return 'no answer within the timeout (%s s): %s' % (getattr(settings, 'timeout', '?'), text)
+    if HAS_REQUESTS and isinstance(exc, requests.exceptions.ConnectionError):
+        return 'could not connect: %s' % text
+    return text
+
+
 def new_session(settings):
     """The session for one run, configured from ``GraphSettings``."""
     return GraphSession(verify=settings.tls_verify, timeout=settings.timeout, pool_size=settings.max_concurrency + 2)

@@ -7,12 +7,14 @@
 FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
 Owns the connection options (documented once in the ``mynster.msgraph.connection`` doc fragment),
-builds the client lazily, turns client exceptions into ``fail_json`` and assembles results with
-statistics and diff.
+checks the task's input before anything else happens (unknown option names, lists given as text,
+numbers out of range), keeps secrets out of every output, builds the client lazily, turns client
+exceptions into ``fail_json`` and assembles results with statistics and diff.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -21,6 +23,7 @@ from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible_collections.mynster.msgraph.plugins.module_utils import _graph_auth, _graph_client, _graph_http
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds import API_VERSIONS, AUTH_METHODS, CLOUDS, GraphSettings
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError, GraphRequestError
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_secrets import MASK, mask_secrets, secret_values
 
 
 def env_fallback(*names, **kwargs):
@@ -55,17 +58,85 @@ CONNECTION_ARGUMENT_SPEC = dict(
     max_retry_wait=dict(type='float', default=60.0),
 )
 
-SECRET_KEYS = ('password', 'secret', 'token', 'passwordprofile')
+# Allowed ranges of numeric options: (lowest, highest, whether the lowest itself is allowed).
+# Modules add their own with GraphModule(ranges=...); None means unbounded on that side.
+CONNECTION_RANGES = dict(
+    timeout=(0, 3600, False),
+    max_concurrency=(1, 32, True),
+    max_retries=(0, 20, True),
+    max_retry_wait=(0, 3600, True),
+)
+# Options every module with a replication or mailbox wait takes the same way.
+WAIT_RANGE = (0, 3600, True)
+
+# ansible-core scrubs every output string against every no_log value, which grows with values x output:
+# thousands of distinct passwords cost seconds. Secrets are masked structurally in everything the
+# modules report; only the first ones also go into no_log_values as a second line of defence.
+MAX_NO_LOG_VALUES = 100
 
 
 class GraphModule(AnsibleModule):
-    """AnsibleModule with the shared connection options, a lazily built ``client`` and result helpers."""
+    """AnsibleModule with the shared connection options, input checks, secret masking and result helpers."""
 
-    def __init__(self, argument_spec=None, supports_check_mode=True, **kwargs):
+    def __init__(self, argument_spec=None, supports_check_mode=True, ranges=None, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec or {})
-        super().__init__(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        self._ranges = dict(CONNECTION_RANGES)
+        self._ranges.update(ranges or {})
         self._client = None
+        super().__init__(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        self._check_ranges()
+
+    # ----- input checks that run before Ansible's own validation -----------------------------
+
+    def _set_internal_properties(self, argument_spec=None, module_parameters=None):
+        super()._set_internal_properties(argument_spec, module_parameters)
+        if argument_spec is None and module_parameters is None:
+            # Called once from AnsibleModule.__init__, after the raw parameters were read and before they are
+            # converted: the only moment a list given as text can still be told from a list.
+            self.no_log_values.update(secret_values(self.params)[:MAX_NO_LOG_VALUES])
+            problems = check_raw_parameters(self.argument_spec, self.params, self._name)
+            if problems:
+                self.fail_json(msg='; '.join(problems))
+
+    def _check_ranges(self):
+        problems = []
+        for name, (low, high, low_allowed) in sorted(self._ranges.items()):
+            problem = range_problem(name, self.params.get(name), low, high, low_allowed)
+            if problem:
+                problems.append(problem)
+        if problems:
+            self.fail_json(msg='; '.join(problems))
+
+    # ----- secrets out of every output ------------------------------------------------------
+
+    def masked_params(self):
+        """The task's parameters with every secret replaced, for the logged and returned invocation."""
+        params = getattr(self, 'params', None) or {}
+        spec = getattr(self, 'argument_spec', None) or {}
+        masked = mask_secrets(params, MASK)
+        for name, options in spec.items():
+            if options.get('no_log') and masked.get(name) is not None:
+                masked[name] = MASK
+        return masked
+
+    def _log_invocation(self):
+        params = self.params
+        self.params = self.masked_params()
+        try:
+            super()._log_invocation()
+        finally:
+            self.params = params
+
+    def exit_json(self, **kwargs):
+        kwargs.setdefault('invocation', {'module_args': self.masked_params()})
+        super().exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
+        kwargs.setdefault('invocation', {'module_args': self.masked_params()})
+        super().fail_json(msg, **kwargs)
+
+    # ----- client and results -----------------------------------------------------------------
 
     @property
     def client(self):
@@ -113,10 +184,69 @@ class GraphModule(AnsibleModule):
         self.exit_json(changed=changed, **result)
 
 
-def mask_secrets(value):
-    """Copy of ``value`` with password/secret/token-like keys hidden, for diffs and previews."""
-    if isinstance(value, dict):
-        return dict((key, '********' if str(key).lower() in SECRET_KEYS else mask_secrets(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [mask_secrets(item) for item in value]
-    return value
+def range_problem(name, value, low=None, high=None, low_allowed=True):
+    """A sentence saying why ``value`` is outside the allowed range of option ``name``, or None."""
+    if value is None:
+        return None
+    too_low = low is not None and (value < low or (value == low and not low_allowed))
+    too_high = high is not None and value > high
+    if not (too_low or too_high):
+        return None
+    if low is not None and high is not None:
+        wanted = '%s %s and at most %s' % ('at least' if low_allowed else 'greater than', low, high)
+    elif low is not None:
+        wanted = '%s %s' % ('at least' if low_allowed else 'greater than', low)
+    else:
+        wanted = 'at most %s' % high
+    return '%s must be %s, got %s' % (name, wanted, value)
+
+
+def check_raw_parameters(spec, params, module_name=None, where=''):
+    """Problems Ansible's own validation reports badly or not at all, found on the raw (unconverted) input.
+
+    - an option name that does not exist, with the closest existing one suggested (reported before the
+      "missing required" errors it would otherwise cause);
+    - a list option given as text (Ansible would split ``"Engineering, All staff"`` at commas);
+    - the same checks inside ``options`` of list and dict options, naming the item (``memberships[2]``).
+    """
+    problems = []
+    if not isinstance(params, dict):
+        return problems
+    known = {}
+    for name, options in spec.items():
+        known[name] = name
+        for alias in options.get('aliases') or ():
+            known[alias] = name
+    unknown = [key for key in params if key not in known and not str(key).startswith('_ansible_')]
+    for key in unknown:
+        close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+        hint = " (did you mean '%s'?)" % known[close[0]] if close else ''
+        problems.append("%sunsupported option '%s'%s; %s takes: %s" % (
+            where, key, hint, module_name or 'this module', ', '.join(sorted(spec))))
+    for name, options in spec.items():
+        value = _raw_value(params, name, options)
+        if value is None:
+            continue
+        if options.get('type') == 'list' and isinstance(value, (str, bytes)):
+            problems.append("%s%s must be a list, got the text %r; write it as a YAML list ([a, b] or one '- item' per line)"
+                            % (where, name, value))
+            continue
+        suboptions = options.get('options')
+        if not suboptions:
+            continue
+        if options.get('type') == 'list' and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    problems.extend(check_raw_parameters(suboptions, item, name, '%s%s[%d]: ' % (where, name, index)))
+        elif isinstance(value, dict):
+            problems.extend(check_raw_parameters(suboptions, value, name, '%s%s: ' % (where, name)))
+    return problems
+
+
+def _raw_value(params, name, options):
+    if name in params:
+        return params[name]
+    for alias in options.get('aliases') or ():
+        if alias in params:
+            return params[alias]
+    return None

@@ -259,7 +259,7 @@ stats:
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_batch_plan import dependents_of, prepare_requests
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import GraphResponse
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import WAIT_RANGE, GraphModule
 
 ARGUMENT_SPEC = dict(
     requests=dict(type='list', elements='dict', required=True, options=dict(
@@ -295,8 +295,6 @@ def describe_failures(responses):
 
 def run(module):
     wait = module.params['replication_timeout']
-    if wait < 0:
-        module.fail_json(msg='replication_timeout must not be negative, got %s' % wait)
     items = prepare_requests([dict(request, replication_wait=wait) for request in module.params['requests']])
     if module.check_mode:
         to_send, held = split_for_check_mode(items)
@@ -325,7 +323,7 @@ def run(module):
 
 
 def main():
-    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'replication_timeout': WAIT_RANGE})
     module.run_guarded(run, module)
 
 
