@@ -231,6 +231,12 @@ failed_requests:
   type: list
   elements: dict
   sample: [{"id": "group", "status": 400, "code": "Request_BadRequest", "message": "Another object with the same value..."}]
+check_mode:
+  description: Whether the task ran in check mode, so writes were not sent. A play's C(check_mode) keyword is not visible
+    to C(ansible_check_mode); roles read this instead.
+  returned: success
+  type: bool
+  sample: false
 stats:
   description: What the client did.
   returned: always
