@@ -6,6 +6,13 @@
 
 import dataclasses
 
+# The application permissions (app roles) a token carries unless `app_roles` says otherwise: what the collection's
+# modules and roles need, and the usual read permissions beside them. RoleManagement.ReadWrite.Directory is left out,
+# as in a least-privilege tenant: tests turn it on to manage role-assignable groups.
+DEFAULT_APP_ROLES = ("Application.Read.All", "Calendars.ReadWrite", "Device.Read.All", "Directory.Read.All", "Domain.Read.All",
+                     "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "MailboxSettings.Read", "Organization.Read.All",
+                     "OrgContact.Read.All", "User.ReadWrite.All", "User.RevokeSessions.All")
+
 
 @dataclasses.dataclass
 class EmulatorConfig:
@@ -26,6 +33,7 @@ class EmulatorConfig:
     resource_window_s: float = 10.0
     batch_workers: int = 4                # threads running the parallel requests of one batch
     verified_domains: list = dataclasses.field(default_factory=list)  # UPN domains allowed; empty = any
+    app_roles: list = dataclasses.field(default_factory=lambda: list(DEFAULT_APP_ROLES))  # `roles` of tokens issued from now on
 
     def as_dict(self):
         """Plain dict of all knobs."""

@@ -78,7 +78,7 @@ class Request:
     """One Graph operation (a direct HTTP request or one inner `$batch` request).
 
     `target` is relative to the version root (`/users?$top=5`). The server fills `store`,
-    `config`, `base_url` and `app_id` before dispatch.
+    `config`, `base_url`, `app_id` and `roles` before dispatch.
     """
 
     def __init__(self, method, target, headers=None, body=None, version="v1.0"):
@@ -98,6 +98,7 @@ class Request:
         self.config = None
         self.base_url = ""
         self.app_id = None
+        self.roles = frozenset()  # the application permissions in the caller's token
         self.inner = False  # True inside a $batch
         self._json = None
 
