@@ -180,7 +180,7 @@ class Emulator:
         return error_response(req, GraphError(400, "BadRequest", f"Invalid version: {segments[0] if segments else ''}"))
 
     def _prepare(self, req, outer=None):
-        req.store, req.config, req.base_url = self.store, self.config, self.url
+        req.store, req.config, req.base_url, req.tenant_id = self.store, self.config, self.url, self.tenant_id
         if outer is not None:
             req.app_id, req.roles = outer.app_id, outer.roles
 

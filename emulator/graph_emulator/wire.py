@@ -78,7 +78,7 @@ class Request:
     """One Graph operation (a direct HTTP request or one inner `$batch` request).
 
     `target` is relative to the version root (`/users?$top=5`). The server fills `store`,
-    `config`, `base_url`, `app_id` and `roles` before dispatch.
+    `config`, `base_url`, `tenant_id`, `app_id` and `roles` before dispatch.
     """
 
     def __init__(self, method, target, headers=None, body=None, version="v1.0"):
@@ -97,6 +97,7 @@ class Request:
         self.store = None
         self.config = None
         self.base_url = ""
+        self.tenant_id = None
         self.app_id = None
         self.roles = frozenset()  # the application permissions in the caller's token
         self.inner = False  # True inside a $batch

@@ -135,8 +135,9 @@ def create_group(req):
 
 @route("GET", "/groups/{key}")
 def get_group(req, key):
-    """GET /groups/{id}."""
-    return entity_response(req, GROUP, find_group(req, key))
+    """GET /groups/{id}; the query is checked first."""
+    query = Query(req, GROUP, collection=False)
+    return entity_response(req, GROUP, find_group(req, key), query=query)
 
 
 @route("PATCH", "/groups/{key}")
