@@ -193,7 +193,7 @@ class Emulator:
             req = Request(method, target or "/", headers, body, version)
             self._prepare(req)
             if self.config.outer_503_rate and self.rng.random() < self.config.outer_503_rate:
-                self.stats.add("outer_errors")
+                self.stats.fault("503")
                 retry = {"Retry-After": str(math.ceil(self.config.retry_after_s))}
                 return _with_ids(req, error_response(req, GraphError(
                     503, "serviceNotAvailable", "The service is temporarily unavailable. Retry after the time in Retry-After.", retry)))
@@ -226,7 +226,7 @@ class Emulator:
             try:
                 headers = self.throttle.admit(req, route)
             except GraphError as err:
-                self.stats.add("throttled")
+                self.stats.throttled(err.kind)
                 resp = error_response(req, err)
             else:
                 resp = ROUTER.dispatch(req, (route, params))
