@@ -194,8 +194,8 @@ def _find_event(req, owner, event_id):
     return event
 
 
-@route("POST", "/users/{key}/events")
-@route("POST", "/users/{key}/calendar/events")
+@route("POST", "/users/{key}/events", mailbox=True)
+@route("POST", "/users/{key}/calendar/events", mailbox=True)
 def create_event(req, key):
     """POST → 201 with the event. A repeat of a `transactionId` returns the original event and creates nothing (§7.1)."""
     body = dict(req.json())
@@ -211,8 +211,8 @@ def create_event(req, key):
     return _event_response(req, owner, event, 201)
 
 
-@route("GET", "/users/{key}/events")
-@route("GET", "/users/{key}/calendar/events")
+@route("GET", "/users/{key}/events", mailbox=True)
+@route("GET", "/users/{key}/calendar/events", mailbox=True)
 def list_events(req, key):
     """The mailbox's events with $select, $filter, $orderby, $top (default 10) and paging."""
     owner = find_user(req, key)
@@ -221,14 +221,14 @@ def list_events(req, key):
     return list_response(req, EVENT, _events_of(req, owner), query, context_path=f"users('{owner['id']}')/events")
 
 
-@route("GET", "/users/{key}/events/{event_id}")
+@route("GET", "/users/{key}/events/{event_id}", mailbox=True)
 def get_event(req, key, event_id):
     """One event."""
     owner = find_user(req, key)
     return _event_response(req, owner, _find_event(req, owner, event_id), 200)
 
 
-@route("DELETE", "/users/{key}/events/{event_id}")
+@route("DELETE", "/users/{key}/events/{event_id}", mailbox=True)
 def delete_event(req, key, event_id):
     """Delete an event → 204."""
     with req.store.lock:
@@ -288,7 +288,7 @@ def _is_inside(req, address):
     return bool(req.store.find("user", "userPrincipalName", address) or req.store.find("user", "mail", address))
 
 
-@route("GET", "/users/{key}/calendar/calendarPermissions")
+@route("GET", "/users/{key}/calendar/calendarPermissions", mailbox=True)
 def list_permissions(req, key):
     """Every permission entry, the default "My Organization" one first."""
     owner = find_user(req, key)
@@ -298,14 +298,14 @@ def list_permissions(req, key):
     return Response(200, body)
 
 
-@route("GET", "/users/{key}/calendar/calendarPermissions/{permission_id}")
+@route("GET", "/users/{key}/calendar/calendarPermissions/{permission_id}", mailbox=True)
 def get_permission(req, key, permission_id):
     """One permission entry."""
     owner = find_user(req, key)
     return _permission_response(req, owner, _find_permission(req, owner, permission_id))
 
 
-@route("POST", "/users/{key}/calendar/calendarPermissions")
+@route("POST", "/users/{key}/calendar/calendarPermissions", mailbox=True)
 def create_permission(req, key):
     """Share the calendar → 200 (not 201, §7.2) with the server's `id` and `allowedRoles`."""
     body = dict(req.json())
@@ -336,7 +336,7 @@ def create_permission(req, key):
     return _permission_response(req, owner, entry)
 
 
-@route("PATCH", "/users/{key}/calendar/calendarPermissions/{permission_id}")
+@route("PATCH", "/users/{key}/calendar/calendarPermissions/{permission_id}", mailbox=True)
 def update_permission(req, key, permission_id):
     """Only `role` can change (§7.2) → 200 with the entry."""
     body = dict(req.json())
@@ -353,7 +353,7 @@ def update_permission(req, key, permission_id):
     return _permission_response(req, owner, entry)
 
 
-@route("DELETE", "/users/{key}/calendar/calendarPermissions/{permission_id}")
+@route("DELETE", "/users/{key}/calendar/calendarPermissions/{permission_id}", mailbox=True)
 def delete_permission(req, key, permission_id):
     """Stop sharing → 204; the default entry cannot be removed."""
     with req.store.lock:
