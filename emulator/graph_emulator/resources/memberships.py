@@ -24,6 +24,7 @@ from ..odata import SCHEMAS, Query, count_response, list_response
 from ..filters import unsupported
 from ..router import route
 from ..wire import Response, bad_request
+from . import _licensing as lic
 from ._directory import MEMBER_KINDS, directory_object_schema, id_from_reference, lookup, not_found, request_bad
 from .directory_objects import find as find_object
 from .groups import BINDS, check_members_writable, check_role_management, find_group, member_refusal
@@ -95,6 +96,8 @@ def add_member(req, key):
         check_member(req, group, member_id)
         if not req.store.add_link(group["id"], "members", member_id, lag_s=_lag(req)):
             raise request_bad(ALREADY_MEMBER)
+        if group.get("assignedLicenses"):
+            lic.note_mailboxes(req.store, [member_id])  # group-based licensing may bring a mailbox
     return Response(204)
 
 
@@ -136,6 +139,8 @@ def bind_members(req, group, references):
     def apply():
         for member_id in member_ids:
             req.store.add_link(group["id"], "members", member_id, lag_s=_lag(req))
+        if group.get("assignedLicenses"):
+            lic.note_mailboxes(req.store, member_ids)
     return apply
 
 
