@@ -12,7 +12,8 @@ E3 = "05e9a617-0261-4cee-bb44-138d3ef5d965"
 EMS = "efccb6f7-5641-4e0e-bd10-b4976e1bf68e"
 EXCHANGE = "efb87545-963c-4e0d-99df-69c6916d9eb0"
 NO_MAILBOX = "The mailbox is either inactive, soft-deleted, or is hosted on-premise."
-OUTLOOK_PATHS = ("/events", "/calendar/events", "/calendar/calendarPermissions", "/mailboxSettings")
+OUTLOOK_PATHS = ("/events", "/calendar", "/calendar/events", "/calendar/calendarPermissions", "/mailboxSettings", "/mailFolders",
+                 "/mailFolders/inbox", "/messages")
 
 
 def _license(graph, user, sku, disabled=()):
@@ -99,3 +100,17 @@ def test_mailbox_settings(graph):
     assert graph.get(f"/users/{uid}/mailboxSettings").json()["timeZone"] == "Romance Standard Time"
     assert graph.patch(f"/users/{uid}/mailboxSettings", json={"colour": "red"}).status_code == 400
     assert graph.patch(f"/users/{uid}/mailboxSettings", json={"userPurpose": "shared"}).status_code == 400
+
+
+def test_mail_folders_and_messages_are_mailbox_requests(graph):
+    graph.seed(users=[{"userPrincipalName": "mail@contoso.example", "displayName": "Mail"}])
+    folders = graph.get("/users/mail@contoso.example/mailFolders").json()["value"]
+    assert "Inbox" in [f["displayName"] for f in folders]
+    inbox = graph.get("/users/mail@contoso.example/mailFolders/Inbox").json()
+    assert inbox["displayName"] == "Inbox" and graph.get(f"/users/mail@contoso.example/mailFolders/{inbox['id']}").status_code == 200
+    assert graph.get("/users/mail@contoso.example/mailFolders/nowhere").status_code == 404
+    assert graph.get("/users/mail@contoso.example/messages").json()["value"] == []
+    assert graph.get("/users/mail@contoso.example/calendar").json()["owner"]["address"] == "mail@contoso.example"
+    graph.configure(outlook_throttling=True, mailbox_requests=2, outlook_latency_ms=0)
+    statuses = [graph.get(f"/users/mail@contoso.example{path}").status_code for path in ("/messages", "/mailFolders", "/calendar")]
+    assert statuses == [200, 200, 429]

@@ -439,3 +439,16 @@ def update_mailbox_settings(req, key):
         else:
             req.store.update(key_id, current)
     return _settings_response(req, owner)
+
+
+@route("GET", "/users/{key}/calendar", mailbox=True)
+def get_calendar(req, key):
+    """The mailbox's default calendar (a common probe of whether a mailbox exists yet)."""
+    owner = find_user(req, key)
+    address = owner.get("mail") or owner.get("userPrincipalName")
+    body = {"@odata.context": f"{req.base_url}/{req.version}/$metadata#users('{owner['id']}')/calendar/$entity",
+            "id": "AAMkAGI2" + base64.urlsafe_b64encode(owner["id"].encode()).decode().rstrip("="), "name": "Calendar", "color": "auto",
+            "hexColor": "", "isDefaultCalendar": True, "changeKey": "", "canShare": True, "canViewPrivateItems": True, "canEdit": True,
+            "isRemovable": False, "isTallyingResponses": True, "allowedOnlineMeetingProviders": ["teamsForBusiness"],
+            "defaultOnlineMeetingProvider": "teamsForBusiness", "owner": {"name": owner.get("displayName") or address, "address": address}}
+    return Response(200, body)
