@@ -328,3 +328,43 @@ def test_no_waiting_with_a_zero_timeout(emulator, playbook):
     assert run.rc == 0, run
     result = run.result('Calendars')
     assert result['pending_mailboxes'] == [upn('nestor')] and result['stats']['mailbox_polls'] == 0 and result['changed'] is False
+
+
+def test_yaml_timestamps(emulator, playbook):
+    """Unquoted YAML timestamps arrive as date-times; a YAML date alone is refused before anything is written."""
+    seed(emulator, 'adele')
+    text = """- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Timestamps
+      mynster.msgraph.graph_calendar:
+        calendars:
+          - mailbox: adele@contoso.example
+            events:
+              - subject: Spaced
+                start: 2026-03-02 09:00:00
+                end: 2026-03-02T10:30:00
+                timezone: W. Europe Standard Time
+              - subject: Zulu
+                start: 2026-03-03T09:00:00Z
+                end: 2026-03-03T09:30:00Z
+    - name: Date only
+      mynster.msgraph.graph_calendar:
+        calendars:
+          - mailbox: adele@contoso.example
+            events:
+              - subject: Day
+                start: 2026-03-04
+                end: 2026-03-05
+      ignore_errors: true
+"""
+    run = playbook(text)
+    assert run.rc == 0, run
+    created = run.result('Timestamps')['calendars'][0]['events']['created']
+    assert [(e['start'], e['end'], e['timezone']) for e in created] == [('2026-03-02T09:00:00', '2026-03-02T10:30:00', 'W. Europe Standard Time'),
+                                                                        ('2026-03-03T09:00:00', '2026-03-03T09:30:00', 'UTC')]
+    refused = run.result('Date only')
+    assert run.failed('Date only')
+    assert 'calendars[0].events[0].start: ' in refused['msg'] and '2026-03-04' in refused['msg'], refused['msg']
+    assert 'is a date without a time of day; give both, like 2026-03-04T09:00:00' in refused['msg'], refused['msg']
+    assert Mailboxes(emulator).subjects(upn('adele')) == ['Spaced', 'Zulu']
