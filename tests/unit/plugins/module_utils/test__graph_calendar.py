@@ -198,8 +198,8 @@ def test_event_problems(event, message):
 
 
 def test_utc_times_with_z_are_fine_in_utc():
-    (parsed,), problems = parse_calendars([{'mailbox': 'a@contoso.com', 'events': [dict(EVENT, start='2026-03-02T09:00:00Z',
-                                                                                         end='2026-03-02T10:00:00+00:00', timezone='Etc/UTC')]}])
+    utc = dict(EVENT, start='2026-03-02T09:00:00Z', end='2026-03-02T10:00:00+00:00', timezone='Etc/UTC')
+    (parsed,), problems = parse_calendars([{'mailbox': 'a@contoso.com', 'events': [utc]}])
     assert problems == [] and parsed.events[0].start == '2026-03-02T09:00:00'
 
 
