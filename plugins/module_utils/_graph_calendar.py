@@ -692,6 +692,9 @@ class MailboxRun:
         self.updated = []           # (PermissionSpec, previous role)
         self.removed = []           # entry
         self.failures = []
+        self.settling = set()       # addresses whose grant answered 409: read again to see what is there
+        self.settled = False        # settling is tried once
+        self.settle_read = False    # the next read settles grants (it is not a poll for a missing mailbox)
 
     @property
     def prefix(self):
@@ -773,7 +776,7 @@ class CalendarSync:
                 if run.state == 'write':
                     work.append((run, run.plan.requests(run.prefix)))
                 elif run.state == 'wait' and run.next_poll <= now:
-                    self.stats['mailbox_polls'] += 1
+                    self.stats['mailbox_polls'] += 0 if run.settle_read else 1
                     work.append((run, read_requests(run.spec, run.prefix)))
             if not work:
                 waiting = [run.next_poll for run in self.runs if run.state == 'wait']
@@ -805,7 +808,12 @@ class CalendarSync:
 
     def _planned(self, run, content):
         run.found = True
+        run.settle_read = False
         run.plan = plan_mailbox(run.spec, content, self.exact)
+        for permission in [p for p in run.plan.unchanged if p.key in run.settling]:
+            run.plan.unchanged.remove(permission)  # there now with the listed role: the grant whose answer was 409 took effect
+            run.granted.append(permission)
+        run.settling.clear()
         if run.before is None:
             run.before = content.view(run.spec)
         for event, event_id in run.plan.existing:
@@ -830,17 +838,21 @@ class CalendarSync:
         if outcome == 'ok':
             for problem in self._planned(run, value):
                 run.fail(problem.path, 'validate', None, message=str(problem))
-        elif outcome == 'missing':
+        elif outcome == 'missing' and run.new and not run.settle_read:
             self._wait(run)
         else:
             run.fail(run.spec.path, 'read', value)
             run.state = 'failed'
 
     def _record_writes(self, run, answers):
-        reread = False
+        reread = settle = False
         for answer, kind, target in answers:
             if answer.ok or (kind == 'remove' and answer.status == 404):
                 self._done(run, kind, target, answer)
+            elif kind == 'grant' and answer.status == 409 and not run.settled:
+                # Shared with that address already: a grant re-sent after its answer was lost, or someone else's just now.
+                run.settling.add(target.key)
+                settle = True
             elif run.new and mailbox_missing(answer) and self.clock() < self.deadline:
                 reread = True  # the mailbox answered reads but not yet writes: read it again and plan what is left
             else:
@@ -848,6 +860,9 @@ class CalendarSync:
         if reread:
             run.delay = FIRST_POLL
             self._wait(run)
+        elif settle:
+            run.settled = run.settle_read = True
+            run.state, run.next_poll = 'wait', self.clock()
         else:
             run.state = 'done'
 

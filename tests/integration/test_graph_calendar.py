@@ -415,3 +415,25 @@ def test_yaml_timestamps(emulator, playbook):
     assert 'calendars[0].events[0].start: ' in refused['msg'] and '2026-03-04' in refused['msg'], refused['msg']
     assert 'is a date without a time of day; give both, like 2026-03-04T09:00:00' in refused['msg'], refused['msg']
     assert Mailboxes(emulator).subjects(upn('adele')) == ['Spaced', 'Zulu']
+
+
+def test_lost_answers_make_no_duplicate_and_lose_no_write(emulator, playbook):
+    """Batches answered 504 after their writes ran, or whose connection dropped, are sent again: events are not
+    duplicated (transactionId), and a grant that clashes with itself (409) is settled by reading the permissions."""
+    names = ['user%02d' % n for n in range(20)]
+    seed(emulator, 'megan', *names)
+    emulator.configure(outer_504_rate=0.15, outer_drop_rate=0.05)
+    calendars = [calendar(name, events=[event('Welcome'), event('Lunch', start='2026-03-02T12:00:00', end='2026-03-02T13:00:00')],
+                          permissions=[{'address': upn('megan'), 'role': 'read'}]) for name in names]
+    run = playbook(play(task('Calendars', calendars=calendars, max_retries=10)))
+    assert run.rc == 0, run
+    result = run.result('Calendars')
+    assert result['failed_items'] == []
+    assert all(len(c['events']['created']) == 2 and c['permissions']['granted'] == [{'address': upn('megan'), 'role': 'read'}]
+               for c in result['calendars'])
+    state = Mailboxes(emulator)
+    assert all(state.subjects(upn(name)) == ['Lunch', 'Welcome'] and state.permissions[upn(name)][upn('megan')] == 'read' for name in names)
+    emulator.configure(outer_504_rate=0.0, outer_drop_rate=0.0)
+    emulator.reset_stats()
+    again = playbook(play(task('Calendars', calendars=calendars)))
+    assert again.result('Calendars')['changed'] is False and writes(emulator) == 0

@@ -313,7 +313,10 @@ class FakeMailboxes:
             method = request.get('method', 'GET')
             appears = self.appear.get(mailbox, 0.0)
             if request['id'] in self.refuse:
-                status, code = self.refuse[request['id']]
+                status, code = self.refuse.pop(request['id'])
+                if status == 409:  # the grant happened, its answer was lost and the re-sent grant clashed
+                    body = request['body']
+                    self.permissions.setdefault(mailbox, []).append(entry(body['emailAddress']['address'], body['role']))
                 answers.append(GraphResponse(request['id'], status, {}, {'error': {'code': code, 'message': 'refused'}}))
             elif appears is None or self.clock() < appears or (method != 'GET' and mailbox in self.not_yet_for_writes):
                 if method != 'GET':
@@ -441,3 +444,40 @@ def test_a_failed_read_stops_everything():
     run = sync(client, clock, [welcome('adele'), welcome('alex')])
     assert run.run() == ["calendars[1].mailbox: reading the calendar of 'alex@contoso.com' failed: 403 ErrorAccessDenied: refused"]
     assert client.writes() == []
+
+
+def test_a_grant_answered_409_is_settled_by_reading():
+    clock = Clock()
+    client = FakeMailboxes(clock, refuse={'c0:grant:0': (409, 'ErrorItemAlreadyExists')})
+    run = sync(client, clock, [{'mailbox': 'adele@contoso.com', 'permissions': [{'address': 'm@contoso.com', 'role': 'read'}]}])
+    assert run.run() == []
+    assert [[m for m, u in b] for b in client.batches] == [['GET'], ['POST'], ['GET']]
+    calendars, pending, failures, changed, dummy, dummy = run.outcome()
+    assert failures == [] and changed and run.stats['mailbox_polls'] == 0
+    assert calendars[0]['permissions']['granted'] == [{'address': 'm@contoso.com', 'role': 'read'}]
+    assert calendars[0]['permissions']['unchanged'] == []
+
+
+class AlwaysClashing(FakeMailboxes):
+    """Every grant answers 409, yet no permission shows up."""
+
+    def batch(self, requests, paginate=False):
+        answers = super().batch([r for r in requests if r.get('method', 'GET') == 'GET'], paginate) if any(
+            r.get('method', 'GET') == 'GET' for r in requests) else []
+        clash = {'error': {'code': 'ErrorItemAlreadyExists', 'message': 'already shared'}}
+        for request in requests:
+            if request.get('method', 'GET') != 'GET':
+                self.batches.append([(request['method'], request['url'])])
+                answers.append(GraphResponse(request['id'], 409, {}, clash))
+        return answers
+
+
+def test_a_409_grant_that_is_not_there_afterwards_is_tried_once_more_then_reported():
+    clock = Clock()
+    client = AlwaysClashing(clock)
+    run = sync(client, clock, [{'mailbox': 'adele@contoso.com', 'permissions': [{'address': 'm@contoso.com', 'role': 'read'}]}])
+    assert run.run() == []
+    assert [[m for m, u in b] for b in client.batches] == [['GET'], ['POST'], ['GET'], ['POST']]
+    calendars, pending, failures, changed, dummy, dummy = run.outcome()
+    assert [(f['action'], f['status'], f['address']) for f in failures] == [('grant', 409, 'm@contoso.com')]
+    assert calendars[0]['status'] == 'failed' and not changed
