@@ -15,17 +15,19 @@ description:
     (with O(permissions_state=exact)) removes calendar permissions, for any number of mailboxes in one task.
   - Each event is keyed by a C(transactionId) derived from the mailbox and the subject. The module reads the
     mailbox's events with the listed subjects first and creates only those whose key it does not find; an event that
-    is there is left as it is, even when its details in the task changed. Graph also refuses to create a second event
-    with the same C(transactionId), so a create repeated after a lost answer makes no duplicate.
+    is there is left as it is, even when its details in the task changed. Graph also uses the C(transactionId) to
+    avoid creating the event twice when a create is sent again after its answer was lost.
   - Permissions are matched by address, case-insensitively. A listed address that has no permission is granted one,
     one with another role is changed to the listed role, and the others are left alone unless O(permissions_state=exact).
+    A grant that Graph answers with 409 (already shared - for example a grant sent again after its answer was lost) is
+    settled by reading the mailbox's permissions again.
   - Everything is checked before the first write - the shape and types of every item, event times and time zones,
     roles, addresses, duplicates - and then every mailbox is read. When anything is wrong, nothing is written to any
     mailbox and the task fails naming each item and field (for example C(calendars[2].events[0].start)).
   - Requests for all mailboxes travel together in C($batch) calls, several at a time; Outlook allows 4 concurrent
     requests per application and mailbox, which the client keeps to.
   - A user created or licensed moments ago has no mailbox for a while (Outlook answers 404
-    C(MailboxNotEnabledForRESTAPI), usually for some minutes). Mailboxes listed in O(new_mailboxes) are waited for, each
+    C(MailboxNotEnabledForRESTAPI); Microsoft says typically less than 30 minutes, up to 24 hours). Mailboxes listed in O(new_mailboxes) are waited for, each
     on its own, up to O(mailbox_timeout); the other mailboxes are written meanwhile. Any other mailbox that is not found
     fails the task at once, before anything is written.
   - A mailbox still missing when O(mailbox_timeout) has passed is left out, named in RV(pending_mailboxes) and in a
@@ -194,7 +196,8 @@ options:
         yet. Each is read again after 2 seconds, then at growing intervals of at most 30 seconds.
       - Mailboxes still missing then are listed in RV(pending_mailboxes) with a warning, and the task does not fail
         for them. With V(0) they are not waited for at all.
-      - Outlook usually needs some minutes to create the mailbox after a licence is assigned.
+      - Exchange Online typically needs minutes to create the mailbox after a licence is assigned, and sometimes
+        hours; a task run again later picks up what was still pending.
     type: float
     default: 600
   fail_on_error:
