@@ -74,6 +74,7 @@ WINDOWS_TIME_ZONES = (
     'W. Mongolia Standard Time', 'West Asia Standard Time', 'West Bank Standard Time', 'West Pacific Standard Time', 'Yakutsk Standard Time',
     'Yukon Standard Time',
 )
+_WINDOWS_BY_LOWER = dict((zone.lower(), zone) for zone in WINDOWS_TIME_ZONES)
 ADDRESS = re.compile(r'^[^@\s,;<>"]+@[^@\s,;<>"]+\.[^@\s,;<>".]+$')
 IANA_SHAPE = re.compile(r'^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)+$')
 DATE_TIME = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$')
@@ -250,9 +251,8 @@ def time_zone_name(value):
     if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
         raise ValueError('must be a time zone name such as W. Europe Standard Time or Europe/Copenhagen, got %s' % _kind(value))
     name = value.strip()
-    windows = dict((zone.lower(), zone) for zone in WINDOWS_TIME_ZONES)
     iana = _iana_names()
-    for known in (windows, iana):
+    for known in (_WINDOWS_BY_LOWER, iana):
         if name.lower() in known:
             return known[name.lower()]
     if len(iana) <= 1 and IANA_SHAPE.match(name):
