@@ -1,0 +1,509 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: graph_calendar
+short_description: Events created once and calendar permissions kept in line, for many mailboxes per task
+version_added: 0.2.0
+description:
+  - Creates the listed events in each mailbox's calendar unless they are already there, and grants, changes or
+    (with O(permissions_state=exact)) removes calendar permissions, for any number of mailboxes in one task.
+  - Each event is keyed by a C(transactionId) derived from the mailbox and the subject. The module reads the
+    mailbox's events with the listed subjects first and creates only those whose key it does not find; an event that
+    is there is left as it is, even when its details in the task changed. Graph also uses the C(transactionId) to
+    avoid creating the event twice when a create is sent again after its answer was lost.
+  - Permissions are matched by address, case-insensitively. A listed address that has no permission is granted one,
+    one with another role is changed to the listed role, and the others are left alone unless O(permissions_state=exact).
+    A grant that Graph answers with 409 (already shared - for example a grant sent again after its answer was lost) is
+    settled by reading the mailbox's permissions again.
+  - Everything is checked before the first write - the shape and types of every item, event times and time zones,
+    roles, addresses, duplicates - and then every mailbox is read. When anything is wrong, nothing is written to any
+    mailbox and the task fails naming each item and field (for example C(calendars[2].events[0].start)).
+  - Requests for all mailboxes travel together in C($batch) calls, several at a time; Outlook allows 4 concurrent
+    requests per application and mailbox, which the client keeps to.
+  - A user created or licensed moments ago has no mailbox for a while (Outlook answers 404
+    C(MailboxNotEnabledForRESTAPI); Microsoft says typically less than 30 minutes, up to 24 hours). Mailboxes listed in O(new_mailboxes) are waited for, each
+    on its own, up to O(mailbox_timeout); the other mailboxes are written meanwhile. Any other mailbox that is not found
+    fails the task at once, before anything is written.
+  - A mailbox still missing when O(mailbox_timeout) has passed is left out, named in RV(pending_mailboxes) and in a
+    warning; the task does not fail for it, so the other mailboxes' results stand. Running the task again later
+    completes it.
+  - A failure Graph reports for one event or permission does not stop the others. The task fails at the end listing
+    every failure, or only warns when O(fail_on_error=false).
+author:
+  - mynster.msgraph contributors (@mynster)
+extends_documentation_fragment:
+  - mynster.msgraph.connection
+  - mynster.msgraph.attributes
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Checks and reads everything and reports the events that would be created and the permissions that would be
+        granted, changed or removed, per mailbox; sends no write. A mailbox listed in O(new_mailboxes) that does not
+        exist yet is planned as an empty one (everything listed for it would be created), without waiting.
+  diff_mode:
+    support: full
+    details:
+      - Per changed mailbox, the task's events found in it and every calendar permission with its role, before and after.
+  platform:
+    platforms: all
+options:
+  calendars:
+    description:
+      - The mailboxes and what their calendars should hold. Each mailbox may be listed once.
+      - Omit O(calendars[].events) or O(calendars[].permissions) to leave that part of the mailbox alone.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      mailbox:
+        description:
+          - The mailbox's user, by userPrincipalName or object id. UPNs that need Graph's parenthesised key form (a
+            leading C($), a guest's C(#EXT#)) work as they are.
+          - The event key is derived from this value, so name a mailbox the same way in every run (see O(calendars[].events)).
+        type: str
+        required: true
+      events:
+        description:
+          - Events to create once. Each subject may appear once per mailbox (compared case-insensitively).
+          - The C(transactionId) is C(onboarding-) followed by the first 32 hex digits of the SHA-256 of the lower-case
+            mailbox, a line break and the subject - as the C(mynster.msgraph.onboarding) role derived it before this
+            module, so events it created are recognised. A mailbox named by object id gives another key than the
+            same mailbox named by UPN, and a renamed user's UPN gives another key as well.
+          - An event that exists is never changed. To change one, delete it in Outlook (or through Graph) and run the task again.
+          - Attendees receive an invitation from the mailbox when the event is created.
+        type: list
+        elements: dict
+        suboptions:
+          subject:
+            description:
+              - The event's subject; leading and trailing spaces are dropped.
+            type: str
+            required: true
+          body:
+            description:
+              - The event's text.
+            type: str
+          body_type:
+            description:
+              - Whether O(calendars[].events[].body) is plain text or HTML.
+            type: str
+            default: text
+            choices: [text, html]
+          start:
+            description:
+              - Local start time in O(calendars[].events[].timezone), like V(2026-03-02T09:00:00) (a space instead
+                of C(T), and a YAML timestamp, are fine; seconds may be left out).
+              - A date alone, or words such as V(tomorrow 9am), are refused. A UTC offset (V(+01:00)) is refused
+                unless it is V(Z) with the time zone V(UTC); name the zone in O(calendars[].events[].timezone) instead.
+            type: raw
+            required: true
+          end:
+            description:
+              - Local end time in the same time zone, in the same form; must be after O(calendars[].events[].start).
+            type: raw
+            required: true
+          timezone:
+            description:
+              - Time zone of start and end, as Outlook takes it - a Windows time zone name such as
+                V(W. Europe Standard Time) or V(Romance Standard Time), or an IANA name such as V(Europe/Copenhagen).
+              - Names are checked against Windows' list (from the Unicode CLDR) and the IANA database of the host the
+                module runs on, case-insensitively, and sent in their usual spelling; a misspelt name is refused with
+                the closest known one. Where that host has no time zone database, any C(Area/Location) name is passed to Graph.
+            type: str
+            default: UTC
+          location:
+            description:
+              - Where the event takes place (a display name).
+            type: str
+          attendees:
+            description:
+              - People invited, each an email address (a required attendee) or a dict with C(address), optional
+                C(name) and C(type) (V(required), V(optional) or V(resource)).
+            type: list
+            elements: raw
+          categories:
+            description:
+              - Outlook category names.
+            type: list
+            elements: str
+          show_as:
+            description:
+              - How the time shows in the mailbox owner's free/busy information; Outlook's default is V(busy).
+            type: str
+            choices: [free, tentative, busy, oof, workingElsewhere]
+          sensitivity:
+            description:
+              - The event's sensitivity; Outlook's default is V(normal).
+            type: str
+            choices: [normal, personal, private, confidential]
+          reminder_minutes:
+            description:
+              - Minutes before the start at which Outlook reminds the owner; Outlook's default is 15.
+            type: int
+      permissions:
+        description:
+          - Who may see or edit the calendar. Each address may appear once per mailbox (compared case-insensitively).
+          - The mailbox's own address cannot be listed.
+          - With O(permissions_state=exact), an empty list removes every removable permission.
+        type: list
+        elements: dict
+        suboptions:
+          address:
+            description:
+              - Email address of the person or group the calendar is shared with.
+            type: str
+            required: true
+          role:
+            description:
+              - The permission, one of Graph's C(calendarRoleType) values. V(custom) is only reported by Graph and cannot be set.
+              - People outside the organisation can get V(none), V(freeBusyRead), V(limitedRead) or V(read) only; Graph
+                refuses the others for them (reported per item).
+            type: str
+            required: true
+            choices: [none, freeBusyRead, limitedRead, read, write, delegateWithoutPrivateEventAccess, delegateWithPrivateEventAccess]
+          name:
+            description:
+              - Display name of the person, used when the permission is granted (not compared afterwards).
+            type: str
+  permissions_state:
+    description:
+      - V(present) grants missing permissions and changes roles that differ; permissions not listed stay.
+      - V(exact) also removes the removable permissions that are not listed, for mailboxes with O(calendars[].permissions).
+        The default C(My Organization) entry (and any other entry Graph marks as not removable) is never removed.
+    type: str
+    default: present
+    choices: [present, exact]
+  new_mailboxes:
+    description:
+      - Mailboxes of users created or licensed moments ago, named as in O(calendars[].mailbox). Only these are waited
+        for when Outlook does not find them yet; a mailbox of this list that O(calendars) does not name is ignored.
+      - Every other mailbox that is not found (the user does not exist, has no Exchange Online licence, or its mailbox
+        is on-premises) fails the task at once, before anything is written.
+    type: list
+    elements: str
+    default: []
+  mailbox_timeout:
+    description:
+      - Seconds, counted from the start of the task, to wait for each mailbox of O(new_mailboxes) that does not exist
+        yet. Each is read again after 2 seconds, then at growing intervals of at most 30 seconds.
+      - Mailboxes still missing then are listed in RV(pending_mailboxes) with a warning, and the task does not fail
+        for them. With V(0) they are not waited for at all.
+      - Exchange Online typically needs minutes to create the mailbox after a licence is assigned, and sometimes
+        hours; a task run again later picks up what was still pending.
+    type: float
+    default: 600
+  fail_on_error:
+    description:
+      - Fail the task when Graph refused an event or a permission change. The other items are written either way.
+      - With V(false) the failures are listed in RV(failed_items) and reported as warnings.
+      - Problems found before anything is written (invalid input, missing mailboxes, failed reads) always fail the task.
+    type: bool
+    default: true
+notes:
+  - The application needs C(Calendars.ReadWrite) (application permission). An Exchange application access policy
+    that leaves a mailbox out makes reading it fail with 403, which stops the task before any write.
+  - Outlook keeps creating events idempotent only through the C(transactionId); events created by hand with the same
+    subject are not matched, and the task creates its own beside them.
+seealso:
+  - module: mynster.msgraph.graph_user_bulk
+  - module: mynster.msgraph.graph_batch
+  - name: Create event
+    description: Graph reference for events and C(transactionId).
+    link: https://learn.microsoft.com/graph/api/user-post-events
+  - name: calendarPermission resource type
+    description: Graph reference for calendar permissions and their roles.
+    link: https://learn.microsoft.com/graph/api/resources/calendarpermission
+'''
+
+EXAMPLES = r'''
+- name: Welcome meeting for a new hire, and her manager may see her calendar
+  mynster.msgraph.graph_calendar:
+    calendars:
+      - mailbox: nestor.wilke@contoso.com
+        events:
+          - subject: Welcome to Contoso
+            body: Meet the team in building 4, room 12.
+            start: 2026-03-02T09:00:00
+            end: 2026-03-02T10:00:00
+            timezone: Romance Standard Time
+            location: Building 4, room 12
+            attendees:
+              - adele.vance@contoso.com
+              - address: it-desk@contoso.com
+                type: optional
+        permissions:
+          - address: adele.vance@contoso.com
+            role: read
+
+- name: Create two accounts with an Exchange Online licence
+  mynster.msgraph.graph_user_bulk:
+    users: "{{ hires }}"
+  register: created
+
+- name: Welcome events for them; their mailboxes appear minutes after licensing, and are waited for
+  mynster.msgraph.graph_calendar:
+    calendars:
+      - mailbox: lynne.robbins@contoso.com
+        events: "{{ welcome_events }}"
+      - mailbox: diego.siciliani@contoso.com
+        events: "{{ welcome_events }}"
+    new_mailboxes: "{{ created.created | map(attribute='userPrincipalName') | list }}"
+    mailbox_timeout: 900
+  register: welcome
+
+- name: Say which mailboxes were not ready yet (a later run completes them)
+  ansible.builtin.debug:
+    msg: "Run again later for {{ welcome.pending_mailboxes | join(', ') }}"
+  when: welcome.pending_mailboxes | length > 0
+
+- name: Exactly these people may see the boardroom calendar; everyone else's permission is removed
+  mynster.msgraph.graph_calendar:
+    permissions_state: exact
+    calendars:
+      - mailbox: boardroom@contoso.com
+        permissions:
+          - address: megan.bowen@contoso.com
+            role: write
+          - address: alex.wilber@contoso.com
+            role: freeBusyRead
+'''
+
+RETURN = r'''
+calendars:
+  description:
+    - One entry per listed mailbox, in the order of O(calendars). In check mode, what would be done.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    mailbox:
+      description: The mailbox as listed.
+      type: str
+    status:
+      description:
+        - V(ok) when the mailbox is as listed (or, in check mode, could be made so), V(pending) when it did not exist
+          before O(mailbox_timeout) passed (nothing was written to it), V(failed) when Graph refused something (see RV(failed_items)).
+      type: str
+    new_mailbox:
+      description: Whether the mailbox was listed in O(new_mailboxes).
+      type: bool
+    found:
+      description:
+        - Whether the mailbox existed when read. V(false) for a new mailbox planned as empty in check mode, or still
+          pending; V(null) when the task listed nothing to manage for it.
+      type: bool
+    changed:
+      description: Whether anything was (or would be) written to this mailbox.
+      type: bool
+    events:
+      description: The listed events, by what happened to them.
+      type: dict
+      contains:
+        created:
+          description: Events created; C(id) is V(null) in check mode.
+          type: list
+          elements: dict
+          sample: [{"subject": "Welcome to Contoso", "start": "2026-03-02T09:00:00", "end": "2026-03-02T10:00:00",
+                    "timezone": "Romance Standard Time", "transactionId": "onboarding-5c1e...", "id": "AAMkA..."}]
+        existing:
+          description: Events that were there already (left as they are). Same shape as RV(calendars[].events.created).
+          type: list
+          elements: dict
+    permissions:
+      description: The permissions, by what happened to them.
+      type: dict
+      contains:
+        granted:
+          description: Permissions granted, as C({address, role}).
+          type: list
+          elements: dict
+        updated:
+          description: Permissions whose role changed, as C({address, role, previous_role}).
+          type: list
+          elements: dict
+        removed:
+          description: Permissions removed under O(permissions_state=exact), as C({address, role}).
+          type: list
+          elements: dict
+        unchanged:
+          description: Listed permissions that were already as wanted.
+          type: list
+          elements: dict
+  sample: [{"mailbox": "nestor.wilke@contoso.com", "status": "ok", "new_mailbox": true, "found": true, "changed": true,
+            "events": {"created": [{"subject": "Welcome to Contoso", "transactionId": "onboarding-5c1e...", "id": "AAMkA..."}],
+                       "existing": []},
+            "permissions": {"granted": [{"address": "adele.vance@contoso.com", "role": "read"}], "updated": [], "removed": [],
+                            "unchanged": []}}]
+pending_mailboxes:
+  description:
+    - Mailboxes of O(new_mailboxes) that did not exist before O(mailbox_timeout) passed; nothing was written to them.
+      Run the task again later to complete them.
+  returned: always
+  type: list
+  elements: str
+  sample: ["nestor.wilke@contoso.com"]
+failed_items:
+  description:
+    - One entry per change Graph refused, or per problem found before anything was written (then RV(failed_items[].action)
+      is V(validate) and the status is V(null)).
+    - Named C(failed_items) because Ansible reserves C(failed) for the task's own failure flag.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    mailbox:
+      description: The mailbox concerned (V(null) when the problem is not about one mailbox).
+      type: str
+    item:
+      description: The item and field concerned, for example C(calendars[2].events[0].start).
+      type: str
+    action:
+      description: V(validate), V(read), V(create_event), V(grant), V(update) or V(remove).
+      type: str
+    status:
+      description: HTTP status Graph answered.
+      type: int
+    code:
+      description: Graph's error code.
+      type: str
+    message:
+      description: Graph's error message, or the problem.
+      type: str
+  sample: [{"mailbox": "nestor.wilke@contoso.com", "item": "calendars[0].permissions[1]", "action": "grant", "status": 400,
+            "code": "ErrorInvalidRequest", "message": "The role 'write' is not allowed for this permission.",
+            "address": "partner@fabrikam.com", "role": "write"}]
+stats:
+  description:
+    - What the client did (see M(mynster.msgraph.graph_batch) for those fields), plus C(mailboxes_waited_for)
+      (mailboxes of O(new_mailboxes) that were not there at first) and C(mailbox_polls) (reads of them repeated while waiting).
+  returned: always
+  type: dict
+  sample: {"http_requests": 3, "batches": 3, "inner_requests": 42, "throttled": 0, "retries": 0, "mailboxes_waited_for": 1,
+           "mailbox_polls": 4}
+'''
+
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_calendar import (
+    BODY_TYPES,
+    ROLES,
+    SENSITIVITIES,
+    SHOW_AS,
+    CalendarSync,
+    parse_calendars,
+    parse_mailbox_names,
+)
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import WAIT_RANGE, GraphModule
+
+ARGUMENT_SPEC = dict(
+    calendars=dict(type='list', elements='dict', required=True, options=dict(
+        mailbox=dict(type='str', required=True),
+        events=dict(type='list', elements='dict', options=dict(
+            subject=dict(type='str', required=True),
+            body=dict(type='str'),
+            body_type=dict(type='str', default='text', choices=list(BODY_TYPES)),
+            start=dict(type='raw', required=True),
+            end=dict(type='raw', required=True),
+            timezone=dict(type='str', default='UTC'),
+            location=dict(type='str'),
+            attendees=dict(type='list', elements='raw'),
+            categories=dict(type='list', elements='str'),
+            show_as=dict(type='str', choices=list(SHOW_AS)),
+            sensitivity=dict(type='str', choices=list(SENSITIVITIES)),
+            reminder_minutes=dict(type='int'),
+        )),
+        permissions=dict(type='list', elements='dict', options=dict(
+            address=dict(type='str', required=True),
+            role=dict(type='str', required=True, choices=list(ROLES)),
+            name=dict(type='str'),
+        )),
+    )),
+    permissions_state=dict(type='str', default='present', choices=['present', 'exact']),
+    new_mailboxes=dict(type='list', elements='str', default=[]),
+    mailbox_timeout=dict(type='float', default=600.0),
+    fail_on_error=dict(type='bool', default=True),
+)
+MESSAGE_LIMIT = 20
+EMPTY = dict(calendars=[], pending_mailboxes=[])
+
+
+class CalendarModule(GraphModule):
+    """GraphModule that checks ``calendars`` on the raw input, so every problem is named by item and field."""
+
+    def __init__(self, **kwargs):
+        self.calendar_specs = []
+        self.calendar_problems = []
+        self.calendar_stats = {'mailboxes_waited_for': 0, 'mailbox_polls': 0}
+        super().__init__(**kwargs)
+
+    def _set_internal_properties(self, argument_spec=None, module_parameters=None):
+        super()._set_internal_properties(argument_spec, module_parameters)
+        if argument_spec is None and module_parameters is None:
+            # Before Ansible converts and checks the suboptions itself: its messages do not say which item is wrong.
+            self.calendar_specs, self.calendar_problems = parse_calendars(self.params.get('calendars'))
+            if self.calendar_problems:
+                refuse(self, self.calendar_problems)
+
+    def stats(self):
+        stats = super().stats()
+        stats.update(self.calendar_stats)
+        return stats
+
+
+def summarise(failures):
+    lines = [failure['message'] if failure['action'] == 'validate' else '%s: %s %s: %s%s' % (
+        failure['item'], failure['action'], failure.get('subject') or failure.get('address') or '',
+        '%s %s: ' % (failure['status'], failure['code'] or '') if failure['status'] else '', failure['message'])
+        for failure in failures[:MESSAGE_LIMIT]]
+    if len(failures) > MESSAGE_LIMIT:
+        lines.append('and %d more (see failed_items)' % (len(failures) - MESSAGE_LIMIT))
+    return '; '.join(lines)
+
+
+def refuse(module, problems):
+    """Fail before any write, naming every problem."""
+    failures = [problem.to_dict() for problem in problems]
+    module.fail_json(msg='Nothing was changed: %d problem(s) in calendars: %s' % (len(failures), summarise(failures)),
+                     failed_items=failures, stats=module.stats(), **EMPTY)
+
+
+def run(module):
+    params = module.params
+    new_mailboxes, problems = parse_mailbox_names(params['new_mailboxes'], 'new_mailboxes')
+    if problems:
+        refuse(module, problems)
+    sync = CalendarSync(module.client, module.calendar_specs, exact=params['permissions_state'] == 'exact', new_mailboxes=new_mailboxes,
+                        timeout=params['mailbox_timeout'], check_mode=module.check_mode)
+    module.calendar_stats = sync.stats
+    problems = sync.run()
+    if problems:
+        refuse(module, problems)
+    calendars, pending, failures, changed, before, after = sync.outcome()
+    result = dict(calendars=calendars, pending_mailboxes=pending, failed_items=failures)
+    if pending:
+        module.warn('%d mailbox(es) listed in new_mailboxes did not exist after mailbox_timeout (%g s), and nothing was written to them: %s. '
+                    'Run the task again later to complete them.' % (len(pending), params['mailbox_timeout'], ', '.join(pending)))
+    if failures:
+        text = '%d change(s) failed: %s' % (len(failures), summarise(failures))
+        if params['fail_on_error']:
+            module.fail_json(msg=text, changed=changed, stats=module.stats(), **result)
+        for failure in failures[:MESSAGE_LIMIT]:
+            module.warn('%s: %s failed: %s' % (failure['item'], failure['action'], failure['message']))
+        if len(failures) > MESSAGE_LIMIT:
+            module.warn('%d more failures are listed in failed_items' % (len(failures) - MESSAGE_LIMIT))
+    module.exit_result(changed, before=before if changed else None, after=after if changed else None, **result)
+
+
+def main():
+    module = CalendarModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'mailbox_timeout': WAIT_RANGE})
+    module.run_guarded(run, module)
+
+
+if __name__ == '__main__':
+    main()
