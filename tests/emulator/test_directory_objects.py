@@ -20,8 +20,9 @@ def world(graph):
         devices=[{"displayName": "LAPTOP-0042", "deviceId": DEVICE_ID}, {"displayName": "PHONE-1", "operatingSystem": "iOS"}],
         servicePrincipals=[{"displayName": "Contoso HR sync", "appId": APP_ID}, {"displayName": "Backup agent"}],
         contacts=[{"displayName": "Pat Partner", "mail": "partner@fabrikam.example"}],
-        groups=[{"displayName": "Intune devices", "members": ["device:LAPTOP-0042", "servicePrincipal:Contoso HR sync",
-                                                             "orgContact:partner@fabrikam.example", "ann@contoso.example", "group:Nested"]},
+        groups=[{"displayName": "Intune devices",
+                 "members": ["device:LAPTOP-0042", "servicePrincipal:Contoso HR sync", "orgContact:partner@fabrikam.example",
+                             "ann@contoso.example", "group:Nested"]},
                 {"displayName": "Nested", "members": ["bob@contoso.example"]},
                 {"displayName": "Team", "groupTypes": ["Unified"], "mailEnabled": True, "members": ["ann@contoso.example"]}])
     ids = {}

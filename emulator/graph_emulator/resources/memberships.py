@@ -227,8 +227,6 @@ OWNERS = {"users": find_user, "groups": find_group, "devices": lambda req, key: 
           "contacts": lambda req, key: find_object(req, "orgContact", key)}
 
 
-
-
 def _relations(entity_set, finder):
     """Register memberOf / transitiveMemberOf (with casts and /$count) and checkMemberGroups for one entity set."""
     reads = {"memberOf": lambda req, obj: _groups_of(req, obj["id"]),

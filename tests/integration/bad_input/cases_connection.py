@@ -20,8 +20,8 @@ def _read(**options):
 
 
 CASES = [
-    Case('no-credentials-at-all', 'graph_batch', _read(timeout=3), ['no credentials were given', 'client_secret (or AZURE_CLIENT_SECRET)',
-                                                                     'tenant_id (or AZURE_TENANT_ID)', 'managed identity'],
+    Case('no-credentials-at-all', 'graph_batch', _read(timeout=3),
+         ['no credentials were given', 'client_secret (or AZURE_CLIENT_SECRET)', 'tenant_id (or AZURE_TENANT_ID)', 'managed identity'],
          env=NO_SECRET, why='used to say "(managed_identity): Expecting value: line 1 column 1"'),
     Case('client-secret-method-without-secret', 'graph_batch', _read(auth_method='client_secret'),
          'auth_method client_secret needs client_secret (or AZURE_CLIENT_SECRET)', env=NO_SECRET),
