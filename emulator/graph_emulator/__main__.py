@@ -41,8 +41,9 @@ def _parser():
     parser.add_argument("--mailbox-provisioning-delay-ms", type=float, default=0.0,
                         help="a new mailbox exists this long after the user's first Exchange licence")
     parser.add_argument("--verified-domain", action="append", default=[], help="a verified domain of the tenant (repeatable; replaces the default set)")
-    parser.add_argument("--app-roles", help=("comma-separated application permissions put in tokens' roles claim "
-                                              "(default: the collection's set, without RoleManagement.ReadWrite.Directory)"))
+    app_roles_help = ("comma-separated application permissions put in tokens' roles claim "
+                      "(default: the collection's set, without RoleManagement.ReadWrite.Directory)")
+    parser.add_argument("--app-roles", help=app_roles_help)
     parser.add_argument("--seed", help="JSON file {\"users\": [...], \"groups\": [...]} loaded at start")
     parser.add_argument("--no-shuffle", action="store_true", help="keep $batch responses in request order")
     parser.add_argument("--random-seed", type=int, help="make random faults reproducible")
