@@ -20,7 +20,7 @@ description:
   - Secrets in the requests - values under keys such as C(password), C(secret), C(token) or C(passphrase) at any depth of a
     body, and credential headers such as C(Authorization) - are masked in everything the task reports, at any verbosity -
     the logged and returned invocation, the diff and the failure messages. Response bodies are returned as Graph sent them;
-    use C(no_log: true) on a task whose answers carry secrets (for example C(addPassword)).
+    set C(no_log=true) on a task whose answers carry secrets (for example C(addPassword)).
 author:
   - mynster.msgraph contributors (@mynster)
 extends_documentation_fragment:
