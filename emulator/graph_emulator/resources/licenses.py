@@ -13,6 +13,7 @@ import re
 
 from ..filters import unsupported
 from ..odata import context, parse_select, project
+from ..permissions import ORGANIZATION_READ, require
 from ..router import route, seeder
 from ..wire import Response
 from . import _licensing as lic
@@ -108,6 +109,7 @@ def assign_user_license(req, key):
         licenses = _apply(user.get("assignedLicenses"), adds, removes)
         store.update(user["id"], {"assignedLicenses": licenses, "licenseAssignmentStates": lic.direct_states(licenses)})
         lic.adjust(store, direct, [l["skuId"] for l in licenses])
+        lic.note_mailboxes(store, [user["id"]])
         user = lic.with_effective(store, [store.get("user", user["id"])])[0]
     body = {"@odata.context": context(req, "users", entity=True)}
     body.update(project(user, USER, list(DEFAULTS) + ["assignedLicenses"]))
@@ -127,6 +129,7 @@ def assign_group_license(req, key):
             if sku_id.lower() not in current:
                 raise request_bad("Group does not have a corresponding license.")  # UNCONFIRMED wording
         group = store.update(group["id"], {"assignedLicenses": _apply(group.get("assignedLicenses"), adds, removes)})
+        lic.note_mailboxes(store, store.links(group["id"], "members"))
     body = {"@odata.context": context(req, "groups", entity=True)}
     body.update(project(group, GROUP, None))
     return Response(202, body)
@@ -162,6 +165,7 @@ def _sku_view(req, item):
 @route("GET", "/subscribedSkus", cost=3)
 def list_skus(req):
     """The tenant's subscriptions with consumedUnits (direct and group-inherited holders)."""
+    require(req, *ORGANIZATION_READ)
     value = [_sku_view(req, item) for item in lic.skus(req.store)]
     return Response(200, {"@odata.context": f"{req.base_url}/{req.version}/$metadata#subscribedSkus", "value": value})
 
@@ -169,6 +173,7 @@ def list_skus(req):
 @route("GET", "/subscribedSkus/{key}", cost=3)
 def get_sku(req, key):
     """One subscription by its id (`{accountId}_{skuId}`) → 200, else 404."""
+    require(req, *ORGANIZATION_READ)
     sku_id = key.rsplit("_", 1)[-1]
     item = lic.sku(req.store, sku_id) if key.lower() == f"{lic.ACCOUNT_ID}_{sku_id}".lower() else None
     if item is None:
