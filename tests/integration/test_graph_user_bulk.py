@@ -129,8 +129,8 @@ def test_update_only_what_differs(emulator, playbook):
 def test_disable_and_delete(emulator, playbook):
     emulator.seed(users=seeded(3) + seeded(1, prefix='off', accountEnabled=False))
     users = [{'userPrincipalName': 'old00@contoso.example'}, {'userPrincipalName': 'off00@contoso.example'},
-             {'userPrincipalName': 'old01@contoso.example', 'state': 'absent'},
-             {'userPrincipalName': 'ghost@contoso.example', 'state': 'absent'},
+             {'userPrincipalName': 'old01@contoso.example', 'account_state': 'absent'},
+             {'userPrincipalName': 'ghost@contoso.example', 'account_state': 'absent'},
              {'userPrincipalName': 'new@contoso.example', 'displayName': 'New', 'password': PASSWORD}]
     tasks = task('Offboard', users, state='disabled')
     run = playbook(play(tasks))
@@ -236,8 +236,8 @@ def test_check_mode_reports_everything_and_writes_nothing(emulator, playbook):
     emulator.seed(users=seeded(3))
     users = new_users(2, usageLocation='DK', licenses=['EMS'], manager='old00@contoso.example') + [
         {'userPrincipalName': 'old00@contoso.example', 'jobTitle': 'CTO', 'licenses': ['SPE_E3']},
-        {'userPrincipalName': 'old01@contoso.example', 'state': 'disabled'},
-        {'userPrincipalName': 'old02@contoso.example', 'state': 'absent'},
+        {'userPrincipalName': 'old01@contoso.example', 'account_state': 'disabled'},
+        {'userPrincipalName': 'old02@contoso.example', 'account_state': 'absent'},
     ]
     run = playbook(play(task('Preview', users)), check=True, diff=True)
     assert run.rc == 0, run
