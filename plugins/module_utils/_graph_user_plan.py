@@ -26,8 +26,6 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_reader
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import (
     SkuCatalog,
-    UPN,
-    Problem,
     changed_properties,
     creation_body,
     creation_problems,
@@ -176,15 +174,6 @@ def _look_for_recent(client, directory, missing, recently_created, timeout, chec
     for user in resolution.found.values():
         directory.others[str(user['id']).lower()] = user
         directory.others[str(user['userPrincipalName']).lower()] = user
-
-
-def recently_created_problems(names):
-    """Problems in the ``recently_created`` option: each entry a userPrincipalName or an object id."""
-    problems = []
-    for index, name in enumerate(names or ()):
-        if not isinstance(name, str) or not (is_guid(name.strip()) or UPN.match(name.strip())):
-            problems.append(Problem('recently_created[%d]' % index, None, '%r is neither a userPrincipalName nor an object id' % (name,)))
-    return problems
 
 
 # ----- comparing -------------------------------------------------------------------------------

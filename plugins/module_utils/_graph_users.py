@@ -617,3 +617,39 @@ def user_item(user, properties, catalog=None, include_licenses=False, include_ma
         manager = user.get('manager') or {}
         item['manager'] = manager.get('userPrincipalName') or manager.get('id')
     return item
+
+
+# Keys of a graph_user_bulk entry that are not Graph properties, with where graph_user_info puts them instead.
+_NOT_PROPERTIES = {
+    'licenses': 'licences come with include_licenses',
+    'manager': 'the manager comes with include_manager',
+    'password': 'Graph never returns passwords',
+    'force_change_password': 'it is an option of graph_user_bulk, not a property',
+    'account_state': 'accountEnabled tells whether the account is enabled',
+}
+
+
+def readable_property_problems(names):
+    """Problems with property names to read back as task entries (``graph_user_info``'s ``properties``)."""
+    problems = []
+    for index, name in enumerate(names or ()):
+        label = 'properties[%d]' % index
+        low = str(name).lower()
+        if not isinstance(name, str) or not PROPERTY_NAME.match(name):
+            problems.append(Problem(label, None, '%r is not a Graph property name' % (name,)))
+        elif low in _NOT_PROPERTIES:
+            problems.append(Problem(label, None, "'%s' is not a user property; %s" % (name, _NOT_PROPERTIES[low])))
+        elif low in REFUSED_KEYS or low in _READ_ONLY:
+            why = ' (read-only in Graph)' if low in _READ_ONLY else ''
+            problems.append(Problem(label, None, "'%s' cannot be written back by graph_user_bulk%s; the users returned must be valid "
+                                    "graph_user_bulk entries" % (name, why)))
+    return problems
+
+
+def reference_problems(option, names):
+    """Problems in an option that lists users (``recently_created``, ``users``): each a userPrincipalName or an object id."""
+    problems = []
+    for index, name in enumerate(names or ()):
+        if not isinstance(name, str) or not (is_guid(name.strip()) or UPN.match(name.strip())):
+            problems.append(Problem('%s[%d]' % (option, index), None, '%r is neither a userPrincipalName nor an object id' % (name,)))
+    return problems

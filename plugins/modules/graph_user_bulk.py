@@ -353,10 +353,9 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_plan i
     Directory,
     plan_users,
     read_directory,
-    recently_created_problems,
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_writer import MESSAGE_LIMIT, UserWriter, changed, report, summarise
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import ACCOUNT_STATES, parse_users
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import ACCOUNT_STATES, parse_users, reference_problems
 
 ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='dict', required=True),
@@ -374,7 +373,7 @@ EMPTY = dict(created=[], updated=[], disabled=[], deleted=[], revoked=[], unchan
 def run(module):
     params = module.params
     specs, problems = parse_users(params['users'], params['state'], params['force_change_password'])
-    problems.extend(recently_created_problems(params['recently_created']))
+    problems.extend(reference_problems('recently_created', params['recently_created']))
     if not specs and not problems:
         module.exit_result(False, failed_users=[], **EMPTY)
     # Reading is harmless, so problems found while parsing are reported together with those the read reveals.

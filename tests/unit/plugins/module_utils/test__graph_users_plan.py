@@ -13,9 +13,9 @@ import pytest
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_plan import plan_users, read_directory, recently_created_problems
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_reader import filter_url, unknown_property
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import parse_users
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_plan import plan_users, read_directory
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_reader import UserExport, filter_url, unknown_property
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import parse_users, readable_property_problems, reference_problems
 
 E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900'
 KNOWN = set(p.lower() for p in ('id', 'userPrincipalName', 'displayName', 'accountEnabled', 'usageLocation', 'assignedLicenses',
@@ -161,7 +161,7 @@ def test_revocations_follow_the_option():
 
 
 def test_recently_created_entries_must_be_names_or_ids():
-    assert [str(p) for p in recently_created_problems(['a@contoso.example', BOSS_ID, 'Engineering', 5])] == [
+    assert [str(p) for p in reference_problems('recently_created', ['a@contoso.example', BOSS_ID, 'Engineering', 5])] == [
         "recently_created[2]: 'Engineering' is neither a userPrincipalName nor an object id",
         'recently_created[3]: 5 is neither a userPrincipalName nor an object id']
 
@@ -171,3 +171,28 @@ def test_reader_helpers():
         "/users?$select=id,displayName&$top=999&$filter=startswith(displayName,'A')&$expand=manager($select=id,userPrincipalName)")
     refused = GraphResponse('x', 400, body={'error': {'message': "Could not find a property named 'zz' on type 'microsoft.graph.group'."}})
     assert unknown_property(refused) is None and unknown_property(refused, 'microsoft.graph.group') == 'zz'
+
+
+def test_export_reads_names_and_ids_in_one_batch_and_keeps_their_order():
+    client = FakeDirectory([{'id': BOSS_ID, 'userPrincipalName': 'boss@contoso.example', 'jobTitle': 'CEO'},
+                            {'id': '1', 'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x'}])
+    export = UserExport(['A@contoso.example', BOSS_ID, 'gone@contoso.example', 'boss@contoso.example'], properties=['jobTitle', 'id'],
+                        include_licenses=True)
+    items, missing, unknown = export.read(client)
+    assert len(client.calls) == 1 and client.calls[0][-1] == '/subscribedSkus'
+    assert [call.split('%20in%20')[0] for call in client.calls[0][:2]] == ['/users?$filter=userPrincipalName', '/users?$filter=id']
+    assert items == [{'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x', 'licenses': []},
+                     {'userPrincipalName': 'boss@contoso.example', 'jobTitle': 'CEO', 'licenses': []}]
+    assert missing == ['gone@contoso.example'] and unknown == []
+    assert UserExport([]).read(client) == ([], [], [])
+    assert UserExport(None, properties=['favouriteColour']).read(client) == ([], [], ['favouriteColour'])
+
+
+def test_properties_to_read_back_must_be_writable():
+    assert [str(p) for p in readable_property_problems(['jobTitle', 'licenses', 'createdDateTime', 'passwordProfile', 'job title'])] == [
+        "properties[1]: 'licenses' is not a user property; licences come with include_licenses",
+        "properties[2]: 'createdDateTime' cannot be written back by graph_user_bulk (read-only in Graph); the users returned must be "
+        "valid graph_user_bulk entries",
+        "properties[3]: 'passwordProfile' cannot be written back by graph_user_bulk; the users returned must be valid graph_user_bulk "
+        "entries",
+        "properties[4]: 'job title' is not a Graph property name"]
