@@ -5,7 +5,8 @@
 """The HTTPS server: TLS, HTTP parsing, and the per-request pipeline around the router.
 
 Order for a Graph HTTP request: count it → latency → injected 503 → bearer check → `$batch` or a
-single operation. Each operation (direct or inner) then goes: route → throttle → handler.
+single operation → maybe lose the answer (injected 504 or dropped connection, after every write).
+Each operation (direct or inner) then goes: route → mailbox gate → throttle → handler.
 """
 
 import json
@@ -34,11 +35,13 @@ from .odata import SCHEMAS
 from .router import ROUTER
 from .stats import Stats
 from .store import Store
-from .throttle import Throttle
+from .throttle import MailboxGate, Throttle
 from .wire import GraphError, Request, Response, error_response
 
 LOG = logging.getLogger("graph_emulator")
 VERSIONS = ("v1.0", "beta")
+DROP = object()  # handle_http's answer for "close the connection without a response"
+GATEWAY_TIMEOUT = "The request timed out at the gateway before its answer arrived."  # our wording; Graph's 504 body is UNCONFIRMED
 
 load_all()
 
@@ -67,8 +70,9 @@ class Emulator:
             for prop in schema.indexed:
                 self.store.add_index(schema.kind, prop)
         self.throttle = Throttle(self.config, self.tenant_id, self.rng)
+        self.mailboxes = MailboxGate(self.config, self.stats)
         self.identity = self.tls = self.url = self.info = self._server = self._thread = None
-        self.batches = BatchRunner(self.execute, self._prepare, self.config.batch_workers, self.rng, self.stats)
+        self.batches = BatchRunner(self.execute, self._prepare, self.config, self.rng, self.stats, self.mailbox_of)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -97,7 +101,6 @@ class Emulator:
             self._server.close_connections()
             self._server.server_close()
             self._server = None
-        self.batches.close()
         if self._own_state_dir and self.state_dir and os.path.isdir(self.state_dir):
             shutil.rmtree(self.state_dir, ignore_errors=True)
 
@@ -148,6 +151,7 @@ class Emulator:
         self.store.clear()
         self.stats.reset()
         self.throttle.reset()
+        self.mailboxes.reset()
 
     def dump(self):
         """Full directory state."""
@@ -155,11 +159,7 @@ class Emulator:
 
     def update_config(self, changes):
         """Change knobs at run time (ValueError for bad ones)."""
-        workers = self.config.batch_workers
         self.config.update(changes)
-        if self.config.batch_workers != workers:
-            old, self.batches = self.batches, BatchRunner(self.execute, self._prepare, self.config.batch_workers, self.rng, self.stats)
-            old.close()
 
     # --- request pipeline ------------------------------------------------------------------
 
@@ -193,7 +193,7 @@ class Emulator:
             req = Request(method, target or "/", headers, body, version)
             self._prepare(req)
             if self.config.outer_503_rate and self.rng.random() < self.config.outer_503_rate:
-                self.stats.add("outer_errors")
+                self.stats.fault("503")
                 retry = {"Retry-After": str(math.ceil(self.config.retry_after_s))}
                 return _with_ids(req, error_response(req, GraphError(
                     503, "serviceNotAvailable", "The service is temporarily unavailable. Retry after the time in Retry-After.", retry)))
@@ -203,10 +203,22 @@ class Emulator:
                 return _with_ids(req, error_response(req, err))
             req.app_id, req.roles = claims["appid"], frozenset(claims.get("roles") or ())
             if [s.lower() for s in req.segments] == ["$batch"]:
-                return _with_ids(req, self._batch(req))
-            return _with_ids(req, self.execute(req))
+                resp = self._batch(req)
+            else:
+                resp = self.execute(req)
+            return self._lose_answer(req) or _with_ids(req, resp)
         finally:
             self.stats.leave()
+
+    def _lose_answer(self, req):
+        """After processing (every write done): maybe a 504 instead of the answer, or no answer at all (DROP)."""
+        if self.config.outer_504_rate and self.rng.random() < self.config.outer_504_rate:
+            self.stats.fault("504")
+            return _with_ids(req, error_response(req, GraphError(504, "GatewayTimeout", GATEWAY_TIMEOUT)))
+        if self.config.outer_drop_rate and self.rng.random() < self.config.outer_drop_rate:
+            self.stats.fault("dropped")
+            return DROP
+        return None
 
     def _batch(self, req):
         if req.method != "POST":
@@ -216,24 +228,57 @@ class Emulator:
         self.stats.add("inner_requests", count)
         return resp
 
+    def mailbox_of(self, req, resolved=None):
+        """The mailbox (its owner's id, or the key as given when no such user is visible) an Outlook request addresses
+        while Outlook's limits are on; None otherwise."""
+        if not self.config.outlook_throttling:
+            return None
+        try:
+            route, params = resolved or ROUTER.resolve(req)
+        except GraphError:
+            return None
+        if not route.mailbox:
+            return None
+        key = params["key"]
+        found = self.store.find("user", "userPrincipalName", key) if "@" in key else [self.store.get("user", key.lower())]
+        return found[0]["id"] if found and found[0] else key.lower()
+
     def execute(self, req):
-        """One Graph operation, direct or inner: route → throttle → handler. Always returns a Response."""
+        """One Graph operation, direct or inner: route → mailbox gate → throttle → handler. Always returns a Response."""
         try:
             route, params = ROUTER.resolve(req)
         except GraphError as err:
             resp = error_response(req, err)
         else:
+            mailbox = self.mailbox_of(req, (route, params))
             try:
-                headers = self.throttle.admit(req, route)
+                if mailbox is not None:
+                    self.mailboxes.enter(req.app_id, mailbox)
             except GraphError as err:
-                self.stats.add("throttled")
+                self.stats.throttled(err.kind)
                 resp = error_response(req, err)
             else:
-                resp = ROUTER.dispatch(req, (route, params))
-                resp.headers.update(headers)
-                if route.write:
-                    self.stats.add("writes")
+                try:
+                    resp = self._admitted(req, route, params, mailbox)
+                finally:
+                    if mailbox is not None:
+                        self.mailboxes.leave(req.app_id, mailbox)
         self.stats.operation(req.method, resp.status)
+        return resp
+
+    def _admitted(self, req, route, params, mailbox):
+        """Throttle, then the handler; a mailbox request takes `outlook_latency_ms` of its mailbox's time."""
+        if mailbox is not None and self.config.outlook_latency_ms:
+            time.sleep(self.config.outlook_latency_ms / 1000.0)
+        try:
+            headers = self.throttle.admit(req, route)
+        except GraphError as err:
+            self.stats.throttled(err.kind)
+            return error_response(req, err)
+        resp = ROUTER.dispatch(req, (route, params))
+        resp.headers.update(headers)
+        if route.write:
+            self.stats.add("writes")
         return resp
 
 
@@ -325,6 +370,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         headers = {k.lower(): v for k, v in self.headers.items()}
         resp = self.server.emulator.handle_http(self.command, self.path, headers, body)
+        if resp is DROP:
+            self.close_connection = True  # finish_request closes the socket; the client gets no status line
+            return
         payload = resp.payload() if isinstance(resp, Response) else b""
         self.send_response(resp.status)
         for name, value in resp.headers.items():

@@ -103,6 +103,8 @@ def prepare_requests(raw_requests, version_prefixes=('/v1.0/', '/beta/')):
         headers = dict((str(k), str(v)) for k, v in headers.items())
         headers, body = _encode_body(method, headers, raw.get('body'), label, request_id)
         depends_on = raw.get('depends_on', raw.get('dependsOn'))
+        if depends_on is not None and not isinstance(depends_on, (str, list, tuple)):
+            raise GraphRequestError('%s: depends_on must be a request id, or a list holding one id' % label, request_id, 'depends_on')
         if isinstance(depends_on, (list, tuple)):
             if len(depends_on) > 1:
                 raise GraphRequestError('%s: depends_on lists %d requests; Graph allows only one dependency per request'

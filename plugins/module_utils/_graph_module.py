@@ -177,8 +177,13 @@ class GraphModule(AnsibleModule):
             self.fail_from_exception(exc)
 
     def exit_result(self, changed, before=None, after=None, **result):
-        """``exit_json`` with ``stats`` and, in diff mode, ``diff`` built from ``before``/``after``."""
+        """``exit_json`` with ``stats``, ``check_mode`` and, in diff mode, ``diff`` built from ``before``/``after``.
+
+        ``check_mode`` is returned because a play's ``check_mode: true`` is invisible to ``ansible_check_mode``:
+        a role reads it from the result to tell a preview from a run that wrote.
+        """
         result['stats'] = self.stats()
+        result['check_mode'] = self.check_mode
         if self._diff and (before is not None or after is not None):
             result['diff'] = {'before': mask_secrets(before), 'after': mask_secrets(after)}
         self.exit_json(changed=changed, **result)

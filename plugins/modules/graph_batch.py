@@ -17,6 +17,10 @@ description:
   - Answers come back in the order of O(requests), whatever order Graph sent them in.
   - This module sends what it is given. It is not idempotent by itself; for declarative users and group
     memberships use M(mynster.msgraph.graph_user_bulk) and M(mynster.msgraph.graph_group_membership).
+  - Secrets in the requests - values under keys such as C(password), C(secret), C(token) or C(passphrase) at any depth of a
+    body, and credential headers such as C(Authorization) - are masked in everything the task reports, at any verbosity -
+    the logged and returned invocation, the diff and the failure messages. Response bodies are returned as Graph sent them;
+    use C(no_log: true) on a task whose answers carry secrets (for example C(addPassword)).
 author:
   - mynster.msgraph contributors (@mynster)
 extends_documentation_fragment:
@@ -31,7 +35,7 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff lists the writes that were sent, or would be sent in check mode. Password, secret and token values are masked.
+      - The diff lists the writes that were sent, or would be sent in check mode.
   platform:
     platforms: all
 options:
@@ -71,11 +75,11 @@ options:
         type: raw
       depends_on:
         description:
-          - Id of a request that must succeed first. If it fails, this request is not run and gets status 424.
+          - The id of a request that must succeed first, as a string (V(create-group)) or a list holding that one id
+            (V([create-group])). If it fails, this request is not run and gets status 424.
           - Graph allows one dependency per request, and the requests of a dependency group must form a chain
             (each depends on the previous) or all depend on the same request; at most 20 in a group.
-        type: list
-        elements: str
+        type: raw
         aliases: [dependsOn]
   fail_on_error:
     description:
@@ -151,7 +155,7 @@ EXAMPLES = r'''
           securityEnabled: true
       - id: list-groups
         url: /groups?$filter=displayName eq 'Falcon readers'&$select=id
-        depends_on: [group]
+        depends_on: group
     fail_on_error: false
   register: chain
 
@@ -227,6 +231,12 @@ failed_requests:
   type: list
   elements: dict
   sample: [{"id": "group", "status": 400, "code": "Request_BadRequest", "message": "Another object with the same value..."}]
+check_mode:
+  description: Whether the task ran in check mode, so writes were not sent. A play's C(check_mode) keyword is not visible
+    to C(ansible_check_mode); roles read this instead.
+  returned: success
+  type: bool
+  sample: false
 stats:
   description: What the client did.
   returned: always
@@ -268,7 +278,7 @@ ARGUMENT_SPEC = dict(
         url=dict(type='str', required=True),
         headers=dict(type='dict'),
         body=dict(type='raw'),
-        depends_on=dict(type='list', elements='str', aliases=['dependsOn']),
+        depends_on=dict(type='raw', aliases=['dependsOn']),
     )),
     fail_on_error=dict(type='bool', default=True),
     paginate=dict(type='bool', default=False),
