@@ -10,7 +10,7 @@ Writes go in two rounds: creates, updates, deletes and whatever does not wait fo
 licences and managers of new users, licences after a usageLocation change, managers created by the task
 and sign-in revocations of accounts just disabled. Every path addresses the user by object id (``user_path``).
 A create whose answer is lost is settled by reading the user by userPrincipalName (``create_settle``),
-never sent again blindly.
+never sent again blindly; licence assignments without removals and revocations are marked safe to send again.
 """
 
 from __future__ import annotations
@@ -111,7 +111,10 @@ class UserWriter:
         return requests_
 
     def _license_request(self, plan, wait=0.0):
-        return self._request(plan, 'licenses', 'POST', user_path(plan.id, 'assignLicense'), plan.licenses.body(), wait)
+        request = self._request(plan, 'licenses', 'POST', user_path(plan.id, 'assignLicense'), plan.licenses.body(), wait)
+        # Assigning the same licences twice ends in the same state; removing one twice is refused the second time.
+        request['safe_to_resend'] = not plan.licenses.remove
+        return request
 
     def _manager_request(self, plan, wait=0.0):
         url = user_path(plan.id, 'manager/$ref')
@@ -120,7 +123,9 @@ class UserWriter:
         return self._request(plan, 'manager', 'PUT', url, {'@odata.id': self.reference_base + plan.manager_target}, wait)
 
     def _revoke_request(self, plan):
-        return self._request(plan, 'revoke_sessions', 'POST', user_path(plan.id, 'revokeSignInSessions'), {})
+        request = self._request(plan, 'revoke_sessions', 'POST', user_path(plan.id, 'revokeSignInSessions'), {})
+        request['safe_to_resend'] = True  # revoking twice only moves the validity date again
+        return request
 
     @staticmethod
     def _request(plan, action, method, url, body=None, wait=0.0):
@@ -136,7 +141,7 @@ class UserWriter:
             owners = dict((r['id'], (r.pop('_plan'), r.pop('_action'))) for r in part)
             for answer in self.client.batch(part):
                 plan, action = owners[answer.id]
-                if answer.ok or (action == 'manager' and plan.manager_change == 'remove' and answer.status == 404):
+                if answer.ok or (answer.status == 404 and _gone_is_done(plan, action)):
                     plan.outcome[action] = True
                     if action == 'create':
                         plan.id = answer.body['id']
@@ -158,6 +163,11 @@ class UserWriter:
             self._sleep(delay)
             delay = min(delay * 2, 8.0)
             self._send([self._license_request(p) for p in pending])
+
+
+def _gone_is_done(plan, action):
+    """A 404 for removing the manager or deleting the user: already as wanted (or a lost answer's resend)."""
+    return action == 'delete' or (action == 'manager' and plan.manager_change == 'remove')
 
 
 def _sets_usage_location(plan):

@@ -549,3 +549,23 @@ def test_revoke_sessions(emulator, playbook):
     result = always.result('Everyone')
     assert result['changed'] is True and result['updated'] == [] and result['unchanged'] == 0
     assert [u['userPrincipalName'] for u in result['revoked']] == ['old01@contoso.example', 'off00@contoso.example']
+
+
+# ----- issue 11: a create whose answer is lost is settled by reading, never sent twice ----------------
+
+def test_creates_whose_answers_are_lost_are_settled_by_reading(emulator, playbook):
+    # Half of all $batch answers are lost after Graph processed them: a 504 or a dropped connection.
+    emulator.configure(outer_504_rate=0.25, outer_drop_rate=0.25)
+    users = new_users(200, usageLocation='DK', licenses=['EMS'])
+    run = playbook(play(task('Lossy', users, max_retries=20, max_retry_wait=0.2)))
+    emulator.configure(outer_504_rate=0.0, outer_drop_rate=0.0)
+    assert run.rc == 0, run
+    result = run.result('Lossy')
+    assert len(result['created']) == 200 and result['failed_users'] == []
+    stats = result['stats']
+    assert stats['lost_answers'] > 0 and stats['settled_by_reading'] > 0 and stats['outcome_unknown'] == 0, stats
+    created = [u for u in emulator.objects('user') if u['userPrincipalName'].startswith('new')]
+    assert len(created) == 200 and all(direct_skus(u) == [EMS] for u in created)
+    assert emulator.dump()['deleted'] == []
+    # no create was sent a second time and refused as a duplicate
+    assert emulator.stats()['responses_by_status'].get('400', 0) == 0

@@ -161,3 +161,23 @@ def test_check_mode_reports_what_would_happen():
     assert result['revoked'] == [{'userPrincipalName': 'a@contoso.example', 'id': users[0]['id']}]
     assert before['a@contoso.example'] == {'userPrincipalName': 'a@contoso.example', 'state': None, 'accountEnabled': True}
     assert after['a@contoso.example'] == {'userPrincipalName': 'a@contoso.example', 'state': 'Hovedstaden', 'accountEnabled': False}
+
+
+def test_resend_marks_and_a_user_already_gone_is_deleted():
+    users = [existing('a@contoso.example', 1, usageLocation='DK', assignedLicenses=[{'skuId': E3}]),
+             existing('b@contoso.example', 2, usageLocation='DK'), existing('c@contoso.example', 3)]
+    entries = [{'userPrincipalName': 'a@contoso.example', 'licenses': []}, {'userPrincipalName': 'b@contoso.example', 'licenses': ['ENTERPRISEPACK']},
+               {'userPrincipalName': 'c@contoso.example', 'account_state': 'absent'}]
+    specs, problems = parse_users(entries)
+    directory = Directory()
+    directory.catalog = CATALOG
+    directory.users = dict((u['userPrincipalName'], u) for u in users)
+    plans, problems, dummy = plan_users(specs, directory, purge_licenses=True, revoke_sessions='always')
+    client = FakeWriter(lambda request: (404, {'error': {'code': 'Request_ResourceNotFound'}}) if request['method'] == 'DELETE' else (200, {}))
+    UserWriter(client, [p for p in plans if p.pending], revoke_sessions='always').apply()
+    marks = dict(('%s %s' % (r['method'], r['url'].split('/')[-1]), r.get('safe_to_resend')) for r in client.rounds[0])
+    assert marks == {'POST assignLicense': True, 'POST revokeSignInSessions': True, 'DELETE %s' % users[2]['id']: None}
+    # a's licence removal would be refused if sent twice: not marked
+    assert [r.get('safe_to_resend') for r in client.rounds[0] if r['url'] == '/users/%s/assignLicense' % users[0]['id']] == [False]
+    result, before, after = report(plans, CATALOG, check_mode=False)
+    assert result['failed_users'] == [] and [e['userPrincipalName'] for e in result['deleted']] == ['c@contoso.example']
