@@ -65,8 +65,8 @@ options:
         V(absent) are refused there, as they are most likely meant for C(account_state).
       - To create a user, C(displayName) and C(password) are needed. C(mailNickname) defaults to the userPrincipalName's
         local part and C(accountEnabled) to what the account state says. A new user's userPrincipalName may hold only
-        A-Z, a-z, 0-9 and C(' . - _ ! # ^ ~) before the C(@) (no accents; at most 64 characters, no period right before
-        the C(@)), and its domain must be one of the tenant's verified domains.
+        A-Z, a-z, 0-9, C('), C(.), C(-), C(_), C(!), C(#), C(^) and C(~) before the C(@) (no accents; at most 64 characters,
+        no period right before the C(@)), and its domain must be one of the tenant's verified domains.
       - C(password) is the initial password; it is used only when the user is created and is never returned or logged.
         A password given for an existing user is ignored and does not make the task report a change.
       - C(force_change_password) overrides O(force_change_password) for that user.

@@ -79,7 +79,8 @@ def test_filter_and_chosen_properties(emulator, playbook):
     assert run.rc == 0, run
     filtered = run.result('Filtered')['users']
     assert sorted(u['userPrincipalName'] for u in filtered) == ['u0003@contoso.example', 'u0010@contoso.example', 'u0017@contoso.example']
-    assert [u for u in filtered if u['userPrincipalName'] == 'u0003@contoso.example'][0] == {'userPrincipalName': 'u0003@contoso.example', 'displayName': 'User 0003', 'department': 'R&D 3'}
+    first = [u for u in filtered if u['userPrincipalName'] == 'u0003@contoso.example'][0]
+    assert first == {'userPrincipalName': 'u0003@contoso.example', 'displayName': 'User 0003', 'department': 'R&D 3'}
     assert len(run.result('Everyone')['users']) == 21 and run.result('Everyone')['missing'] == []
 
 

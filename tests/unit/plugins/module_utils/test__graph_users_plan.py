@@ -43,8 +43,8 @@ class FakeDirectory:
             return GraphResponse(request_id, 200, body={'value': SKUS})
         if parts.path == '/organization':
             if self.organization_status == 403:
-                return GraphResponse(request_id, 403, body={'error': {'code': 'Authorization_RequestDenied',
-                                                                       'message': 'Insufficient privileges to complete the operation.'}})
+                denied = {'code': 'Authorization_RequestDenied', 'message': 'Insufficient privileges to complete the operation.'}
+                return GraphResponse(request_id, 403, body={'error': denied})
             return GraphResponse(request_id, 200, body={'value': [{'verifiedDomains': [{'name': 'contoso.example'}]}]})
         for name in query.get('$select', '').split(','):
             if name and name.lower() not in KNOWN:
