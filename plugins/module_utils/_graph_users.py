@@ -52,6 +52,8 @@ PROPERTY_NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_]*$')
 _UPN_LOCAL_CHAR = re.compile(r"[A-Za-z0-9'.\-_!#^~]")
 UPN_LOCAL_MAX, UPN_DOMAIN_MAX, UPN_MAX = 64, 48, 113
 _NICKNAME_CHARS = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
+# Graph's user resource page: these cannot be used in a mailNickname.
+_NICKNAME_REFUSED = re.compile(r'[@()\\\[\]";:<>,\s]')
 _COUNTRY_CODE = re.compile(r'^[A-Za-z]{2}$')
 _TIMESTAMP = re.compile(r'^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$')
 
@@ -234,7 +236,7 @@ def _check_text(name, low, kind, value):
     if low == 'usagelocation' and not _COUNTRY_CODE.match(value):
         return value, '%r is not a two-letter country code (ISO 3166, for example DK)' % value
     if low == 'mailnickname':
-        bad = sorted(set(_NICKNAME_CHARS.findall(value)))
+        bad = sorted(set(_NICKNAME_REFUSED.findall(value)))
         if bad or len(value) > 64:
             return value, ('%r has characters Graph does not accept in a mailNickname: %s' % (value, ' '.join(repr(c) for c in bad)) if bad
                            else 'is %d characters long; Graph allows at most 64' % len(value))

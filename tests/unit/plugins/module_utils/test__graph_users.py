@@ -250,3 +250,10 @@ def test_user_item_is_a_bulk_entry():
     assert problems == [] and not plan_licenses(wanted, direct, inherited, purge=True)
     bare = user_item({'userPrincipalName': 'a@contoso.example'}, ['displayName'], include_licenses=True, include_manager=True)
     assert bare == {'userPrincipalName': 'a@contoso.example', 'displayName': None, 'licenses': [], 'manager': None}
+
+
+def test_mail_nickname_characters_graph_refuses():
+    assert convert_value('mailNickname', 'jørgen.hansen') == ('jørgen.hansen', None)
+    value, problem = convert_value('mailNickname', 'a(b)@c')
+    assert problem == "'a(b)@c' has characters Graph does not accept in a mailNickname: '(' ')' '@'"
+    assert convert_value('mailNickname', 'x' * 65)[1] == 'is 65 characters long; Graph allows at most 64'
