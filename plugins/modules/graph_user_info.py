@@ -41,7 +41,7 @@ options:
     description:
       - The users to read, each by userPrincipalName or object id (case-insensitive).
       - Names that match no user are listed in RV(missing); they do not fail the task.
-      - Without O(users) and O(filter), every user of the tenant is read.
+      - Without O(users) and O(filter), every user of the tenant is read; an empty list reads nobody.
     type: list
     elements: str
   filter:
