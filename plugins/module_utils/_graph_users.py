@@ -2,13 +2,14 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
-"""Declarative users: reading a task's user list, comparing it with Graph, and planning licences.
+"""Declarative users: reading a task's user list, comparing it with Graph, planning licences, and back.
 
 FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
 Pure functions and small classes: no HTTP and no ``AnsibleModule``. ``graph_user_bulk`` uses them to
 validate every user before anything is written, to find the properties that differ, and to work out
-which licences to add and remove (never touching licences inherited from groups).
+which licences to add and remove (never touching licences inherited from groups); ``graph_user_info``
+uses ``user_item`` to turn a user read from Graph into an entry ``graph_user_bulk`` accepts.
 """
 
 from __future__ import annotations
@@ -20,9 +21,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import is_guid
 
-STATES = ('present', 'disabled', 'absent')
-# Keys of a user entry that are not Graph properties.
-EXTRA_KEYS = ('password', 'force_change_password', 'licenses', 'state')
+ACCOUNT_STATES = ('present', 'disabled', 'absent')
 # Graph properties a user entry may not set, with what to do instead.
 REFUSED_KEYS = {
     'passwordprofile': 'give the initial password as password (it is used only when the user is created)',
@@ -30,13 +29,36 @@ REFUSED_KEYS = {
     'assignedlicenses': 'list licences under licenses',
     'licenseassignmentstates': 'list licences under licenses',
 }
+# Properties Graph fills in itself (user resource page: "Read-only"); writing them only fails later, user by user.
+READ_ONLY_PROPERTIES = (
+    'assignedPlans', 'createdDateTime', 'creationType', 'deletedDateTime', 'externalUserState', 'externalUserStateChangeDateTime',
+    'lastPasswordChangeDateTime', 'onPremisesDistinguishedName', 'onPremisesDomainName', 'onPremisesLastSyncDateTime',
+    'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled', 'onPremisesUserPrincipalName', 'provisionedPlans',
+    'proxyAddresses', 'refreshTokensValidFromDateTime', 'securityIdentifier', 'signInActivity', 'signInSessionsValidFromDateTime',
+)
+# Value types of the writable user properties that are not plain text; every other property is text.
 BOOLEAN_PROPERTIES = ('accountEnabled', 'showInAddressList', 'isResourceAccount')
+LIST_PROPERTIES = ('businessPhones', 'otherMails', 'imAddresses', 'interests', 'pastProjects', 'responsibilities', 'schools', 'skills',
+                   'identities')
+OBJECT_PROPERTIES = ('onPremisesExtensionAttributes', 'employeeOrgData', 'customSecurityAttributes', 'authorizationInfo')
+DATE_PROPERTIES = ('employeeHireDate', 'employeeLeaveDateTime', 'birthday', 'hireDate')
 CASE_INSENSITIVE = ('userprincipalname', 'mail', 'usagelocation', 'othermails')
 LICENSE_KEYS = {'sku': 'sku', 'skuid': 'sku', 'skupartnumber': 'sku', 'sku_id': 'sku', 'sku_part_number': 'sku',
                 'disabled_plans': 'disabled_plans', 'disabledplans': 'disabled_plans'}
 UPN = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
 PROPERTY_NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_]*$')
+# Graph's user resource page: a new userPrincipalName may hold only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @ (no accents).
+# Entra's username policy: at most 64 characters before the @ and no period right before it, 48 after it, 113 in all.
+_UPN_LOCAL_CHAR = re.compile(r"[A-Za-z0-9'.\-_!#^~]")
+UPN_LOCAL_MAX, UPN_DOMAIN_MAX, UPN_MAX = 64, 48, 113
 _NICKNAME_CHARS = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
+# Graph's user resource page: these cannot be used in a mailNickname.
+_NICKNAME_REFUSED = re.compile(r'[@()\\\[\]";:<>,\s]')
+_COUNTRY_CODE = re.compile(r'^[A-Za-z]{2}$')
+_TIMESTAMP = re.compile(r'^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$')
+
+_LOWER = dict((name.lower(), name) for name in BOOLEAN_PROPERTIES + LIST_PROPERTIES + OBJECT_PROPERTIES + DATE_PROPERTIES)
+_READ_ONLY = dict((name.lower(), name) for name in READ_ONLY_PROPERTIES)
 
 
 class Problem(str):
@@ -61,12 +83,12 @@ def chunks(items, size):
 class UserSpec:
     """One entry of the task's ``users`` list, validated and normalised."""
 
-    __slots__ = ('index', 'upn', 'state', 'properties', 'password', 'force_change_password', 'licenses', 'manager', 'has_manager')
+    __slots__ = ('index', 'upn', 'account_state', 'properties', 'password', 'force_change_password', 'licenses', 'manager', 'has_manager')
 
-    def __init__(self, index, upn, state):
+    def __init__(self, index, upn, account_state):
         self.index = index
         self.upn = upn
-        self.state = state
+        self.account_state = account_state
         self.properties = {}      # Graph property name (as given) -> wanted value, userPrincipalName included
         self.password = None
         self.force_change_password = True
@@ -84,6 +106,10 @@ class UserSpec:
 
     def problem(self, field, text):
         return Problem(self.label, field, text, self.upn)
+
+    def gives(self, name):
+        """True when the entry sets Graph property ``name`` (any case)."""
+        return any(key.lower() == name.lower() for key in self.properties)
 
 
 def parse_users(raw_users, default_state='present', default_force_change=True):
@@ -116,62 +142,133 @@ def _parse_one(index, entry, default_state, default_force_change):
         text = 'is required' if upn in (None, '') else "'%s' is not of the form name@domain.tld" % (upn,)
         return None, [Problem(label, 'userPrincipalName', text)]
     upn = upn.strip()
-    state = (entry.get(lowered['state']) if 'state' in lowered else None) or default_state
-    spec = UserSpec(index, upn, state)
+    account_state = (entry.get(lowered['account_state']) if 'account_state' in lowered else None) or default_state
+    spec = UserSpec(index, upn, account_state)
     spec.force_change_password = default_force_change
     problems = []
-    if state not in STATES:
-        problems.append(spec.problem('state', '%r is not one of %s' % (state, ', '.join(STATES))))
+    if account_state not in ACCOUNT_STATES:
+        problems.append(spec.problem('account_state', '%r is not one of %s' % (account_state, ', '.join(ACCOUNT_STATES))))
     for key, value in entry.items():
-        name = str(key)
-        low = name.lower()
-        if low == 'state':
-            continue
-        if low in REFUSED_KEYS:
-            problems.append(spec.problem(name, 'cannot be set here; %s' % REFUSED_KEYS[low]))
-        elif low == 'password':
-            if value is not None and (not isinstance(value, str) or not value):
-                problems.append(spec.problem('password', 'must be a non-empty string'))
-            spec.password = value or None
-        elif low == 'force_change_password':
-            try:
-                spec.force_change_password = boolean(value, strict=True)
-            except TypeError:
-                problems.append(spec.problem('force_change_password', '%r is not a boolean' % (value,)))
-        elif low == 'licenses':
-            spec.licenses, license_problems = _parse_licenses(spec, value)
-            problems.extend(license_problems)
-        elif low == 'manager':
-            spec.has_manager = True
-            if value not in (None, '') and (not isinstance(value, str) or not (is_guid(value.strip()) or UPN.match(value.strip()))):
-                problems.append(spec.problem('manager', '%r is neither a userPrincipalName nor an object id' % (value,)))
-            spec.manager = value.strip() if isinstance(value, str) and value.strip() else None
-        elif low == 'userprincipalname':
-            spec.properties[name] = upn
-        elif not PROPERTY_NAME.match(name):
-            problems.append(spec.problem(name, 'is not a Graph property name'))
-        else:
-            converted, problem = _convert(name, value)
-            if problem:
-                problems.append(spec.problem(name, problem))
-            spec.properties[name] = converted
-    if state == 'disabled' and property_value(spec.properties, 'accountEnabled') is True:
-        problems.append(spec.problem('accountEnabled', 'true contradicts state=disabled'))
+        problem = _parse_key(spec, str(key), value)
+        if problem:
+            problems.extend(problem if isinstance(problem, list) else [spec.problem(str(key), problem)])
+    if account_state == 'disabled' and property_value(spec.properties, 'accountEnabled') is True:
+        problems.append(spec.problem('accountEnabled', 'true contradicts account_state=disabled'))
     return spec, problems
 
 
-def _convert(name, value):
-    """The value to send: booleans from text (CSV), numbers as text (Graph's user properties are strings), '' as null."""
-    if value == '':
+def _parse_key(spec, name, value):
+    """Store one key of a user entry in ``spec``; returns a problem text, a list of problems, or None."""
+    low = name.lower()
+    if low in ('account_state', 'userprincipalname'):
+        if low == 'userprincipalname':
+            spec.properties[name] = spec.upn
+        return None
+    if low in REFUSED_KEYS:
+        return 'cannot be set here; %s' % REFUSED_KEYS[low]
+    if low in _READ_ONLY:
+        return 'is read-only in Graph (Graph sets %s itself)' % _READ_ONLY[low]
+    if low == 'password':
+        spec.password = value or None
+        return 'must be a non-empty string' if value is not None and (not isinstance(value, str) or not value) else None
+    if low == 'force_change_password':
+        try:
+            spec.force_change_password = boolean(value, strict=True)
+        except TypeError:
+            return '%r is not a boolean' % (value,)
+        return None
+    if low == 'licenses':
+        spec.licenses, problems = _parse_licenses(spec, value)
+        return problems
+    if low == 'manager':
+        spec.has_manager = True
+        spec.manager = value.strip() if isinstance(value, str) and value.strip() else None
+        if value not in (None, '') and (not isinstance(value, str) or not (is_guid(value.strip()) or UPN.match(value.strip()))):
+            return '%r is neither a userPrincipalName nor an object id' % (value,)
+        return None
+    if not PROPERTY_NAME.match(name):
+        return 'is not a Graph property name'
+    converted, problem = convert_value(name, value)
+    spec.properties[name] = converted
+    return problem
+
+
+def convert_value(name, value):
+    """``(value to send, problem or None)`` for user property ``name``.
+
+    Booleans may come as text (CSV), numbers become text (Graph's user properties are strings), '' is null;
+    list, object and date properties must have that shape. Directory extensions (``extension_...``) pass as given.
+    """
+    low = name.lower()
+    if value == '' or value is None:
         return None, None
-    if name.lower() in [p.lower() for p in BOOLEAN_PROPERTIES] and value is not None and not isinstance(value, bool):
+    if low.startswith('extension_'):
+        return value, None
+    kind = _LOWER.get(low)
+    if kind in BOOLEAN_PROPERTIES:
+        if isinstance(value, bool):
+            return value, None
         try:
             return boolean(value, strict=True), None
         except TypeError:
             return value, '%r is not a boolean' % (value,)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value), None
+    if kind in LIST_PROPERTIES:
+        return _convert_list(kind, value)
+    if kind in OBJECT_PROPERTIES:
+        return value, None if isinstance(value, dict) else "must be a dict (Graph's %s is an object), got %s" % (kind, _kind_of(value))
+    if isinstance(value, bool):
+        return value, ("is %s, a boolean, but %s is text; quote the value (YAML reads unquoted yes, no, on, off, true and false "
+                       "as booleans)" % (value, name))
+    if isinstance(value, (int, float)):
+        value = str(value)
+    elif isinstance(value, datetime.date):
+        value = value.isoformat()
+    if not isinstance(value, str):
+        return value, 'must be text, got %s' % _kind_of(value)
+    return _check_text(name, low, kind, value)
+
+
+def _check_text(name, low, kind, value):
+    if kind in DATE_PROPERTIES:
+        if _timestamp(value) is None:
+            return value, '%r is not a date or time (write 2026-03-01 or 2026-03-01T09:00:00Z)' % value
+        return (value + 'T00:00:00Z' if len(value) == 10 else value), None
+    if low == 'usagelocation' and not _COUNTRY_CODE.match(value):
+        return value, '%r is not a two-letter country code (ISO 3166, for example DK)' % value
+    if low == 'mailnickname':
+        bad = sorted(set(_NICKNAME_REFUSED.findall(value)))
+        if bad or len(value) > 64:
+            return value, ('%r has characters Graph does not accept in a mailNickname: %s' % (value, ' '.join(repr(c) for c in bad)) if bad
+                           else 'is %d characters long; Graph allows at most 64' % len(value))
+    if low == 'state' and value in ACCOUNT_STATES:
+        return value, ("%r: state is Graph's state (state or province) property; to %s the account, write account_state: %s"
+                       % (value, {'present': 'keep', 'disabled': 'disable', 'absent': 'delete'}[value], value))
     return value, None
+
+
+def _convert_list(name, value):
+    if isinstance(value, (str, bytes)):
+        return value, ("must be a list (Graph's %s holds several values), got the text %r; write it as a YAML list "
+                       "([a, b] or one '- item' per line)" % (name, value))
+    if not isinstance(value, list):
+        return value, 'must be a list, got %s' % _kind_of(value)
+    if name == 'identities':
+        if not all(isinstance(item, dict) for item in value):
+            return value, 'must be a list of dicts (signInType, issuer, issuerAssignedId)'
+        return value, None
+    items = []
+    for position, item in enumerate(value):
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)) or item == '':
+            return value, 'item %d must be text, got %r' % (position, item)
+        items.append(str(item))
+    return items, None
+
+
+def _kind_of(value):
+    if isinstance(value, (str, bytes)):
+        return 'the text %r' % (value,)
+    return {'list': 'a list', 'dict': 'a dict', 'bool': 'a boolean', 'int': 'a number', 'float': 'a number'}.get(
+        type(value).__name__, type(value).__name__)
 
 
 def _parse_licenses(spec, value):
@@ -223,8 +320,8 @@ def mail_nickname_from(upn):
     return nickname or None
 
 
-def creation_problems(spec):
-    """What a user needs before Graph can create it."""
+def creation_problems(spec, verified_domains=None):
+    """What a user needs before Graph can create it; ``verified_domains`` (when known) are the tenant's domains."""
     problems = []
     if not property_value(spec.properties, 'displayName'):
         problems.append(spec.problem('displayName', 'required to create the user'))
@@ -232,15 +329,37 @@ def creation_problems(spec):
         problems.append(spec.problem('password', 'required to create the user'))
     if not property_value(spec.properties, 'mailNickname') and not mail_nickname_from(spec.upn):
         problems.append(spec.problem('mailNickname', 'required to create the user (none can be made from the userPrincipalName)'))
+    problems.extend(spec.problem('userPrincipalName', text) for text in new_upn_problems(spec.upn, verified_domains))
+    return problems
+
+
+def new_upn_problems(upn, verified_domains=None):
+    """Why Graph would refuse ``upn`` for a new user: characters, lengths and (when known) an unverified domain."""
+    local, dummy, domain = upn.rpartition('@')
+    problems = []
+    bad = list(dict.fromkeys(char for char in local if not _UPN_LOCAL_CHAR.match(char)))
+    if bad:
+        problems.append("'%s' has characters Graph does not accept before the @ of a new user: %s (only A-Z a-z 0-9 and "
+                        "' . - _ ! # ^ ~, no accents)" % (upn, ' '.join(repr(char) for char in bad)))
+    if len(local) > UPN_LOCAL_MAX:
+        problems.append('the part before the @ has %d characters; Graph allows at most %d' % (len(local), UPN_LOCAL_MAX))
+    if local.endswith('.'):
+        problems.append("'%s': Graph does not accept a period right before the @" % upn)
+    if len(domain) > UPN_DOMAIN_MAX:
+        problems.append('the domain has %d characters; Graph allows at most %d' % (len(domain), UPN_DOMAIN_MAX))
+    elif len(upn) > UPN_MAX:
+        problems.append('%d characters; Graph allows at most %d' % (len(upn), UPN_MAX))
+    if verified_domains is not None and domain.lower() not in [str(d).lower() for d in verified_domains]:
+        problems.append("'%s' is not a verified domain of the tenant (verified: %s)" % (domain, ', '.join(verified_domains) or 'none'))
     return problems
 
 
 def creation_body(spec):
-    """POST /users body: the given properties, accountEnabled from the state, a mailNickname and the password profile."""
+    """POST /users body: the given properties, accountEnabled from the account state, a mailNickname and the password profile."""
     body = dict((k, v) for k, v in spec.properties.items() if v is not None)
     if property_value(body, 'accountEnabled') is None:
         body = dict((k, v) for k, v in body.items() if k.lower() != 'accountenabled')
-        body['accountEnabled'] = spec.state != 'disabled'
+        body['accountEnabled'] = spec.account_state != 'disabled'
     if not property_value(body, 'mailNickname'):
         body = dict((k, v) for k, v in body.items() if k.lower() != 'mailnickname')
         body['mailNickname'] = mail_nickname_from(spec.upn)
@@ -249,9 +368,9 @@ def creation_body(spec):
 
 
 def wanted_properties(spec):
-    """Properties to compare with an existing user: the given ones, with accountEnabled false for state=disabled."""
+    """Properties to compare with an existing user: the given ones, with accountEnabled false for account_state=disabled."""
     wanted = dict((k, v) for k, v in spec.properties.items() if k.lower() != 'userprincipalname')
-    if spec.state == 'disabled':
+    if spec.account_state == 'disabled':
         wanted = dict((k, v) for k, v in wanted.items() if k.lower() != 'accountenabled')
         wanted['accountEnabled'] = False
     return wanted
@@ -300,7 +419,7 @@ def _scalar(name, value):
 
 def _timestamp(text):
     """A UTC datetime for ISO dates and timestamps (``2026-03-01``, ``2026-03-01T00:00:00Z``), else None."""
-    if not re.match(r'^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$', text):
+    if not _TIMESTAMP.match(text):
         return None
     value = text.replace('Z', '+00:00')
     if len(value) == 10:
@@ -345,6 +464,19 @@ class SkuCatalog:
             if str(item.get('servicePlanId')).lower() == key or str(item.get('servicePlanName')).lower() == key:
                 return str(item.get('servicePlanId')).lower()
         return None
+
+    def plan_names(self, sku_id, plan_ids):
+        """Service plan names for ``plan_ids`` of a SKU (an id Graph no longer lists stays an id), sorted."""
+        sku = self.by_id.get(str(sku_id).lower()) or {}
+        names = dict((str(p.get('servicePlanId')).lower(), p.get('servicePlanName')) for p in sku.get('servicePlans') or [])
+        return sorted(names.get(str(plan).lower()) or str(plan) for plan in plan_ids)
+
+    def label(self, sku_id, disabled):
+        """``ENTERPRISEPACK`` or ``ENTERPRISEPACK (disabled: TEAMS1)``, for diffs."""
+        name = self.part_number(sku_id)
+        if not disabled:
+            return name
+        return '%s (disabled: %s)' % (name, ', '.join(self.plan_names(sku_id, disabled)))
 
     def free_seats(self, sku_id):
         sku = self.by_id.get(str(sku_id).lower()) or {}
@@ -457,4 +589,69 @@ def seat_problems(demand, catalog, users_by_sku):
         for spec in users_by_sku[sku_id][free:]:
             problems.append(spec.problem('licenses', '%s has %d free seat(s) but this task assigns %d new ones'
                                          % (catalog.part_number(sku_id), free, needed)))
+    return problems
+
+
+# ----- users read from Graph as task entries ---------------------------------------------------
+
+def user_item(user, properties, catalog=None, include_licenses=False, include_manager=False):
+    """A user read from Graph as a ``graph_user_bulk`` entry: the ``properties`` (null ones too), direct licences, manager.
+
+    Licences are named by skuPartNumber, with ``disabled_plans`` by service plan name when some are disabled;
+    licences inherited from groups are left out. The manager is named by userPrincipalName (by id when it has none).
+    """
+    item = {'userPrincipalName': user.get('userPrincipalName')}
+    spelled = dict((str(key).lower(), key) for key in user)
+    for name in properties:
+        if name.lower() == 'userprincipalname':
+            continue
+        key = spelled.get(name.lower(), name)
+        item[key] = user.get(key)
+    if include_licenses:
+        direct, dummy = current_licenses(user)
+        catalog = catalog or SkuCatalog([])
+        entries = []
+        for sku_id, disabled in direct.items():
+            name = catalog.part_number(sku_id)
+            entries.append(name if not disabled else {'sku': name, 'disabled_plans': catalog.plan_names(sku_id, disabled)})
+        item['licenses'] = sorted(entries, key=lambda entry: str(entry if isinstance(entry, str) else entry['sku']).lower())
+    if include_manager:
+        manager = user.get('manager') or {}
+        item['manager'] = manager.get('userPrincipalName') or manager.get('id')
+    return item
+
+
+# Keys of a graph_user_bulk entry that are not Graph properties, with where graph_user_info puts them instead.
+_NOT_PROPERTIES = {
+    'licenses': 'licences come with include_licenses',
+    'manager': 'the manager comes with include_manager',
+    'password': 'Graph never returns passwords',
+    'force_change_password': 'it is an option of graph_user_bulk, not a property',
+    'account_state': 'accountEnabled tells whether the account is enabled',
+}
+
+
+def readable_property_problems(names):
+    """Problems with property names to read back as task entries (``graph_user_info``'s ``properties``)."""
+    problems = []
+    for index, name in enumerate(names or ()):
+        label = 'properties[%d]' % index
+        low = str(name).lower()
+        if not isinstance(name, str) or not PROPERTY_NAME.match(name):
+            problems.append(Problem(label, None, '%r is not a Graph property name' % (name,)))
+        elif low in _NOT_PROPERTIES:
+            problems.append(Problem(label, None, "'%s' is not a user property; %s" % (name, _NOT_PROPERTIES[low])))
+        elif low in REFUSED_KEYS or low in _READ_ONLY:
+            why = ' (read-only in Graph)' if low in _READ_ONLY else ''
+            problems.append(Problem(label, None, "'%s' cannot be written back by graph_user_bulk%s; the users returned must be valid "
+                                    "graph_user_bulk entries" % (name, why)))
+    return problems
+
+
+def reference_problems(option, names):
+    """Problems in an option that lists users (``recently_created``, ``users``): each a userPrincipalName or an object id."""
+    problems = []
+    for index, name in enumerate(names or ()):
+        if not isinstance(name, str) or not (is_guid(name.strip()) or UPN.match(name.strip())):
+            problems.append(Problem('%s[%d]' % (option, index), None, '%r is neither a userPrincipalName nor an object id' % (name,)))
     return problems

@@ -129,8 +129,8 @@ def test_update_only_what_differs(emulator, playbook):
 def test_disable_and_delete(emulator, playbook):
     emulator.seed(users=seeded(3) + seeded(1, prefix='off', accountEnabled=False))
     users = [{'userPrincipalName': 'old00@contoso.example'}, {'userPrincipalName': 'off00@contoso.example'},
-             {'userPrincipalName': 'old01@contoso.example', 'state': 'absent'},
-             {'userPrincipalName': 'ghost@contoso.example', 'state': 'absent'},
+             {'userPrincipalName': 'old01@contoso.example', 'account_state': 'absent'},
+             {'userPrincipalName': 'ghost@contoso.example', 'account_state': 'absent'},
              {'userPrincipalName': 'new@contoso.example', 'displayName': 'New', 'password': PASSWORD}]
     tasks = task('Offboard', users, state='disabled')
     run = playbook(play(tasks))
@@ -236,8 +236,8 @@ def test_check_mode_reports_everything_and_writes_nothing(emulator, playbook):
     emulator.seed(users=seeded(3))
     users = new_users(2, usageLocation='DK', licenses=['EMS'], manager='old00@contoso.example') + [
         {'userPrincipalName': 'old00@contoso.example', 'jobTitle': 'CTO', 'licenses': ['SPE_E3']},
-        {'userPrincipalName': 'old01@contoso.example', 'state': 'disabled'},
-        {'userPrincipalName': 'old02@contoso.example', 'state': 'absent'},
+        {'userPrincipalName': 'old01@contoso.example', 'account_state': 'disabled'},
+        {'userPrincipalName': 'old02@contoso.example', 'account_state': 'absent'},
     ]
     run = playbook(play(task('Preview', users)), check=True, diff=True)
     assert run.rc == 0, run
@@ -382,3 +382,190 @@ def test_many_distinct_passwords_never_show(emulator, playbook):
     output = run.stdout + run.stderr + json.dumps(result)
     assert 'Distinct-' not in output and 'short' not in json.dumps(result['invocation'])
     assert result['invocation']['module_args']['users'][0]['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+
+# ----- issue 9: state is the province, account_state the lifecycle ---------------------------------
+
+def test_state_is_the_province_and_account_state_the_lifecycle(emulator, playbook):
+    emulator.seed(users=seeded(3))
+    users = [{'userPrincipalName': 'old00@contoso.example', 'state': 'Hovedstaden', 'city': 'København'},
+             {'userPrincipalName': 'old01@contoso.example', 'state': 'Sjælland', 'account_state': 'disabled'},
+             {'userPrincipalName': 'old02@contoso.example', 'account_state': 'absent'},
+             {'userPrincipalName': 'prov@contoso.example', 'displayName': 'Province', 'password': PASSWORD, 'state': 'Syddanmark'}]
+    run = playbook(play(task('Provinces', users)), diff=True)
+    assert run.rc == 0, run
+    result = run.result('Provinces')
+    assert [(u['userPrincipalName'], u['properties']) for u in result['updated']] == [('old00@contoso.example', ['city', 'state'])]
+    assert [(u['userPrincipalName'], u['properties']) for u in result['disabled']] == [('old01@contoso.example', ['accountEnabled', 'state'])]
+    assert [u['userPrincipalName'] for u in result['deleted']] == ['old02@contoso.example']
+    assert 'state' in result['created'][0]['properties']
+    assert result['diff']['after']['old00@contoso.example']['state'] == 'Hovedstaden'
+    directory = users_by_upn(emulator)
+    assert directory['old00@contoso.example']['state'] == 'Hovedstaden' and directory['old00@contoso.example']['accountEnabled'] is True
+    assert directory['old01@contoso.example']['state'] == 'Sjælland' and directory['old01@contoso.example']['accountEnabled'] is False
+    assert directory['prov@contoso.example']['state'] == 'Syddanmark' and 'old02@contoso.example' not in directory
+    emulator.reset_stats()
+    again = playbook(play(task('Provinces', users[:2] + users[3:])))
+    assert again.rc == 0 and again.result('Provinces')['changed'] is False, again
+    assert emulator.stats()['writes'] == 0
+
+
+def test_the_old_lifecycle_key_is_refused_with_the_migration_hint(emulator, playbook):
+    emulator.seed(users=seeded(2))
+    users = [{'userPrincipalName': 'old00@contoso.example', 'jobTitle': 'Changed'},
+             {'userPrincipalName': 'old01@contoso.example', 'state': 'absent'}]
+    run = playbook(play(task('Old key', users)))
+    assert run.rc != 0 and run.failed('Old key')
+    assert ("users[1] (old01@contoso.example): state: 'absent': state is Graph's state (state or province) property; "
+            "to delete the account, write account_state: absent") in run.result('Old key')['msg']
+    assert emulator.stats()['writes'] == 0 and len(emulator.objects('user')) == 2
+
+
+# ----- issue 9: nothing written before everything is checked ---------------------------------------
+
+def test_types_unknown_properties_and_new_names_are_refused_before_any_write(emulator, playbook):
+    emulator.seed(users=seeded(2))
+    before = emulator.dump()['objects']
+    users = [{'userPrincipalName': 'old00@contoso.example', 'jobTitle': 'Changed first'},
+             {'userPrincipalName': 'old01@contoso.example', 'businessPhones': '+45 1, +45 2', 'favouriteColour': 'red'},
+             {'userPrincipalName': 'jørgen@contoso.example', 'displayName': 'J', 'password': PASSWORD},
+             {'userPrincipalName': 'ok@fabrikam.example', 'displayName': 'F', 'password': PASSWORD, 'favouriteColour': 'blue',
+              'shoeSize': 42, 'employeeHireDate': 'next monday'}]
+    run = playbook(play(task('Refused', users)))
+    assert run.rc != 0 and run.failed('Refused')
+    result = run.result('Refused')
+    problems = dict(((f['userPrincipalName'], f['field']), f['message']) for f in result['failed_users'])
+    assert problems[('old01@contoso.example', 'businessPhones')].startswith(
+        "users[1] (old01@contoso.example): businessPhones: must be a list (Graph's businessPhones holds several values)")
+    for upn, name in (('old01@contoso.example', 'favouriteColour'), ('ok@fabrikam.example', 'favouriteColour'),
+                      ('ok@fabrikam.example', 'shoeSize')):
+        assert "Graph's users have no property '%s'" % name in problems[(upn, name)]
+    assert "'ø'" in problems[('jørgen@contoso.example', 'userPrincipalName')]
+    assert "'fabrikam.example' is not a verified domain of the tenant" in problems[('ok@fabrikam.example', 'userPrincipalName')]
+    assert "'next monday' is not a date or time" in problems[('ok@fabrikam.example', 'employeeHireDate')]
+    assert result['msg'].startswith('Nothing was changed: 7 problem(s) in users')
+    assert emulator.stats()['writes'] == 0 and emulator.dump()['objects'] == before
+
+
+def test_unverified_domains_are_only_warned_about_without_permission_to_read_them(emulator, playbook):
+    roles = emulator.control('GET', 'config')['app_roles']
+    emulator.configure(app_roles=[r for r in roles if r not in ('Organization.Read.All', 'Directory.Read.All')])
+    try:
+        run = playbook(play(task('No organization read', new_users(1))))
+    finally:
+        emulator.configure(app_roles=roles)  # the knob outlives the emulator's reset
+    assert run.rc == 0, run
+    result = run.result('No organization read')
+    assert len(result['created']) == 1
+    assert any('reading the verified domains was refused (403 Authorization_RequestDenied' in w for w in result['warnings'])
+
+
+# ----- issue 9: names that do not resolve fail at once ---------------------------------------------
+
+def test_a_misspelt_manager_fails_at_once_and_a_recent_one_is_waited_for(emulator, playbook):
+    emulator.seed(users=seeded(2))
+    emulator.configure(replication_delay_ms=1500)
+    tasks = (task('Create the manager', [{'userPrincipalName': 'boss@contoso.example', 'displayName': 'Boss', 'password': PASSWORD}])
+             + task('Give the report their new manager', [{'userPrincipalName': 'old00@contoso.example', 'manager': 'boss@contoso.example'}],
+                    recently_created=['boss@contoso.example']))
+    run = playbook(play(tasks))
+    assert run.rc == 0, run
+    result = run.result('Give the report their new manager')
+    assert result['updated'] == [{'userPrincipalName': 'old00@contoso.example', 'id': result['updated'][0]['id'], 'properties': ['manager']}]
+    emulator.configure(replication_delay_ms=0)
+    assert manager_links(emulator)[users_by_upn(emulator)['old00@contoso.example']['id']] == users_by_upn(emulator)['boss@contoso.example']['id']
+
+    emulator.reset_stats()
+    typo = task('Misspelt manager', [{'userPrincipalName': 'old01@contoso.example', 'jobTitle': 'Changed', 'manager': 'bos@contoso.example'}],
+                replication_timeout=600, recently_created=['boss@contoso.example'])
+    run = playbook(play(typo))
+    assert run.failed('Misspelt manager')
+    assert ("users[0] (old01@contoso.example): manager: 'bos@contoso.example' was not found (only managers listed in recently_created "
+            "are waited for)") in run.result('Misspelt manager')['msg']
+    stats = emulator.stats()
+    # one read, never repeated: the task did not wait for the misspelt name
+    assert stats['http_requests'] == 1 and stats['writes'] == 0, stats
+    assert run.result('Misspelt manager')['stats']['replication_retries'] == 0
+
+
+# ----- issue 9: unusual userPrincipalNames of existing users ---------------------------------------
+
+def test_existing_users_with_unusual_names_are_updated_licensed_managed_disabled_and_deleted(emulator, playbook):
+    names = ['$adm@contoso.example', 'guest_fabrikam.com#EXT#@contoso.example', "o'neil@contoso.example", '$gone@contoso.example']
+    emulator.seed(users=[{'userPrincipalName': name, 'usageLocation': 'DK'} for name in names])
+    users = [{'userPrincipalName': names[0], 'jobTitle': 'Administrator', 'licenses': ['EMS'], 'manager': names[2]},
+             {'userPrincipalName': names[1], 'account_state': 'disabled', 'manager': names[0]},
+             {'userPrincipalName': names[2], 'department': 'Sales', 'licenses': ['EMS']},
+             {'userPrincipalName': names[3], 'account_state': 'absent'}]
+    run = playbook(play(task('Unusual names', users, revoke_sessions='when_disabled')))
+    assert run.rc == 0, run
+    result = run.result('Unusual names')
+    assert result['failed_users'] == []
+    assert [u['userPrincipalName'] for u in result['disabled']] == [names[1]]
+    assert [u['userPrincipalName'] for u in result['revoked']] == [names[1]]
+    assert [u['userPrincipalName'] for u in result['deleted']] == [names[3]]
+    directory = users_by_upn(emulator)
+    ids = dict((name, directory[name]['id']) for name in names[:3])
+    assert directory[names[0]]['jobTitle'] == 'Administrator' and direct_skus(directory[names[0]]) == [EMS]
+    assert directory[names[1]]['accountEnabled'] is False
+    assert directory[names[2]]['department'] == 'Sales' and direct_skus(directory[names[2]]) == [EMS]
+    assert names[3] not in directory
+    links = manager_links(emulator)
+    assert links[ids[names[0]]] == ids[names[2]] and links[ids[names[1]]] == ids[names[0]]
+    emulator.reset_stats()
+    again = playbook(play(task('Unusual names', users[:3], revoke_sessions='when_disabled')))
+    assert again.rc == 0 and again.result('Unusual names')['changed'] is False, again
+    assert emulator.stats()['writes'] == 0
+
+
+# ----- issue 9: revoke_sessions -----------------------------------------------------------------------
+
+def test_revoke_sessions(emulator, playbook):
+    emulator.seed(users=seeded(3) + seeded(1, prefix='off', accountEnabled=False))
+    valid_from = dict((u['userPrincipalName'], u['signInSessionsValidFromDateTime']) for u in emulator.objects('user'))
+    leavers = [{'userPrincipalName': 'old00@contoso.example'}, {'userPrincipalName': 'off00@contoso.example'}]
+    preview = playbook(play(task('Leavers', leavers, state='disabled', revoke_sessions='when_disabled')), check=True)
+    assert preview.rc == 0, preview
+    assert [u['userPrincipalName'] for u in preview.result('Leavers')['revoked']] == ['old00@contoso.example']
+    assert emulator.stats()['writes'] == 0
+
+    run = playbook(play(task('Leavers', leavers, state='disabled', revoke_sessions='when_disabled')))
+    assert run.rc == 0, run
+    result = run.result('Leavers')
+    assert result['revoked'] == [{'userPrincipalName': 'old00@contoso.example', 'id': result['disabled'][0]['id']}]
+    after = dict((u['userPrincipalName'], u) for u in emulator.objects('user'))
+    assert after['old00@contoso.example']['signInSessionsValidFromDateTime'] != valid_from['old00@contoso.example']
+    assert after['off00@contoso.example']['signInSessionsValidFromDateTime'] == valid_from['off00@contoso.example']
+    assert emulator.stats()['requests_by_method'].get('POST') == 1  # the revocation; the disable is a PATCH
+
+    emulator.reset_stats()
+    again = playbook(play(task('Leavers', leavers, state='disabled', revoke_sessions='when_disabled')))
+    assert again.rc == 0 and again.result('Leavers')['changed'] is False and again.result('Leavers')['revoked'] == []
+    assert emulator.stats()['writes'] == 0
+
+    always = playbook(play(task('Everyone', [{'userPrincipalName': 'old01@contoso.example'}, {'userPrincipalName': 'off00@contoso.example'}],
+                                revoke_sessions='always')))
+    assert always.rc == 0, always
+    result = always.result('Everyone')
+    assert result['changed'] is True and result['updated'] == [] and result['unchanged'] == 0
+    assert [u['userPrincipalName'] for u in result['revoked']] == ['old01@contoso.example', 'off00@contoso.example']
+
+
+# ----- issue 11: a create whose answer is lost is settled by reading, never sent twice ----------------
+
+def test_creates_whose_answers_are_lost_are_settled_by_reading(emulator, playbook):
+    # Half of all $batch answers are lost after Graph processed them: a 504 or a dropped connection.
+    emulator.configure(outer_504_rate=0.25, outer_drop_rate=0.25)
+    users = new_users(200, usageLocation='DK', licenses=['EMS'])
+    run = playbook(play(task('Lossy', users, max_retries=20, max_retry_wait=0.2)))
+    emulator.configure(outer_504_rate=0.0, outer_drop_rate=0.0)
+    assert run.rc == 0, run
+    result = run.result('Lossy')
+    assert len(result['created']) == 200 and result['failed_users'] == []
+    stats = result['stats']
+    assert stats['lost_answers'] > 0 and stats['settled_by_reading'] > 0 and stats['outcome_unknown'] == 0, stats
+    created = [u for u in emulator.objects('user') if u['userPrincipalName'].startswith('new')]
+    assert len(created) == 200 and all(direct_skus(u) == [EMS] for u in created)
+    assert emulator.dump()['deleted'] == []
+    # no create was sent a second time and refused as a duplicate
+    assert emulator.stats()['responses_by_status'].get('400', 0) == 0

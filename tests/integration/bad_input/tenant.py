@@ -37,10 +37,22 @@ GROUPS = [
     {'displayName': 'Sales DL', 'mailNickname': 'sales-dl', 'mailEnabled': True, 'securityEnabled': False},
 ]
 
+# The emulator's default subscriptions, seeded up front: left to the first read of /subscribedSkus, they would
+# appear in the directory during the run and look like a change.
+TEAMS = {'servicePlanId': '57ff2da0-773e-42df-b2af-ffb7a2317929', 'servicePlanName': 'TEAMS1'}
+EXCHANGE = {'servicePlanId': 'efb87545-963c-4e0d-99df-69c6916d9eb0', 'servicePlanName': 'EXCHANGE_S_ENTERPRISE'}
+SKUS = [
+    {'skuId': '6fd2c87f-b296-42f0-b197-1e91e994b900', 'skuPartNumber': 'ENTERPRISEPACK', 'prepaidUnits': {'enabled': 250},
+     'servicePlans': [EXCHANGE, TEAMS]},
+    {'skuId': '05e9a617-0261-4cee-bb44-138d3ef5d965', 'skuPartNumber': 'SPE_E3', 'prepaidUnits': {'enabled': 1000},
+     'servicePlans': [EXCHANGE, TEAMS]},
+    {'skuId': 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e', 'skuPartNumber': 'EMS', 'prepaidUnits': {'enabled': 500}},
+]
+
 
 def seed(emulator):
     """Seed the tenant; returns ``{name: id}`` for users (by UPN) and groups (by displayName, last wins)."""
-    seeded = emulator.seed(users=USERS, groups=GROUPS)
+    seeded = emulator.seed(subscribedSkus=SKUS, users=USERS, groups=GROUPS)
     ids = dict((u['userPrincipalName'], u['id']) for u in seeded['users'])
     ids.update((g['displayName'], g['id']) for g in seeded['groups'])
     return ids
