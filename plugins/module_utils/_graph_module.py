@@ -236,6 +236,10 @@ def check_raw_parameters(spec, params, module_name=None, where=''):
             problems.append("%s%s must be a list, got the text %r; write it as a YAML list ([a, b] or one '- item' per line)"
                             % (where, name, value))
             continue
+        if options.get('type') == 'list' and options.get('elements') == 'dict' and isinstance(value, list):
+            for index, item in enumerate(value):
+                if not isinstance(item, dict):
+                    problems.append('%s%s[%d] must be a dict, got %s %r' % (where, name, index, type(item).__name__, item))
         suboptions = options.get('options')
         if not suboptions:
             continue
