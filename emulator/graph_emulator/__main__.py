@@ -33,7 +33,9 @@ def _parser():
     parser.add_argument("--write-window", type=float, default=150.0)
     parser.add_argument("--resource-units", type=int, default=0)
     parser.add_argument("--resource-window", type=float, default=10.0)
-    parser.add_argument("--verified-domain", action="append", default=[], help="allowed UPN domain (repeatable; default: any)")
+    parser.add_argument("--verified-domain", action="append", default=[], help="a verified domain of the tenant (repeatable; replaces the default set)")
+    parser.add_argument("--app-roles", help="comma-separated application permissions put in tokens' roles claim "
+                                             "(default: the collection's set, without RoleManagement.ReadWrite.Directory)")
     parser.add_argument("--seed", help="JSON file {\"users\": [...], \"groups\": [...]} loaded at start")
     parser.add_argument("--no-shuffle", action="store_true", help="keep $batch responses in request order")
     parser.add_argument("--random-seed", type=int, help="make random faults reproducible")
@@ -50,7 +52,11 @@ def main(argv=None):
                                 fractional_retry_after=args.fractional_retry_after, outer_503_rate=args.outer_503_rate,
                                 replication_delay_ms=args.replication_delay_ms, shuffle=not args.no_shuffle,
                                 write_quota=args.write_quota, write_window_s=args.write_window, resource_units=args.resource_units,
-                                resource_window_s=args.resource_window, verified_domains=args.verified_domain)
+                                resource_window_s=args.resource_window)
+        if args.verified_domain:
+            config.verified_domains = list(args.verified_domain)
+        if args.app_roles is not None:
+            config.app_roles = [role.strip() for role in args.app_roles.split(",") if role.strip()]
         config.update(config.as_dict())  # validates every value
     except ValueError as err:
         _parser().error(str(err))

@@ -5,6 +5,19 @@
 """The emulator's run-time knobs. Every knob can be changed while the server runs."""
 
 import dataclasses
+import re
+
+# The application permissions (app roles) a token carries unless `app_roles` says otherwise: what the collection's
+# modules and roles need, and the usual read permissions beside them. RoleManagement.ReadWrite.Directory is left out,
+# as in a least-privilege tenant: tests turn it on to manage role-assignable groups.
+DEFAULT_APP_ROLES = ("Application.Read.All", "Calendars.ReadWrite", "Device.Read.All", "Directory.Read.All", "Domain.Read.All",
+                     "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "MailboxSettings.Read", "Organization.Read.All",
+                     "OrgContact.Read.All", "User.ReadWrite.All", "User.RevokeSessions.All")
+
+# The tenant's verified domains: its initial domain and the custom ones the collection's tests, benchmarks and
+# docs use. A tenant always has at least its initial domain, so the list may not be empty.
+DEFAULT_DOMAINS = ("contoso.onmicrosoft.com", "contoso.example", "contoso.com")
+_DOMAIN = re.compile(r"(?=.{1,255}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 
 
 @dataclasses.dataclass
@@ -25,7 +38,8 @@ class EmulatorConfig:
     resource_units: int = 0               # Entra resource-unit quota per app+tenant (0 = off)
     resource_window_s: float = 10.0
     batch_workers: int = 4                # threads running the parallel requests of one batch
-    verified_domains: list = dataclasses.field(default_factory=list)  # UPN domains allowed; empty = any
+    verified_domains: list = dataclasses.field(default_factory=lambda: list(DEFAULT_DOMAINS))  # the first *.onmicrosoft.com is the initial one
+    app_roles: list = dataclasses.field(default_factory=lambda: list(DEFAULT_APP_ROLES))  # `roles` of tokens issued from now on
 
     def as_dict(self):
         """Plain dict of all knobs."""
@@ -52,6 +66,8 @@ def _check(name, value, kind):
     if kind is list:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"knob '{name}' must be a list of strings")
+        if name == "verified_domains" and (not value or not all(_DOMAIN.fullmatch(v) for v in value)):
+            raise ValueError("knob 'verified_domains' must list at least one domain name (a tenant always has its initial domain)")
         return list(value)
     # bool is an int subclass; a JSON true must not become 1.
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:

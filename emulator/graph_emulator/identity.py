@@ -5,8 +5,11 @@
 """The Microsoft Entra endpoints MSAL uses for app-only sign-in (§9.4): OpenID discovery and the
 client-credentials token endpoint, with secret or certificate (signed JWT assertion) credentials.
 
-Issued access tokens are opaque random strings the server remembers; Graph requests are checked
-against that memory.
+Issued access tokens are v1.0-style JWTs signed (RS256) with the emulator's own key, carrying Entra's
+usual app-only claims (access-token-claims-reference.md) and the app's application permissions in
+`roles`; the bearer check on Graph verifies the signature, tenant, audience and lifetime, and the
+permissions checked on Graph come from the token, as with Graph (a change of `app_roles` applies to
+tokens issued afterwards).
 """
 
 import base64
@@ -14,13 +17,13 @@ import dataclasses
 import datetime
 import hmac
 import secrets
-import threading
 import time
 import urllib.parse
 import uuid
 
 import jwt
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .wire import GraphError, Response
 
@@ -42,6 +45,8 @@ class Application:
     client_id: str
     secret: str = None
     certificates: list = dataclasses.field(default_factory=list)
+    display_name: str = "graph-emulator"
+    object_id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))  # its service principal in the tenant
 
     def key_for(self, header):
         """Public key of the certificate named by the JWT header's x5t#S256 or x5t, else None."""
@@ -70,12 +75,14 @@ def _missing(name):
 class Identity:
     """Discovery + token endpoints for one tenant, and the bearer check for Graph requests."""
 
-    def __init__(self, tenant_id, applications, base_url=""):
+    def __init__(self, tenant_id, applications, base_url="", roles=lambda client_id: []):
         self.tenant_id = tenant_id
         self.apps = {app.client_id: app for app in applications}
         self.base_url = base_url
-        self._tokens = {}  # access token -> (client id, expiry as time.time())
-        self._lock = threading.Lock()
+        self.roles = roles  # roles(client id) -> the application permissions granted to the app now
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self._kid = _b64url(secrets.token_bytes(20))
+        self.issuer = f"https://sts.windows.net/{tenant_id}/"
 
     # --- routing ---------------------------------------------------------------------------
 
@@ -96,7 +103,7 @@ class Identity:
                 raise OAuthError(400, "invalid_tenant" if not is_token else "invalid_request", 90002,
                                  f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.")
             if rest[0] == "discovery":
-                return Response(200, {"keys": []}), False
+                return Response(200, {"keys": [self.jwk()]}), False
             if not is_token:
                 return Response(200, self.discovery(tenant)), False
             return Response(200, self.token(tenant, headers, body)), True
@@ -150,14 +157,30 @@ class Identity:
         if app is None:
             raise OAuthError(400, "unauthorized_client", 700016, f"Application with identifier '{form['client_id']}' was not found in the "
                              f"directory '{tenant}'. The application may not have been installed by the administrator of the tenant.")
-        self._check_credentials(app, tenant, form)
-        self._check_scope(tenant, form.get("scope"))
-        access_token = secrets.token_urlsafe(48)
-        with self._lock:
-            now = time.time()
-            self._tokens = {t: v for t, v in self._tokens.items() if v[1] > now}
-            self._tokens[access_token] = (app.client_id, now + TOKEN_LIFETIME_S)
+        method = self._check_credentials(app, tenant, form)
+        resource = self._check_scope(tenant, form.get("scope"))
+        access_token = self.issue(app, resource, method)
         return {"token_type": "Bearer", "expires_in": TOKEN_LIFETIME_S, "ext_expires_in": TOKEN_LIFETIME_S, "access_token": access_token}
+
+    def issue(self, app, resource, method="1", lifetime=TOKEN_LIFETIME_S):
+        """A signed v1.0 app-only access token; `method` is appidacr: "1" secret, "2" certificate."""
+        now = int(time.time())
+        claims = {
+            "aud": resource, "iss": self.issuer, "iat": now, "nbf": now, "exp": now + lifetime,
+            "aio": _b64url(secrets.token_bytes(24)), "app_displayname": app.display_name, "appid": app.client_id,
+            "appidacr": method, "idp": self.issuer, "idtyp": "app", "oid": app.object_id, "rh": _b64url(secrets.token_bytes(16)),
+            "sub": app.object_id, "tid": self.tenant_id, "uti": _b64url(secrets.token_bytes(16)), "ver": "1.0",
+        }
+        roles = sorted(set(self.roles(app.client_id)))
+        if roles:  # Entra leaves out a claim that has no value
+            claims["roles"] = roles
+        return jwt.encode(claims, self._key, algorithm="RS256", headers={"typ": "JWT", "kid": self._kid, "x5t": self._kid})
+
+    def jwk(self):
+        """The token-signing key as a JWK, published at the discovery keys URL."""
+        key = jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
+        key.update({"kid": self._kid, "x5t": self._kid, "use": "sig"})
+        return key
 
     def _check_scope(self, tenant, scope):
         if not scope:
@@ -166,10 +189,14 @@ class Identity:
         if len(scopes) != 1 or not scopes[0].endswith("/.default"):
             raise OAuthError(400, "invalid_scope", 1002012, f"The provided value for scope {scope} is not valid. Client credential flows "
                              "must have a scope value with /.default suffixed to the resource identifier (application ID URI).")
-        resource = scopes[0][:-len("/.default")].rstrip("/").lower()
-        known = {self.base_url.lower(), "https://graph.microsoft.com", GRAPH_APP_ID}
-        if resource not in known:
+        resource = scopes[0][:-len("/.default")].rstrip("/")
+        if resource.lower() not in self.audiences():
             raise OAuthError(400, "invalid_resource", 500011, f"The resource principal named {resource} was not found in the tenant named {tenant}.")
+        return resource
+
+    def audiences(self):
+        """The names Graph answers to: the emulator's URL, Graph's URL and Graph's app id (lower case)."""
+        return {self.base_url.lower(), "https://graph.microsoft.com", GRAPH_APP_ID}
 
     def _check_credentials(self, app, tenant, form):
         secret, assertion = form.get("client_secret"), form.get("client_assertion")
@@ -179,11 +206,12 @@ class Identity:
             if not app.secret or not hmac.compare_digest(secret.encode(), app.secret.encode()):
                 raise OAuthError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request "
                                  f"is the client secret value, not the client secret ID, for a secret added to app '{app.client_id}'.")
-            return
+            return "1"
         if not assertion or form.get("client_assertion_type") != ASSERTION_TYPE:
             raise OAuthError(401, "invalid_client", 7000218,
                              "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
         self._verify_assertion(app, tenant, assertion)
+        return "2"
 
     def _verify_assertion(self, app, tenant, assertion):
         """Check the signed JWT: known certificate, RS256/PS256 signature, aud, iss, sub and lifetime."""
@@ -216,16 +244,19 @@ class Identity:
     # --- Graph side ------------------------------------------------------------------------
 
     def authenticate(self, authorization):
-        """Client id behind a `Bearer` header; raises Graph's 401 otherwise."""
+        """The claims of a valid `Bearer` token issued here; raises Graph's 401 otherwise."""
         scheme, dummy, token = (authorization or "").partition(" ")
         authorize = f"{self.base_url}/{self.tenant_id}/oauth2/v2.0/authorize"
         headers = {"WWW-Authenticate": f'Bearer realm="", authorization_uri="{authorize}", client_id="{GRAPH_APP_ID}"'}
         if scheme.lower() != "bearer" or not token.strip():
             raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.", headers)
-        with self._lock:
-            known = self._tokens.get(token.strip())
-        if known is None:
-            raise GraphError(401, "InvalidAuthenticationToken", "Access token validation failure.", headers)
-        if known[1] <= time.time():
-            raise GraphError(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.", headers)
-        return known[0]
+        try:
+            claims = jwt.decode(token.strip(), self._key.public_key(), algorithms=["RS256"], issuer=self.issuer,
+                                options={"verify_aud": False, "require": ["exp", "aud", "appid", "tid"]})
+        except jwt.ExpiredSignatureError:
+            raise GraphError(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.", headers) from None
+        except jwt.InvalidTokenError:
+            raise GraphError(401, "InvalidAuthenticationToken", "Access token validation failure.", headers) from None
+        if str(claims["aud"]).rstrip("/").lower() not in self.audiences() or claims["tid"] != self.tenant_id:
+            raise GraphError(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.", headers)
+        return claims

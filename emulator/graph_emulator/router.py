@@ -11,10 +11,14 @@ path such as `/users/{id}/photo/$value`. Literal segments match case-insensitive
 import logging
 import traceback
 
-from .wire import GraphError, error_response
+from .wire import GraphError, Key, error_response
 
 LOG = logging.getLogger("graph_emulator")
 NOT_ALLOWED = "Specified HTTP method is not allowed for the request target."
+# What Graph answers for `/users/$x@y.com` (msgraph-sdk-dotnet#2635); a key beginning with `$` needs `/users('$x@y.com')`.
+DOLLAR_KEY = ("The request URI is not valid. Since the segment '{}' refers to a collection, this must be the last segment in the request "
+              "URI or it must be followed by an function or action that can be bound to it otherwise all intermediate segments must refer "
+              "to a single resource.")
 
 
 class Route:
@@ -28,16 +32,23 @@ class Route:
         self.cost = cost if cost is not None else 1  # §2.4: unlisted requests cost 1 resource unit
         self.write = write if write is not None else method != "GET"
 
-    def match(self, segments):
-        """(params, literal count) when the path fits, else (None, length of the matching prefix)."""
+    def match(self, segments, dollar_keys=False):
+        """(params, literal count) when the path fits, else (None, length of the matching prefix).
+
+        A plain segment beginning with `$` is an OData system segment, never a key (unless `dollar_keys`);
+        a parenthesised Key is never a literal.
+        """
         params = {}
         literals = 0
         for i, part in enumerate(self.parts):
             if i >= len(segments):
                 return None, i
+            keyed = isinstance(segments[i], Key)
             if part.startswith("{"):
+                if segments[i].startswith("$") and not keyed and not dollar_keys:
+                    return None, i
                 params[part[1:-1]] = segments[i]
-            elif part.lower() == segments[i].lower():
+            elif not keyed and part.lower() == segments[i].lower():
                 literals += 1
             else:
                 return None, i
@@ -82,6 +93,9 @@ class Router:
             return best
         if path_known:
             raise GraphError(405, "Request_BadRequest", NOT_ALLOWED)
+        if any(candidate.match(req.segments, dollar_keys=True)[0] is not None for candidate in self.routes):
+            at = next(i for i, s in enumerate(req.segments) if s.startswith("$") and not isinstance(s, Key))
+            raise GraphError(400, "BadRequest", DOLLAR_KEY.format(req.segments[at - 1] if at else ""))
         segment = req.segments[min(longest, len(req.segments) - 1)] if req.segments else ""
         raise GraphError(400, "BadRequest", f"Resource not found for the segment '{segment}'.")
 

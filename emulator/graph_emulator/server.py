@@ -84,7 +84,7 @@ class Emulator:
         url_host = "127.0.0.1" if self.host == "0.0.0.0" else self.host
         self.url = f"https://{url_host}:{self.port}"
         app = Application(self.client_id, self.client_secret, [self.tls.client_certificate])
-        self.identity = Identity(self.tenant_id, [app], self.url)
+        self.identity = Identity(self.tenant_id, [app], self.url, roles=lambda client_id: self.config.app_roles)
         self._thread = threading.Thread(target=self._server.serve_forever, name="graph-emulator", daemon=True)
         self._thread.start()
         self._write_files()
@@ -180,9 +180,9 @@ class Emulator:
         return error_response(req, GraphError(400, "BadRequest", f"Invalid version: {segments[0] if segments else ''}"))
 
     def _prepare(self, req, outer=None):
-        req.store, req.config, req.base_url = self.store, self.config, self.url
+        req.store, req.config, req.base_url, req.tenant_id = self.store, self.config, self.url, self.tenant_id
         if outer is not None:
-            req.app_id = outer.app_id
+            req.app_id, req.roles = outer.app_id, outer.roles
 
     def _graph(self, method, version, target, headers, body):
         self.stats.add("http_requests")
@@ -198,9 +198,10 @@ class Emulator:
                 return _with_ids(req, error_response(req, GraphError(
                     503, "serviceNotAvailable", "The service is temporarily unavailable. Retry after the time in Retry-After.", retry)))
             try:
-                req.app_id = self.identity.authenticate(req.header("authorization"))
+                claims = self.identity.authenticate(req.header("authorization"))
             except GraphError as err:
                 return _with_ids(req, error_response(req, err))
+            req.app_id, req.roles = claims["appid"], frozenset(claims.get("roles") or ())
             if [s.lower() for s in req.segments] == ["$batch"]:
                 return _with_ids(req, self._batch(req))
             return _with_ids(req, self.execute(req))

@@ -6,6 +6,7 @@
 
 import datetime
 import json
+import re
 import urllib.parse
 import uuid
 
@@ -24,6 +25,38 @@ class GraphError(Exception):
         self.message = message
         self.headers = dict(headers or {})
         self.inner = dict(inner or {})
+
+
+class Key(str):
+    """A key written in OData's parenthesised form: `users('x')` gives Key('x'), `servicePrincipals(appId='x')` Key('x', 'appId').
+
+    Unlike a plain path segment, such a key may begin with `$` (user-get.md: `/users('$x@y.com')`).
+    """
+
+    def __new__(cls, value, prop=None):
+        key = super().__new__(cls, value)
+        key.prop = prop
+        return key
+
+
+_KEYED = re.compile(r"([A-Za-z_][\w.]*)\((.*)\)", re.DOTALL)
+_KEY = re.compile(r"(?:([A-Za-z_]\w*)\s*=\s*)?'((?:[^']|'')*)'", re.DOTALL)
+
+
+def parse_segments(path):
+    """Percent-decoded path segments; `name('key')` becomes two segments, the second a Key (quotes undoubled)."""
+    segments = []
+    for raw in path.split("/"):
+        if not raw:
+            continue
+        text = urllib.parse.unquote(raw)
+        keyed = _KEYED.fullmatch(text)
+        key = _KEY.fullmatch(keyed.group(2).strip()) if keyed else None
+        if key:
+            segments += [keyed.group(1), Key(key.group(2).replace("''", "'"), key.group(1))]
+        else:
+            segments.append(text)
+    return segments
 
 
 def bad_request(message, code="BadRequest"):
@@ -45,15 +78,17 @@ class Request:
     """One Graph operation (a direct HTTP request or one inner `$batch` request).
 
     `target` is relative to the version root (`/users?$top=5`). The server fills `store`,
-    `config`, `base_url` and `app_id` before dispatch.
+    `config`, `base_url`, `tenant_id`, `app_id` and `roles` before dispatch.
     """
 
     def __init__(self, method, target, headers=None, body=None, version="v1.0"):
         self.method = method.upper()
+        # A raw '#' starts a URL fragment, which never reaches the server: a guest UPN's `#EXT#` must arrive as %23.
+        target = target.partition("#")[0]
         self.target = target if target.startswith("/") else "/" + target
         self.path, dummy, self.query_string = self.target.partition("?")
-        # Graph matches URL segments after percent-decoding (a UPN's `#` arrives as %23).
-        self.segments = [urllib.parse.unquote(s) for s in self.path.split("/") if s]
+        # Graph matches URL segments after percent-decoding; `users('x')` is the parenthesised key form.
+        self.segments = parse_segments(self.path)
         self.headers = {k.lower(): str(v) for k, v in (headers or {}).items()}
         self.body = body
         self.version = version
@@ -62,7 +97,9 @@ class Request:
         self.store = None
         self.config = None
         self.base_url = ""
+        self.tenant_id = None
         self.app_id = None
+        self.roles = frozenset()  # the application permissions in the caller's token
         self.inner = False  # True inside a $batch
         self._json = None
 

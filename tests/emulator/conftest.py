@@ -70,6 +70,14 @@ class Graph:
     def stats(self):
         return self.control("GET", "stats").json()
 
+    def as_app(self, roles):
+        """A client whose token carries exactly these application permissions (app_roles is set, a new token fetched)."""
+        self.configure(app_roles=list(roles))
+        resp = requests.post(f"{self.url}/{self.emulator.tenant_id}/oauth2/v2.0/token", verify=self.emulator.ca_path, timeout=30, data={
+            "grant_type": "client_credentials", "client_id": self.emulator.client_id, "client_secret": self.emulator.client_secret,
+            "scope": f"{self.url}/.default"})
+        return Graph(self.emulator, resp.json()["access_token"])
+
 
 def new_user(name, **extra):
     """A valid POST /users body."""

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 
+import jwt
 import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -22,7 +23,8 @@ def test_cli_start_stop(tmp_path):
     state = tmp_path / "state"
     env = dict(os.environ, PYTHONPATH=EMULATOR_SRC)
     proc = subprocess.Popen([sys.executable, "-m", "graph_emulator", "--port", "0", "--state-dir", str(state), "--seed", str(seed),
-                             "--no-shuffle", "--tenant-id", "contoso-tenant", "--latency-ms", "1"],
+                             "--no-shuffle", "--tenant-id", "contoso-tenant", "--latency-ms", "1",
+                             "--app-roles", "User.Read.All, Group.Read.All", "--verified-domain", "contoso.example"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     try:
         info = json.loads(proc.stdout.readline())
@@ -36,9 +38,11 @@ def test_cli_start_stop(tmp_path):
         token = requests.post(f"{info['url']}/contoso-tenant/oauth2/v2.0/token", verify=info["ca_path"], timeout=30, data={
             "grant_type": "client_credentials", "client_id": info["client_id"], "client_secret": info["client_secret"],
             "scope": f"{info['url']}/.default"}).json()["access_token"]
+        assert jwt.decode(token, options={"verify_signature": False})["roles"] == ["Group.Read.All", "User.Read.All"]
         users = requests.get(f"{info['url']}/v1.0/users", headers={"Authorization": f"Bearer {token}"}, verify=info["ca_path"], timeout=30)
         assert [u["userPrincipalName"] for u in users.json()["value"]] == ["cli@contoso.example"]
-        assert requests.get(f"{info['url']}/_emulator/config", verify=info["ca_path"], timeout=30).json()["shuffle"] is False
+        config = requests.get(f"{info['url']}/_emulator/config", verify=info["ca_path"], timeout=30).json()
+        assert config["shuffle"] is False and config["verified_domains"] == ["contoso.example"]
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0

@@ -5,6 +5,7 @@
 """Sign-in through real MSAL (secret, certificate PEM, PFX) and the bearer check on Graph."""
 
 import datetime
+import json
 import time
 import uuid
 
@@ -148,3 +149,67 @@ def test_token_requests_counted_apart_from_graph(graph):
     _token_post(graph.emulator, client_secret=graph.emulator.client_secret)
     stats = graph.stats()
     assert stats["token_requests"] == 1 and stats["http_requests"] == 0
+
+
+def _claims(token):
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def _get_users(emulator, token):
+    return requests.get(f"{emulator.url}/v1.0/users", headers={"Authorization": "Bearer " + token}, verify=emulator.ca_path, timeout=30)
+
+
+def test_access_token_is_a_jwt_with_app_only_claims(graph):
+    emulator = graph.emulator
+    token = _token_post(emulator, client_secret=emulator.client_secret).json()["access_token"]
+    claims = _claims(token)
+    assert claims["aud"] == emulator.url and claims["tid"] == emulator.tenant_id and claims["appid"] == emulator.client_id
+    assert claims["iss"] == claims["idp"] == f"https://sts.windows.net/{emulator.tenant_id}/"
+    assert claims["idtyp"] == "app" and claims["ver"] == "1.0" and claims["appidacr"] == "1" and claims["sub"] == claims["oid"]
+    assert claims["nbf"] <= claims["iat"] < claims["exp"] and claims["exp"] - claims["iat"] == 3600
+    assert "RoleManagement.ReadWrite.Directory" not in claims["roles"]
+    assert {"User.ReadWrite.All", "GroupMember.ReadWrite.All", "Organization.Read.All", "Calendars.ReadWrite",
+            "User.RevokeSessions.All"} <= set(claims["roles"])
+    graph_scope = _token_post(emulator, client_secret=emulator.client_secret, scope="https://graph.microsoft.com/.default")
+    assert _claims(graph_scope.json()["access_token"])["aud"] == "https://graph.microsoft.com"
+    # the signature verifies with the key published at the keys URL
+    keys = requests.get(f"{emulator.url}/{emulator.tenant_id}/discovery/v2.0/keys", verify=emulator.ca_path, timeout=30).json()["keys"]
+    header = jwt.get_unverified_header(token)
+    key = jwt.algorithms.RSAAlgorithm.from_jwk(next(k for k in keys if k["kid"] == header["kid"]))
+    assert jwt.decode(token, key, algorithms=["RS256"], audience=emulator.url)["appid"] == emulator.client_id
+
+
+def test_certificate_tokens_say_so(emulator):
+    key, cert = _client_key_and_cert(emulator)
+    resp = _token_post(emulator, client_assertion_type="urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                       client_assertion=_assertion(emulator, key, cert))
+    assert _claims(resp.json()["access_token"])["appidacr"] == "2"
+
+
+def test_app_roles_knob_changes_tokens_issued_afterwards(graph):
+    emulator = graph.emulator
+    before = _token_post(emulator, client_secret=emulator.client_secret).json()["access_token"]
+    graph.configure(app_roles=["User.Read.All", "RoleManagement.ReadWrite.Directory"])
+    after = _token_post(emulator, client_secret=emulator.client_secret).json()["access_token"]
+    assert _claims(after)["roles"] == ["RoleManagement.ReadWrite.Directory", "User.Read.All"]
+    assert "User.Read.All" not in _claims(before)["roles"]  # a token keeps the permissions it was issued with
+    graph.configure(app_roles=[])
+    assert "roles" not in _claims(_token_post(emulator, client_secret=emulator.client_secret).json()["access_token"])
+    assert graph.control("PATCH", "config", json={"app_roles": "User.Read.All"}).status_code == 400
+
+
+def test_bearer_check_verifies_signature_lifetime_and_audience(graph):
+    emulator = graph.emulator
+    app = emulator.identity.apps[emulator.client_id]
+    good = emulator.identity.issue(app, emulator.url)
+    assert _get_users(emulator, good).status_code == 200
+    expired = _get_users(emulator, emulator.identity.issue(app, emulator.url, lifetime=-60))
+    assert expired.status_code == 401 and expired.json()["error"]["message"] == "Lifetime validation failed, the token is expired."
+    audience = _get_users(emulator, emulator.identity.issue(app, "https://vault.azure.net"))
+    assert audience.status_code == 401 and audience.json()["error"]["message"] == "Access token validation failure. Invalid audience."
+    head, body, signature = good.split(".")
+    claims = _claims(good)
+    claims["roles"] = claims.get("roles", []) + ["RoleManagement.ReadWrite.Directory"]
+    forged = head + "." + jwt.utils.base64url_encode(json.dumps(claims).encode()).decode() + "." + signature
+    resp = _get_users(emulator, forged)
+    assert resp.status_code == 401 and resp.json()["error"]["code"] == "InvalidAuthenticationToken"

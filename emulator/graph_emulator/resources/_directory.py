@@ -31,8 +31,20 @@ def request_bad(message):
     return bad_request(message, "Request_BadRequest")
 
 
-def lookup(req, kind, key, alternate=None):
-    """The visible object addressed by id (or by `alternate` property, e.g. a UPN containing '@'); 404 otherwise."""
+def lookup(req, kind, key, alternate=None, alternate_keys=()):
+    """The visible object addressed by id (or by `alternate` property, e.g. a UPN containing '@'); 404 otherwise.
+
+    `alternate_keys` are the properties OData's `collection(prop='value')` form may name (e.g. appId for servicePrincipals).
+    """
+    prop = getattr(key, "prop", None)
+    if prop:
+        canonical = next((name for name in alternate_keys if name.lower() == prop.lower()), None)
+        if canonical is None:
+            raise bad_request(f"The key property '{prop}' is not an alternate key of type 'microsoft.graph.{kind}'.")  # our wording
+        found = req.store.find(kind, canonical, key)
+        if found:
+            return found[0]
+        raise not_found(key)
     if alternate and "@" in key:
         found = req.store.find(kind, alternate, key)
         if found:

@@ -9,6 +9,7 @@ Membership writes (`$ref`, `members@odata.bind`) and the other membership reads 
 
 from ..odata import SCHEMAS, Expand, Query, Schema, count_response, entity_response, list_response
 from ..filters import unsupported
+from ..permissions import ROLE_MANAGEMENT, require as require_permission
 from ..router import route, seeder
 from ..wire import GraphError, Response, utc_now
 from ._directory import check_body, check_nickname, directory_object_schema, lookup, new_id, request_bad, require
@@ -62,6 +63,32 @@ def find_group(req, key):
     return lookup(req, "group", key)
 
 
+def role_assignable(group):
+    """True for groups created with isAssignableToRole (group.md)."""
+    return group.get("isAssignableToRole") is True
+
+
+def check_role_management(req, group):
+    """Role-assignable groups need RoleManagement.ReadWrite.Directory for member changes (group-post-members.md,
+    group-delete-members.md; groups-concept.md: Group.ReadWrite.All is not enough)."""
+    if role_assignable(group):
+        require_permission(req, ROLE_MANAGEMENT)
+
+
+def _check_role_assignable(req, body):
+    """isAssignableToRole at creation (group.md, groups-concept.md): needs the permission, a security-enabled group that
+    is not dynamic; such groups are always Private. Texts of the 400s are ours."""
+    if body.get("isAssignableToRole") is not True:
+        return
+    require_permission(req, ROLE_MANAGEMENT)
+    if body.get("securityEnabled") is not True:
+        raise request_bad("A group with isAssignableToRole set to true must have securityEnabled set to true.")
+    if "dynamicmembership" in [t.lower() for t in body.get("groupTypes") or []]:
+        raise request_bad("A group with isAssignableToRole set to true cannot have dynamic membership.")
+    if body.setdefault("visibility", "Private") != "Private":
+        raise request_bad("A group with isAssignableToRole set to true must have Private visibility.")
+
+
 def check_members_writable(group):
     """§3.5: dynamic, synced, mail-enabled security groups and distribution lists refuse member changes."""
     types = [t.lower() for t in group.get("groupTypes") or []]
@@ -101,14 +128,16 @@ def create_group(req):
     check_body(body, GROUP, READ_ONLY, TYPES)
     require(body, REQUIRED)
     check_nickname(body["mailNickname"], "Group")
+    _check_role_assignable(req, body)
     group = req.store.create("group", new_group(body))
     return entity_response(req, GROUP, group, status=201)
 
 
 @route("GET", "/groups/{key}")
 def get_group(req, key):
-    """GET /groups/{id}."""
-    return entity_response(req, GROUP, find_group(req, key))
+    """GET /groups/{id}; the query is checked first."""
+    query = Query(req, GROUP, collection=False)
+    return entity_response(req, GROUP, find_group(req, key), query=query)
 
 
 @route("PATCH", "/groups/{key}")
@@ -121,6 +150,8 @@ def update_group(req, key):
         check_nickname(body["mailNickname"] or "", "Group")
     with req.store.lock:
         group = find_group(req, key)
+        if "isAssignableToRole" in body and body["isAssignableToRole"] != group.get("isAssignableToRole"):
+            raise request_bad("The isAssignableToRole property can only be set when a group is created.")  # immutable (group.md); our text
         changes = [BINDS[name.lower()](req, group, value) for name, value in binds.items()]
         for apply in changes:
             apply()

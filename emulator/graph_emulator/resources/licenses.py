@@ -13,6 +13,7 @@ import re
 
 from ..filters import unsupported
 from ..odata import context, parse_select, project
+from ..permissions import ORGANIZATION_READ, require
 from ..router import route, seeder
 from ..wire import Response
 from . import _licensing as lic
@@ -162,6 +163,7 @@ def _sku_view(req, item):
 @route("GET", "/subscribedSkus", cost=3)
 def list_skus(req):
     """The tenant's subscriptions with consumedUnits (direct and group-inherited holders)."""
+    require(req, *ORGANIZATION_READ)
     value = [_sku_view(req, item) for item in lic.skus(req.store)]
     return Response(200, {"@odata.context": f"{req.base_url}/{req.version}/$metadata#subscribedSkus", "value": value})
 
@@ -169,6 +171,7 @@ def list_skus(req):
 @route("GET", "/subscribedSkus/{key}", cost=3)
 def get_sku(req, key):
     """One subscription by its id (`{accountId}_{skuId}`) → 200, else 404."""
+    require(req, *ORGANIZATION_READ)
     sku_id = key.rsplit("_", 1)[-1]
     item = lic.sku(req.store, sku_id) if key.lower() == f"{lic.ACCOUNT_ID}_{sku_id}".lower() else None
     if item is None:

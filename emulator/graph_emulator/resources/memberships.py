@@ -22,7 +22,7 @@ from ..filters import unsupported
 from ..router import route
 from ..wire import Response, bad_request
 from ._directory import directory_object_schema, id_from_reference, lookup, not_found, request_bad
-from .groups import BINDS, check_members_writable, find_group
+from .groups import BINDS, check_members_writable, check_role_management, find_group, role_assignable
 
 ALREADY_MEMBER = "One or more added object references already exist for the following modified properties: 'members'."
 NOT_A_MEMBER = "One or more removed object references do not exist for the following modified properties: 'members'."
@@ -33,6 +33,7 @@ DUPLICATE_BIND = "Request contains a property with duplicate values."
 UNIFIED_USERS_ONLY = "Only users can be added as members of a Microsoft 365 group."
 UNIFIED_NOT_NESTED = "A Microsoft 365 group cannot be a member of another group."
 NOT_ITSELF = "A group cannot be a member of itself."
+ROLE_GROUP_NOT_NESTED = "A group cannot be added as a member of a role-assignable group."
 TOO_MANY_IDS = "The number of ids in 'groupIds' exceeds the limit of 20."
 MAX_BIND = 20
 MAX_CHECK_IDS = 20
@@ -64,6 +65,8 @@ def check_member(req, group, member_id):
         raise request_bad(UNIFIED_USERS_ONLY)
     if kind == "group" and _unified(req.store.get("group", member_id)):
         raise request_bad(UNIFIED_NOT_NESTED)
+    if kind == "group" and role_assignable(group):
+        raise request_bad(ROLE_GROUP_NOT_NESTED)  # groups-concept.md: group nesting isn't supported
     return kind
 
 
@@ -94,6 +97,7 @@ def add_member(req, key):
     member_id = id_from_reference(body["@odata.id"])
     with req.store.lock:
         group = find_group(req, key)
+        check_role_management(req, group)
         if req.store.kind_of(member_id) is None:
             raise not_found(member_id)
         check_members_writable(group)
@@ -108,6 +112,7 @@ def remove_member(req, key, member):
     """Remove one member → 204; a non-member is a 404, or the 400 variant with `remove_nonmember_400` (§3.2)."""
     with req.store.lock:
         group = find_group(req, key)
+        check_role_management(req, group)
         check_members_writable(group)
         if not req.store.remove_link(group["id"], "members", member.lower(), lag_s=_lag(req)):
             if req.config.remove_nonmember_400:
@@ -122,6 +127,7 @@ def bind_members(req, group, references):
     All-or-nothing: any bad reference, missing object or existing member fails the whole request.
     Called by groups.update_group under the store lock.
     """
+    check_role_management(req, group)
     if not isinstance(references, list):
         raise request_bad(BAD_BIND)
     if len(references) > MAX_BIND:

@@ -49,7 +49,14 @@ TYPES = {"accountEnabled": bool, "showInAddressList": bool, "isResourceAccount":
 REQUIRED = ("accountEnabled", "displayName", "mailNickname", "userPrincipalName")
 PASSWORD_RULES = "The specified password does not comply with password complexity requirements. Please provide a different password."
 DUPLICATE_UPN = "Another object with the same value for property userPrincipalName already exists."
+INVALID_UPN = "Property userPrincipalName is invalid."
+UNVERIFIED_DOMAIN = ("The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in "
+                     "your organization.")
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
+# Entra's username policy (concept-sspr-policy.md, user.md): A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @, up to 64 of them, no
+# '.' right before the @; up to 48 characters after it, 113 in all.
+_UPN_LOCAL = re.compile(r"[A-Za-z0-9'.\-_!#^~]{1,64}")
+_UPN_DOMAIN = re.compile(r"(?=.{1,48}$)([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,}")
 
 
 def _manager(req, user):
@@ -70,10 +77,12 @@ def find_user(req, key):
 
 
 def _check_upn(req, upn, own_id=None):
+    """A UPN Entra accepts for a new or renamed user: allowed characters and lengths, a verified domain, not taken."""
     local, dummy, domain = upn.partition("@")
-    domains = [d.lower() for d in req.config.verified_domains]
-    if not local or "@" in domain or "." not in domain or " " in upn or (domains and domain.lower() not in domains):
-        raise request_bad("Property userPrincipalName is invalid.")
+    if (not _UPN_LOCAL.fullmatch(local) or local.endswith(".") or not _UPN_DOMAIN.fullmatch(domain) or len(upn) > 113):
+        raise request_bad(INVALID_UPN)
+    if domain.lower() not in [d.lower() for d in req.config.verified_domains]:
+        raise request_bad(UNVERIFIED_DOMAIN)
     if any(u["id"] != own_id for u in req.store.find("user", "userPrincipalName", upn, everywhere=True)):
         raise request_bad(DUPLICATE_UPN)
 
@@ -154,8 +163,9 @@ def create_user(req):
 
 @route("GET", "/users/{key}")
 def get_user(req, key):
-    """GET /users/{id | userPrincipalName}."""
-    return entity_response(req, USER, lic.with_effective(req.store, [find_user(req, key)])[0])
+    """GET /users/{id | userPrincipalName}; the query is checked before the user is looked up, as OData parses the URL first."""
+    query = Query(req, USER, collection=False)
+    return entity_response(req, USER, lic.with_effective(req.store, [find_user(req, key)])[0], query=query)
 
 
 @route("PATCH", "/users/{key}")
