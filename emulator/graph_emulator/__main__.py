@@ -27,12 +27,19 @@ def _parser():
     parser.add_argument("--throttle-rate", type=float, default=0.0)
     parser.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds for random 429s and 503s")
     parser.add_argument("--fractional-retry-after", action="store_true")
-    parser.add_argument("--outer-503-rate", type=float, default=0.0)
+    parser.add_argument("--outer-503-rate", type=float, default=0.0, help="fraction of Graph HTTP requests answered 503 before processing")
+    parser.add_argument("--outer-504-rate", type=float, default=0.0, help="fraction processed, then answered 504")
+    parser.add_argument("--outer-drop-rate", type=float, default=0.0, help="fraction processed, then the connection closed without an answer")
     parser.add_argument("--replication-delay-ms", type=float, default=0.0)
     parser.add_argument("--write-quota", type=int, default=0)
     parser.add_argument("--write-window", type=float, default=150.0)
     parser.add_argument("--resource-units", type=int, default=0)
     parser.add_argument("--resource-window", type=float, default=10.0)
+    parser.add_argument("--entra-quotas", choices=("S", "M", "L"), help="Entra's write and resource-unit quotas for a tenant of this size")
+    parser.add_argument("--outlook-throttling", action="store_true", help="Outlook's per-mailbox concurrency and rate limits")
+    parser.add_argument("--outlook-latency-ms", type=float, default=20.0, help="time a mailbox request takes with --outlook-throttling")
+    parser.add_argument("--mailbox-provisioning-delay-ms", type=float, default=0.0,
+                        help="a new mailbox exists this long after the user's first Exchange licence")
     parser.add_argument("--verified-domain", action="append", default=[], help="a verified domain of the tenant (repeatable; replaces the default set)")
     parser.add_argument("--app-roles", help="comma-separated application permissions put in tokens' roles claim "
                                              "(default: the collection's set, without RoleManagement.ReadWrite.Directory)")
@@ -52,7 +59,12 @@ def main(argv=None):
                                 fractional_retry_after=args.fractional_retry_after, outer_503_rate=args.outer_503_rate,
                                 replication_delay_ms=args.replication_delay_ms, shuffle=not args.no_shuffle,
                                 write_quota=args.write_quota, write_window_s=args.write_window, resource_units=args.resource_units,
-                                resource_window_s=args.resource_window)
+                                resource_window_s=args.resource_window, outer_504_rate=args.outer_504_rate,
+                                outer_drop_rate=args.outer_drop_rate, outlook_throttling=args.outlook_throttling,
+                                outlook_latency_ms=args.outlook_latency_ms,
+                                mailbox_provisioning_delay_ms=args.mailbox_provisioning_delay_ms)
+        if args.entra_quotas:
+            config.update({"entra_quotas": args.entra_quotas})
         if args.verified_domain:
             config.verified_domains = list(args.verified_domain)
         if args.app_roles is not None:

@@ -9,7 +9,8 @@ import json
 from .router import ROUTER
 from .wire import Response
 
-SEED_ORDER = ("users", "groups")  # groups may name users as members, so users go first
+# Licences first (users may name a SKU by part number), then every object groups may name as a member, then groups.
+SEED_ORDER = ("subscribedSkus", "users", "devices", "servicePrincipals", "contacts", "groups")
 LABELS = ("userPrincipalName", "displayName")
 
 

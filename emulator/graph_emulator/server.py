@@ -5,7 +5,8 @@
 """The HTTPS server: TLS, HTTP parsing, and the per-request pipeline around the router.
 
 Order for a Graph HTTP request: count it → latency → injected 503 → bearer check → `$batch` or a
-single operation. Each operation (direct or inner) then goes: route → throttle → handler.
+single operation → maybe lose the answer (injected 504 or dropped connection, after every write).
+Each operation (direct or inner) then goes: route → mailbox gate → throttle → handler.
 """
 
 import json
@@ -39,6 +40,8 @@ from .wire import GraphError, Request, Response, error_response
 
 LOG = logging.getLogger("graph_emulator")
 VERSIONS = ("v1.0", "beta")
+DROP = object()  # handle_http's answer for "close the connection without a response"
+GATEWAY_TIMEOUT = "The request timed out at the gateway before its answer arrived."  # our wording; Graph's 504 body is UNCONFIRMED
 
 load_all()
 
@@ -193,7 +196,7 @@ class Emulator:
             req = Request(method, target or "/", headers, body, version)
             self._prepare(req)
             if self.config.outer_503_rate and self.rng.random() < self.config.outer_503_rate:
-                self.stats.add("outer_errors")
+                self.stats.fault("503")
                 retry = {"Retry-After": str(math.ceil(self.config.retry_after_s))}
                 return _with_ids(req, error_response(req, GraphError(
                     503, "serviceNotAvailable", "The service is temporarily unavailable. Retry after the time in Retry-After.", retry)))
@@ -203,10 +206,22 @@ class Emulator:
                 return _with_ids(req, error_response(req, err))
             req.app_id, req.roles = claims["appid"], frozenset(claims.get("roles") or ())
             if [s.lower() for s in req.segments] == ["$batch"]:
-                return _with_ids(req, self._batch(req))
-            return _with_ids(req, self.execute(req))
+                resp = self._batch(req)
+            else:
+                resp = self.execute(req)
+            return self._lose_answer(req) or _with_ids(req, resp)
         finally:
             self.stats.leave()
+
+    def _lose_answer(self, req):
+        """After processing (every write done): maybe a 504 instead of the answer, or no answer at all (DROP)."""
+        if self.config.outer_504_rate and self.rng.random() < self.config.outer_504_rate:
+            self.stats.fault("504")
+            return _with_ids(req, error_response(req, GraphError(504, "GatewayTimeout", GATEWAY_TIMEOUT)))
+        if self.config.outer_drop_rate and self.rng.random() < self.config.outer_drop_rate:
+            self.stats.fault("dropped")
+            return DROP
+        return None
 
     def _batch(self, req):
         if req.method != "POST":
@@ -226,7 +241,7 @@ class Emulator:
             try:
                 headers = self.throttle.admit(req, route)
             except GraphError as err:
-                self.stats.add("throttled")
+                self.stats.throttled(err.kind)
                 resp = error_response(req, err)
             else:
                 resp = ROUTER.dispatch(req, (route, params))
@@ -325,6 +340,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         headers = {k.lower(): v for k, v in self.headers.items()}
         resp = self.server.emulator.handle_http(self.command, self.path, headers, body)
+        if resp is DROP:
+            self.close_connection = True  # finish_request closes the socket; the client gets no status line
+            return
         payload = resp.payload() if isinstance(resp, Response) else b""
         self.send_response(resp.status)
         for name, value in resp.headers.items():

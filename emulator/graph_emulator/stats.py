@@ -7,6 +7,9 @@
 import threading
 
 COUNTERS = ("http_requests", "token_requests", "batches", "inner_requests", "writes", "throttled", "outer_errors")
+# Breakdowns: 429s by what caused them, and outer faults by kind (each also counts in `throttled` / `outer_errors`).
+THROTTLE_KINDS = ("random", "resource_units", "write", "mailbox_concurrency", "mailbox_rate")
+FAULT_KINDS = ("503", "504", "dropped")
 
 
 class Stats:
@@ -23,12 +26,33 @@ class Stats:
             self._counts = dict.fromkeys(COUNTERS, 0)
             self._by_method = {}
             self._by_status = {}
+            self._throttled = dict.fromkeys(THROTTLE_KINDS, 0)
+            self._faults = dict.fromkeys(FAULT_KINDS, 0)
+            self._mailbox_peaks = {}
             self._peak = self._in_flight
 
     def add(self, name, amount=1):
         """Increment one of COUNTERS."""
         with self._lock:
             self._counts[name] += amount
+
+    def throttled(self, kind):
+        """One 429, by cause (THROTTLE_KINDS)."""
+        with self._lock:
+            self._counts["throttled"] += 1
+            self._throttled[kind] += 1
+
+    def fault(self, kind):
+        """One injected outer fault (FAULT_KINDS)."""
+        with self._lock:
+            self._counts["outer_errors"] += 1
+            self._faults[kind] += 1
+
+    def mailbox_peak(self, mailbox, in_flight):
+        """Remember the highest number of concurrent requests seen for one mailbox."""
+        with self._lock:
+            if in_flight > self._mailbox_peaks.get(mailbox, 0):
+                self._mailbox_peaks[mailbox] = in_flight
 
     def operation(self, method, status):
         """Record one Graph operation (direct or inner) by method and final status."""
@@ -55,4 +79,7 @@ class Stats:
             data["peak_concurrency"] = self._peak
             data["requests_by_method"] = dict(self._by_method)
             data["responses_by_status"] = dict(self._by_status)
+            data["throttled_by_kind"] = dict(self._throttled)
+            data["outer_faults"] = dict(self._faults)
+            data["mailbox_peak_concurrency"] = dict(self._mailbox_peaks)
             return data

@@ -56,12 +56,14 @@ def seconds(value):
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def too_many_requests(retry_after, extra_headers=None):
-    """The 429 Graph documents, with Retry-After."""
+def too_many_requests(retry_after, kind, extra_headers=None):
+    """The 429 Graph documents, with Retry-After; `kind` (stats.THROTTLE_KINDS) says what caused it."""
     headers = {"Retry-After": retry_after}
     headers.update(extra_headers or {})
     inner = {"code": "429", "message": "Please retry after", "status": "429"}
-    return GraphError(429, "TooManyRequests", "Please retry again later.", headers, inner)
+    err = GraphError(429, "TooManyRequests", "Please retry again later.", headers, inner)
+    err.kind = kind
+    return err
 
 
 class Throttle:
@@ -123,13 +125,13 @@ class Throttle:
             if ru_bucket:
                 ru_bucket.charge(units)
             if self.config.throttle_rate and self.rng.random() < self.config.throttle_rate:
-                raise too_many_requests(self._random_retry_after())
+                raise too_many_requests(self._random_retry_after(), "random")
             if ru_bucket and ru_bucket.tokens < 0:
-                raise too_many_requests(seconds(ru_bucket.wait(units)), {
+                raise too_many_requests(seconds(ru_bucket.wait(units)), "resource_units", {
                     "x-ms-throttle-scope": f"Tenant_Application/ReadWrite/{app}/{self.tenant_id}",
                     "x-ms-throttle-information": "ResourceUnitLimitExceeded"})
             if write_bucket and writes and write_bucket.tokens < writes:
-                raise too_many_requests(seconds(write_bucket.wait(writes)), {
+                raise too_many_requests(seconds(write_bucket.wait(writes)), "write", {
                     "x-ms-throttle-scope": f"Tenant_Application/Write/{app}/{self.tenant_id}",
                     "x-ms-throttle-information": "WriteLimitExceeded"})
             if write_bucket and writes:

@@ -109,6 +109,12 @@ def token(emulator):
     return result["access_token"]
 
 
+@pytest.fixture(autouse=True)
+def default_knobs(emulator):
+    """Every test starts with default knobs, also those that use the emulator without `graph`."""
+    emulator.update_config(EmulatorConfig().as_dict())
+
+
 @pytest.fixture
 def graph(emulator, token):
     """A client on a freshly reset emulator with default knobs."""

@@ -92,3 +92,36 @@ def test_peak_concurrency(graph):
     for thread in threads:
         thread.join()
     assert graph.stats()["peak_concurrency"] >= 2
+
+
+def test_random_429s_carry_no_scope_headers_and_are_counted_apart(graph):
+    graph.configure(throttle_rate=1.0)
+    resp = graph.get("/users")
+    assert resp.status_code == 429
+    assert not any(h.lower().startswith("x-ms-throttle") for h in resp.headers)
+    graph.configure(throttle_rate=0.0, write_quota=1, write_window_s=150)
+    graph.post("/users", json=new_user("q0"))
+    quota = graph.post("/users", json=new_user("q1"))
+    assert quota.headers["x-ms-throttle-scope"].startswith("Tenant_Application/Write/")
+    assert quota.headers["x-ms-throttle-information"] == "WriteLimitExceeded"
+    stats = graph.stats()
+    assert stats["throttled"] == 2
+    assert stats["throttled_by_kind"] == {"random": 1, "resource_units": 0, "write": 1, "mailbox_concurrency": 0, "mailbox_rate": 0}
+
+
+def test_entra_quota_presets(graph):
+    def config(**knobs):
+        resp = graph.control("PATCH", "config", json=knobs)
+        assert resp.status_code == 200, resp.text
+        data = resp.json()
+        return data["write_quota"], data["write_window_s"], data["resource_units"], data["resource_window_s"]
+    assert config(entra_quotas="S") == (3000, 150, 3500, 10)
+    assert config(entra_quotas="m") == (3000, 150, 5000, 10)
+    assert config(entra_quotas="L") == (3000, 150, 8000, 10)
+    assert graph.control("GET", "config").json()["entra_quotas"] == "L"
+    assert config(entra_quotas="S", write_quota=10) == (10, 150, 3500, 10)
+    assert config(entra_quotas="") == (0, 150, 0, 10)
+    assert graph.control("PATCH", "config", json={"entra_quotas": "XL"}).status_code == 400
+    config(entra_quotas="S")
+    headers = graph.get("/users").headers
+    assert headers["x-ms-resource-unit"] == "2" and "x-ms-throttle-limit-percentage" not in headers

@@ -13,6 +13,11 @@ from ..wire import GraphError, bad_request
 _NICKNAME = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}")
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _directory_object = []
+# Directory objects that can be group members (groups-allowed-member-types.md), as store kinds.
+MEMBER_KINDS = ("user", "group", "device", "servicePrincipal", "orgContact")
+# How a seed names an object of each kind besides its id: "type:value" or, untyped, an id, a UPN or a unique name.
+_SEED_NAMES = {"user": ("userPrincipalName",), "group": ("displayName",), "device": ("displayName", "deviceId"),
+               "servicePrincipal": ("displayName", "appId"), "orgContact": ("displayName", "mail")}
 
 
 def new_id():
@@ -108,3 +113,32 @@ def directory_object_schema():
             filterable |= schema.filterable
         _directory_object.append(Schema("directoryObject", "microsoft.graph.directoryObject", "directoryObjects", props, ("id",), filterable))
     return _directory_object[0]
+
+
+def seed_reference(store, ref):
+    """(kind, id) of the object a seed names: `type:value` (user, group, device, servicePrincipal, orgContact: an id or a name
+    of that type) or, untyped, an id of any type, a user's UPN (contains '@'), or a displayName only one group, device,
+    service principal or contact has. ValueError otherwise."""
+    if not isinstance(ref, str) or not ref:
+        raise ValueError(f"a seeded reference must be a non-empty string, not {ref!r}")
+    prefix, sep, rest = ref.partition(":")
+    typed = [k for k in MEMBER_KINDS if sep and k.lower() == prefix.lower()]
+    value = rest if typed else ref
+    if _GUID.fullmatch(value):
+        kind = store.kind_of(value.lower())
+        if kind in (typed or MEMBER_KINDS):
+            return kind, value.lower()
+    if typed:
+        names = [(typed[0], prop) for prop in _SEED_NAMES[typed[0]]]
+    elif "@" in value:
+        names = [("user", "userPrincipalName")]
+    else:
+        names = [(kind, "displayName") for kind in MEMBER_KINDS if kind != "user"]
+    found = []
+    for kind, prop in names:
+        found += [(kind, obj["id"]) for obj in store.find(kind, prop, value) if (kind, obj["id"]) not in found]
+    if not found:
+        raise ValueError(f"seeded member '{ref}' does not exist")
+    if len(found) > 1:
+        raise ValueError(f"seeded member '{ref}' is ambiguous: {sorted(i for dummy, i in found)}")
+    return found[0]

@@ -2,17 +2,16 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Groups: /groups collection and items, and the list of direct members (§3.4).
+"""Groups: /groups collection and items (§3.4), isAssignableToRole rules, and which objects a group may hold.
 
-Membership writes (`$ref`, `members@odata.bind`) and the other membership reads live in memberships.py.
+Membership writes (`$ref`, `members@odata.bind`) and membership reads live in memberships.py.
 """
 
-from ..odata import SCHEMAS, Expand, Query, Schema, count_response, entity_response, list_response
-from ..filters import unsupported
+from ..odata import Expand, Query, Schema, count_response, entity_response, list_response
 from ..permissions import ROLE_MANAGEMENT, require as require_permission
 from ..router import route, seeder
 from ..wire import GraphError, Response, utc_now
-from ._directory import check_body, check_nickname, directory_object_schema, lookup, new_id, request_bad, require
+from ._directory import check_body, check_nickname, lookup, new_id, request_bad, require, seed_reference
 
 PROPERTIES = (
     "allowExternalSenders", "assignedLabels", "assignedLicenses", "autoSubscribeNewMembers", "classification", "createdDateTime",
@@ -61,6 +60,32 @@ GROUP = Schema("group", "microsoft.graph.group", "groups", PROPERTIES, DEFAULTS,
 def find_group(req, key):
     """A visible group by id, else the §4.2 404."""
     return lookup(req, "group", key)
+
+
+# Texts below are ours: what Graph answers in these cases is UNCONFIRMED (see the emulator README).
+UNIFIED_USERS_ONLY = "Only users can be added as members of a Microsoft 365 group."
+UNIFIED_NOT_NESTED = "A Microsoft 365 group cannot be a member of another group."
+NOT_ITSELF = "A group cannot be a member of itself."
+ROLE_GROUP_NOT_NESTED = "A group cannot be added as a member of a role-assignable group."
+
+
+def unified(group):
+    """True for Microsoft 365 groups."""
+    return "unified" in [t.lower() for t in (group or {}).get("groupTypes") or []]
+
+
+def member_refusal(store, group, member_id, kind):
+    """Why `group` cannot hold the object, else None: Microsoft 365 groups take users only and are never members
+    (groups-allowed-member-types.md); role-assignable groups take no groups (groups-concept.md); no group holds itself."""
+    if member_id == group["id"]:
+        return NOT_ITSELF
+    if unified(group) and kind != "user":
+        return UNIFIED_USERS_ONLY
+    if kind == "group" and unified(store.get("group", member_id)):
+        return UNIFIED_NOT_NESTED
+    if kind == "group" and role_assignable(group):
+        return ROLE_GROUP_NOT_NESTED
+    return None
 
 
 def role_assignable(group):
@@ -171,38 +196,29 @@ def delete_group(req, key):
     return Response(204)
 
 
-@route("GET", "/groups/{key}/members", cost=3)
-def list_members(req, key):
-    """Direct members as directoryObjects carrying @odata.type; $filter/$search need advanced queries here."""
-    group = find_group(req, key)
-    schema = directory_object_schema()
-    query = Query(req, schema)
-    if (query.predicate or query.search or query.order) and not query.advanced:
-        raise unsupported()
-    members = members_of(req, group)
-    kinds = {obj["id"]: kind for kind, obj in members}
-    return list_response(req, schema, [obj for kind, obj in members], query, context_path="directoryObjects",
-                         schema_of=lambda obj: SCHEMAS[kinds[obj["id"]]])
-
-
 @seeder("groups")
 def seed_groups(store, items):
-    """Create groups directly. `members` may list user/group ids or user UPNs."""
+    """Create groups directly. `members` name users, groups, devices, service principals or contacts (ids, UPNs, names or
+    `type:name`, see _directory.seed_reference); groups of the same seed may be nested, in any order."""
     created = []
     for item in items:
         item = dict(item)
         if not item.get("displayName"):
             raise ValueError("every seeded group needs a displayName")
         members = item.pop("members", [])
+        if not isinstance(members, list):
+            raise ValueError(f"seeded group '{item['displayName']}': members must be a list")
         item.setdefault("mailNickname", "".join(c for c in item["displayName"] if c.isalnum()) or "group")
         item.setdefault("mailEnabled", False)
         item.setdefault("securityEnabled", True)
-        group = new_group(item)
-        group = store.create("group", group, replicated=True)
+        if item.get("isAssignableToRole") is True:
+            item.setdefault("visibility", "Private")
+        created.append((store.create("group", new_group(item), replicated=True), members))
+    for group, members in created:
         for ref in members:
-            found = store.find("user", "userPrincipalName", ref) if "@" in ref else [store.get(None, ref)]
-            if not found or found[0] is None:
-                raise ValueError(f"seeded member '{ref}' does not exist")
-            store.add_link(group["id"], "members", found[0]["id"])
-        created.append(group)
-    return created
+            kind, member_id = seed_reference(store, ref)
+            refusal = member_refusal(store, group, member_id, kind)
+            if refusal:
+                raise ValueError(f"seeded group '{group['displayName']}' cannot hold '{ref}': {refusal}")
+            store.add_link(group["id"], "members", member_id)
+    return [group for group, dummy in created]
