@@ -27,7 +27,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory i
     type_phrase,
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import object_path
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import is_guid, object_path
 
 MEMBERS_PER_PATCH = 20
 MEMBER_FIELDS = ('id', 'displayName', 'userPrincipalName', 'mail', 'appId')
@@ -129,10 +129,10 @@ def _read_item(label, entry, params, member_types, problems):
     listed = [_parse(text, '%s%s[%d]' % (prefix, listed_key, index), 'group' if side == 'user' else None, problems)
               for index, text in enumerate(entry[listed_key])]
     if owner is not None and side == 'group' and owner.type != 'group':
-        problems.append("%s%s: '%s' is a %s reference; group takes a group" % (prefix, side, owner.text, owner.type))
+        problems.append(not_a_group(owner, 'group takes a group'))
     for reference in listed:
         if reference is not None and side == 'user' and reference.type != 'group':
-            problems.append("%s: '%s' is a %s reference; groups lists groups" % (reference.where, reference.text, reference.type))
+            problems.append(not_a_group(reference, 'groups lists groups'))
     if params['state'] == 'exact' and member_types:
         typed_members = [owner] if side == 'user' else listed
         for reference in typed_members:
@@ -145,6 +145,12 @@ def _read_item(label, entry, params, member_types, problems):
     if len(problems) > count:
         return None
     return Item(label, side, owner, listed)
+
+
+def not_a_group(reference, rule):
+    """The problem of a typed reference of another type where only groups go."""
+    return ("%s: '%s' is a %s reference; %s (a group whose name starts with '%s:' is written group:%s)"
+            % (reference.where, reference.text, reference.type, rule, reference.text.split(':', 1)[0], reference.text))
 
 
 def _parse(text, where, default_type, problems):
@@ -587,3 +593,125 @@ def failure_message(failed):
     lines = ['%s %s %s group %s: %s %s' % (f['action'], f['member'] or f['member_id'], 'to' if f['action'] == 'add' else 'from',
                                            f['group'] or f['group_id'], f['status'], f['message']) for f in failed]
     return '%d membership change(s) failed: %s' % (len(failed), '; '.join(lines))
+
+
+# ----- reading groups and memberships for graph_group_info ---------------------------------------
+
+INFO_FIELDS = ('id', 'displayName', 'groupTypes', 'mailEnabled', 'securityEnabled', 'isAssignableToRole', 'membershipRule')
+
+
+class GroupExport:
+    """Groups and their direct members, as graph_group_membership takes them (``memberships`` items)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.groups = []    # group objects found, in the order asked for (or by name)
+        self.missing = []   # references given that were not found
+        self.members = {}   # group id -> [member objects]
+
+    def read(self, texts=None):
+        """Read the groups named by ``texts`` (references; every group when None) and the members of those Graph can change."""
+        if texts is None:
+            self.groups = self._all_groups()
+        else:
+            self._find(texts)
+        readable = [group for group in self.groups if not unwritable_reason(group)]
+        requests_ = [{'id': group['id'], 'url': object_path('groups', group['id'], 'members') + '?$select=%s&$top=999' % ','.join(MEMBER_FIELDS)}
+                     for group in readable]
+        for answer in batch_on(self.client, requests_, 'beta', paginate=True) if requests_ else []:
+            if not answer.ok:
+                raise answer.error(context="Reading the members of group '%s'" % answer.id)
+            self.members[answer.id] = [v for v in (answer.body or {}).get('value', []) if isinstance(v, dict) and v.get('id')]
+        return self
+
+    def _all_groups(self):
+        (answer,) = self.client.batch([{'id': 'groups', 'url': '/groups?$select=%s&$top=999' % ','.join(INFO_FIELDS)}], paginate=True)
+        if not answer.ok:
+            raise answer.error(context='Listing groups')
+        groups = [dict(g, **{'@odata.type': ODATA_PREFIX + 'group'}) for g in (answer.body or {}).get('value', [])]
+        return sorted(groups, key=lambda g: (str(g.get('displayName') or '').lower(), g['id']))
+
+    def _find(self, texts):
+        problems = []
+        references = []
+        for index, text in enumerate(texts):
+            reference = _parse(text, 'groups[%d]' % index, 'group', problems)
+            if reference is not None and reference.type != 'group':
+                problems.append(not_a_group(reference, 'groups lists groups'))
+            elif reference is not None:
+                references.append(reference)
+        if problems:
+            raise GraphError('; '.join(problems))
+        lookup = DirectoryResolver(self.client).resolve(references, {'group': INFO_FIELDS})
+        found = {}
+        for reference in references:
+            problem = lookup.problem(reference)
+            if problem == 'was not found':
+                self.missing.append(reference.text)
+            elif problem:
+                problems.append('%s: %s %s' % (reference.where, _describe(reference), problem))
+            else:
+                group = lookup.get(reference)
+                found.setdefault(group['id'], group)
+        if problems:
+            raise GraphError('; '.join(problems))
+        self.groups = list(found.values())
+
+    def result(self):
+        """``(groups, memberships)``: group properties, and ``{group, members}`` items naming objects by unique names."""
+        names = self._unique_names()
+        groups = []
+        for group in self.groups:
+            entry = dict((field, group.get(field)) for field in INFO_FIELDS if field != 'membershipRule')
+            entry['isAssignableToRole'] = bool(group.get('isAssignableToRole'))  # Graph answers null for groups created without it
+            if 'dynamicmembership' in [str(t).lower() for t in group.get('groupTypes') or []]:
+                entry['membershipRule'] = group.get('membershipRule')
+            groups.append(entry)
+        memberships = []
+        for group in self.groups:
+            if group['id'] not in self.members:
+                continue
+            members = sorted(names.get(member['id']) or member['id'] for member in self.members[group['id']])
+            memberships.append({'group': _group_field(names.get(group['id']), group['id']), 'members': members})
+        return groups, memberships
+
+    def _unique_names(self):
+        """{id: reference by name} for every group and member whose name finds exactly that object again."""
+        objects = dict((group['id'], group) for group in self.groups)
+        for members in self.members.values():
+            for member in members:
+                objects.setdefault(member['id'], member)
+        candidates, names = {}, {}
+        for object_id, obj in objects.items():
+            reference = _name_reference(obj)
+            if reference is not None and reference.type == 'user':
+                names[object_id] = reference.text  # userPrincipalNames are unique
+            elif reference is not None:
+                candidates[object_id] = reference
+        lookup = DirectoryResolver(self.client).resolve(list(dict((ref.key, ref) for ref in candidates.values()).values()))
+        for object_id, reference in candidates.items():
+            found = lookup.get(reference)
+            if found is not None and found['id'] == object_id:
+                names[object_id] = reference.text
+        return names
+
+
+def _name_reference(obj):
+    """``type:name`` as a Reference for ``obj``, or None when it has no name a reference can carry."""
+    type_ = object_type(obj)
+    name = name_of(obj)
+    if type_ is None or not name or name == obj.get('id') or name != name.strip() or is_guid(name):
+        return None
+    if type_ == 'user' and '@' not in name:
+        return None
+    text = '%s:%s' % (type_, name)
+    return parse_reference(text, text)
+
+
+def _group_field(reference_text, group_id):
+    """A group for the ``group`` option: its plain name unless that would read as a typed reference, else the id."""
+    if not reference_text:
+        return group_id
+    name = reference_text.split(':', 1)[1]
+    prefix = name.partition(':')[0].strip().lower()
+    return reference_text if prefix in [t.lower() for t in MEMBER_TYPES] else name

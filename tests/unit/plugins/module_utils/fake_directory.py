@@ -13,6 +13,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client impo
 
 TYPES = {'users': 'user', 'groups': 'group', 'devices': 'device', 'servicePrincipals': 'servicePrincipal', 'contacts': 'orgContact'}
 FILTER = re.compile(r"^/(\w+)\?\$filter=(\w+) in \((.*)\)(?:&\$select=(.*))?$")
+LIST = re.compile(r"^/(\w+)\?\$select=[^&]*&\$top=999$")
 RELATION = re.compile(r"^/(\w+)/([^/?]+)/(members|memberOf)\?")
 
 
@@ -56,6 +57,11 @@ class FakeDirectory:
             found = [dict((k, v) for k, v in obj.items() if k != '@odata.type') for obj in self.objects.values()
                      if obj['@odata.type'] == '#microsoft.graph.' + kind and str(obj.get(prop, '')).lower() in wanted]
             return self._ok(request, found)
+        match = LIST.match(url)
+        if match:
+            kind = TYPES[match.group(1)]
+            return self._ok(request, [dict((k, v) for k, v in o.items() if k != '@odata.type') for o in self.objects.values()
+                                      if o['@odata.type'] == '#microsoft.graph.' + kind])
         match = RELATION.match(url)
         if match:
             dummy, owner, relation = match.groups()

@@ -17,6 +17,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory i
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_membership import (
     ROLE_PERMISSION,
+    GroupExport,
     Planner,
     Writer,
     has_permission,
@@ -71,8 +72,10 @@ def test_every_input_problem_is_reported_at_once_naming_item_and_field():
         "memberships[2].members[0]: 'Engineering' does not say what it is: name the type, e.g. group:Engineering (without a type a "
         "reference is an object id or a userPrincipalName)",
         "memberships[2].members[1]: 'device:PC-1' is a device, but member_types (user) leaves devices out of state=exact",
-        "memberships[3].groups[1]: 'device:PC-1' is a device reference; groups lists groups",
-        "memberships[4].group: 'user:a@x' is a user reference; group takes a group",
+        "memberships[3].groups[1]: 'device:PC-1' is a device reference; groups lists groups (a group whose name starts with 'device:' is "
+        "written group:device:PC-1)",
+        "memberships[4].group: 'user:a@x' is a user reference; group takes a group (a group whose name starts with 'user:' is written "
+        "group:user:a@x)",
         'memberships[5]: state=exact with an empty groups list would remove every direct membership; set allow_empty: true if that is intended',
     ])
 
@@ -385,3 +388,41 @@ def test_writer_counts_already_removed_as_done_and_reports_other_refusals():
     added, removed, failed = Writer(client).apply([], [entry(guid(9), guid(u)) for u in (1, 2, 3, 4)])
     assert added == [] and sorted(e['member_id'] for e in removed) == [guid(1), guid(2), guid(4)]
     assert [(f['member_id'], f['action'], f['status']) for f in failed] == [(guid(3), 'remove', 403)]
+
+
+# ----- graph_group_info's export ----------------------------------------------------------------
+
+
+def test_export_names_members_by_unique_names_and_leaves_groups_graph_cannot_change_out():
+    client = directory()
+    client.objects[guid(40)] = obj('device', guid(40), displayName='PC-1')  # a second PC-1: members named so are given by id
+    client.objects[guid(41)] = obj('group', guid(41), displayName='Device: fleet', groupTypes=[])
+    client.members[guid(41)] = [guid(2)]
+    export = GroupExport(client).read(['Mixed', 'Dynamic', guid(41), 'Gone', 'group:Team'])
+    groups, memberships = export.result()
+    assert export.missing == ['Gone']
+    assert [g['displayName'] for g in groups] == ['Mixed', 'Dynamic', 'Device: fleet', 'Team']
+    assert groups[1]['membershipRule'] is None and 'membershipRule' not in groups[0] and groups[0]['isAssignableToRole'] is False
+    assert memberships == [
+        {'group': 'Mixed', 'members': sorted([guid(30), 'group:Nested', 'orgContact:Partner', 'servicePrincipal:HR sync', 'user:u1@x'])},
+        {'group': 'group:Device: fleet', 'members': ['user:u2@x']},
+        {'group': 'Team', 'members': []},
+    ]
+    member_reads = [(version, r['url'].split('?')[0]) for version, batch in client.sent for r in batch if '/members' in r['url']]
+    assert sorted(member_reads) == sorted(('beta', '/groups/%s/members' % g) for g in (guid(20), guid(41), guid(10)))
+
+
+def test_export_of_every_group_and_refusals():
+    client = directory()
+    groups, memberships = GroupExport(client).read().result()
+    assert [g['displayName'] for g in groups] == ['Admins', 'Dynamic', 'Mixed', 'Nested', 'Team']
+    assert [m['group'] for m in memberships] == ['Admins', 'Mixed', 'Nested', 'Team']
+    client.objects[guid(42)] = obj('group', guid(42), displayName='nested', groupTypes=[])
+    with pytest.raises(GraphError) as caught:
+        GroupExport(client).read(['Nested', 'device:PC-1', guid(1)])
+    assert str(caught.value) == ("groups[1]: 'device:PC-1' is a device reference; groups lists groups (a group whose name starts with 'device:' "
+                                 "is written group:device:PC-1)")
+    with pytest.raises(GraphError) as caught:
+        GroupExport(client).read(['Nested', guid(1)])
+    assert str(caught.value) == ("groups[0]: group 'Nested' is ambiguous: 2 objects have that name (ids %s, %s); use the id instead; "
+                                 "groups[1]: group id '%s' is a user, not a group" % (guid(21), guid(42), guid(1)))
