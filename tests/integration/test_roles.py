@@ -2,21 +2,24 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The onboarding and offboarding roles through ansible-playbook against the emulator.
+"""The onboarding and offboarding roles, and the drift report, through ansible-playbook against the emulator.
 
 Each workflow goes through check mode (no write reaches the emulator, the plan fact says what would happen), apply (the
 emulator's directory and mailboxes hold the wanted state) and a re-run (``changed=0`` in the PLAY RECAP, no write).
+Input the roles refuse leaves the emulator exactly as it was, in check mode and in a real run alike, with the same message.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 
+from .bad_input.tenant import SKUS
 from .conftest import REPO_ROOT
 
 DOMAIN = 'contoso.example'
@@ -66,7 +69,7 @@ def group(name, **extra):
 def hire(name, groups=('Engineering', 'VPN users', 'All staff'), **extra):
     person = {
         'userPrincipalName': upn(name), 'displayName': name.title(), 'jobTitle': 'Engineer', 'department': 'Engineering',
-        'usageLocation': 'DK', 'password': PASSWORD, 'licenses': ['SPE_E3'], 'groups': list(groups),
+        'usageLocation': 'DK', 'password': PASSWORD, 'licenses': ['SPE_E3'], 'groups': groups if isinstance(groups, str) else list(groups),
         'welcome_event': {'subject': 'Welcome, %s' % name.title(), 'body': 'See you at 9.', 'start': '2026-03-02T09:00:00',
                           'end': '2026-03-02T10:00:00', 'timezone': 'Romance Standard Time', 'attendees': [upn('megan')]},
         'calendar_permissions': [{'address': upn('megan'), 'role': 'read'}],
@@ -76,9 +79,10 @@ def hire(name, groups=('Engineering', 'VPN users', 'All staff'), **extra):
 
 
 def seed_tenant(emulator, users=(), groups=()):
-    """Megan (a manager), the cohort's groups, and whatever else a test needs."""
+    """Megan (a manager), the cohort's groups, and whatever else a test needs. The subscriptions are seeded up front:
+    left to the first read, they would appear in the directory during a run and look like a write."""
     everyone = [{'userPrincipalName': upn('megan'), 'displayName': 'Megan Bowen'}] + list(users)
-    seeded = emulator.seed(users=everyone, groups=[group('Engineering'), group('VPN users'), group('All staff'), group('Sales')]
+    seeded = emulator.seed(subscribedSkus=SKUS, users=everyone, groups=[group('Engineering'), group('VPN users'), group('All staff'), group('Sales')]
                            + list(groups))
     emulator.reset_stats()
     ids = dict((u['userPrincipalName'], u['id']) for u in seeded['users'])
@@ -118,6 +122,29 @@ def writes(emulator):
     return emulator.stats()['writes']
 
 
+def snapshot(emulator):
+    """The directory and mailboxes, without counters or timestamps that reads may touch."""
+    dump = emulator.dump()
+    return json.dumps({'objects': dump.get('objects'), 'deleted': dump.get('deleted'), 'links': dump.get('links')}, sort_keys=True)
+
+
+def failure(run):
+    """The message of the (first) failed task."""
+    failed = [entry for entry in run.tasks if entry['status'] == 'failed']
+    assert failed, run
+    return str(failed[0]['result'].get('msg'))
+
+
+def plan_of(run, role):
+    """The role's plan fact, also when the role failed after putting it together (so the play's own 'Plan' task did not run)."""
+    return run.result('Add the printable summary to the plan')['ansible_facts']['%s_plan' % role]
+
+
+def in_play_check_mode(play):
+    """The same play with ``check_mode: true`` on the play (no --check on the command line)."""
+    return play.replace('  gather_facts: false\n', '  gather_facts: false\n  check_mode: true\n', 1)
+
+
 # ----- onboarding ---------------------------------------------------------------------------------
 
 
@@ -129,16 +156,18 @@ def test_onboarding_preview_apply_and_rerun(emulator, playbook):
     assert preview.rc == 0, preview
     assert writes(emulator) == 0
     plan = preview.result('Plan')['onboarding_plan']
-    assert plan['check_mode'] is True and plan['changed'] is True and plan['problems'] == []
+    assert plan['check_mode'] is True and plan['changed'] is True and plan['pending_mailboxes'] == []
     assert plan['totals'] == {'users': 2, 'create': 2, 'update': 0, 'unchanged': 0, 'licenses_added': 3, 'licenses_removed': 0,
                               'licenses_updated': 0, 'groups_added': 6, 'events_created': 2, 'permissions_granted': 2,
-                              'permissions_updated': 0}
+                              'permissions_updated': 0, 'pending_mailboxes': 0}
     adele = plan['users'][0]
     assert adele['action'] == 'create' and 'jobTitle' in adele['properties'] and adele['licenses']['added'] == ['SPE_E3']
     assert adele['groups_added'] == ['Engineering', 'VPN users', 'All staff']
-    assert adele['event']['action'] == 'create' and adele['calendar_permissions'] == [
-        {'address': upn('megan'), 'role': 'read', 'action': 'grant'}]
+    assert adele['event']['action'] == 'create' and adele['event']['transactionId'].startswith('onboarding-')
+    assert adele['calendar_permissions'] == [{'address': upn('megan'), 'role': 'read', 'action': 'grant'}]
+    assert adele['pending_mailbox'] is False
     assert 'Onboarding preview (check mode): nothing has been changed.' in preview.stdout
+    assert '    groups:     + Engineering, + VPN users, + All staff' in preview.stdout
     assert PASSWORD not in preview.stdout
     assert State(emulator).users.keys() == {upn('megan')}
 
@@ -152,13 +181,16 @@ def test_onboarding_preview_apply_and_rerun(emulator, playbook):
     for name in ('adele', 'alex'):
         events = state.events[upn(name)]
         assert len(events) == 1 and events[0]['subject'] == 'Welcome, %s' % name.title()
-        assert events[0]['transactionId'].startswith('onboarding-')
+        assert events[0]['transactionId'] == plan['users'][0 if name == 'adele' else 1]['event']['transactionId']
         assert events[0]['start'] == {'dateTime': '2026-03-02T09:00:00.0000000', 'timeZone': 'Romance Standard Time'}
         assert events[0]['attendees'][0]['emailAddress']['address'] == upn('megan')
         assert state.permissions[upn(name)] == {upn('megan'): 'read'}
     applied_plan = applied.result('Plan')['onboarding_plan']
     assert applied_plan['check_mode'] is False and applied_plan['totals']['create'] == 2
+    assert applied_plan['totals']['groups_added'] == 6 and applied_plan['totals']['events_created'] == 2
     assert 'Onboarding done.' in applied.stdout
+    # the checks before the writes report no change in a real run: only the three writes do
+    assert applied.recap['changed'] == 3
 
     emulator.reset_stats()
     again = playbook(ONBOARD, extra_vars=cohort)
@@ -168,6 +200,19 @@ def test_onboarding_preview_apply_and_rerun(emulator, playbook):
     assert again.result('Plan')['onboarding_plan']['changed'] is False
     assert 'nothing changed' in again.stdout
     assert len(State(emulator).events[upn('adele')]) == 1
+
+
+def test_onboarding_preview_through_the_plays_check_mode(emulator, playbook):
+    """check_mode: true on the play, no --check: ansible_check_mode is false, yet the role previews and writes nothing."""
+    seed_tenant(emulator)
+    before = snapshot(emulator)
+    run = playbook(in_play_check_mode(ONBOARD), extra_vars={'hires': [hire('adele')]})
+    assert run.rc == 0, run
+    assert writes(emulator) == 0 and snapshot(emulator) == before
+    plan = run.result('Plan')['onboarding_plan']
+    assert plan['check_mode'] is True and plan['totals']['create'] == 1
+    assert 'Onboarding preview (check mode): nothing has been changed.' in run.stdout
+    assert run.entry('Create or update the hires and their licences')['status'] == 'skipped'
 
 
 def test_onboarding_updates_an_existing_user_and_repairs_drift(emulator, playbook):
@@ -209,6 +254,34 @@ def test_onboarding_updates_an_existing_user_and_repairs_drift(emulator, playboo
     assert state.permissions[upn('adele')] == {upn('megan'): 'read'} and len(state.events[upn('adele')]) == 1
 
 
+def test_onboarding_state_is_the_province(emulator, playbook):
+    """onboarding_users[].state is Graph's state property: it reaches the user and never disables or deletes an account."""
+    seed_tenant(emulator, users=[{'userPrincipalName': upn('adele'), 'displayName': 'Adele', 'usageLocation': 'DK', 'state': 'Sjælland'}])
+    cohort = {'hires': [hire('adele', state='Hovedstaden'), hire('alex', state='Midtjylland')]}
+    preview = playbook(ONBOARD, check=True, extra_vars=cohort)
+    assert preview.rc == 0, preview
+    adele = preview.result('Plan')['onboarding_plan']['users'][0]
+    assert adele['action'] == 'update' and 'state' in adele['properties']
+    run = playbook(ONBOARD, extra_vars=cohort)
+    assert run.rc == 0, run
+    state = State(emulator)
+    assert state.users[upn('adele')]['state'] == 'Hovedstaden' and state.users[upn('adele')]['accountEnabled'] is not False
+    assert state.users[upn('alex')]['state'] == 'Midtjylland' and state.users[upn('alex')]['accountEnabled'] is True
+    assert upn('adele') not in state.deleted
+
+
+def test_onboarding_refuses_account_state(emulator, playbook):
+    """account_state is graph_user_bulk's lifecycle key; the role does not take it, so no hire can be disabled or deleted by it."""
+    seed_tenant(emulator, users=[{'userPrincipalName': upn('adele'), 'displayName': 'Adele'}])
+    before = snapshot(emulator)
+    for check in (False, True):
+        run = playbook(ONBOARD, check=check, extra_vars={'hires': [hire('adele', account_state='absent')]})
+        assert run.rc != 0
+        assert run.failed("Validating arguments against arg spec 'main' - Onboard new hires to Microsoft Entra ID")
+        assert 'onboarding_users.account_state' in run.stdout and 'Supported parameters include' in run.stdout
+    assert emulator.stats()['http_requests'] == 0 and snapshot(emulator) == before
+
+
 def test_onboarding_waits_for_replication_of_new_users(emulator, playbook):
     seed_tenant(emulator)
     emulator.configure(replication_delay_ms=1500)
@@ -219,23 +292,70 @@ def test_onboarding_waits_for_replication_of_new_users(emulator, playbook):
     assert len(state.events[upn('alex')]) == 1 and state.permissions[upn('alex')] == {upn('megan'): 'read'}
 
 
-def test_onboarding_preview_stops_on_a_missing_group(emulator, playbook):
+def _event(**changes):
+    event = {'subject': 'Welcome, Bob', 'start': '2026-03-02T09:00:00', 'end': '2026-03-02T10:00:00', 'timezone': 'Romance Standard Time'}
+    event.update(changes)
+    return event
+
+
+REFUSED_COHORTS = [
+    ('misspelt group', hire('bob', groups=['Engineering', 'Enginering']), ["bob@contoso.example: groups[1]: group 'Enginering' was not found"]),
+    ('event tomorrow 9am', hire('bob', welcome_event=_event(start='tomorrow 9am')),
+     ["bob@contoso.example: welcome_event.start: 'tomorrow 9am' is not a date and time"]),
+    ('event ends before it starts', hire('bob', welcome_event=_event(end='2026-03-02T08:00:00')),
+     ['bob@contoso.example: welcome_event.end: 2026-03-02T08:00:00 is not after the start']),
+    ('groups as text', hire('bob', groups='Engineering, All staff'),
+     ["bob@contoso.example: groups must be a list, got the text 'Engineering, All staff'"]),
+    ('unknown licence', hire('bob', licenses=['SPE_E5']), ["bob@contoso.example: licenses: unknown SKU 'SPE_E5'"]),
+    ('bad permission role', hire('bob', calendar_permissions=[{'address': upn('megan'), 'role': 'owner'}]),
+     ["bob@contoso.example: calendar_permissions[0].role: 'owner' is not one of"]),
+    ('province with a lifecycle value', hire('bob', state='absent'), ['bob@contoso.example', 'state', 'account_state']),
+]
+
+
+@pytest.mark.parametrize('bad, messages', [pytest.param(bad, messages, id=name) for name, bad, messages in REFUSED_COHORTS])
+def test_onboarding_refuses_the_whole_cohort_before_any_write(emulator, playbook, bad, messages):
+    """A good new hire beside a bad one: no account is created for either, in check mode or for real, with the same message."""
     seed_tenant(emulator)
-    run = playbook(ONBOARD, check=True, extra_vars={'hires': [hire('adele', groups=['Engineering', 'Nonexistent team'])]})
+    before = snapshot(emulator)
+    cohort = {'hires': [hire('adele'), bad]}
+    outcomes = []
+    for check in (True, False):
+        run = playbook(ONBOARD, check=check, extra_vars=cohort)
+        assert run.rc != 0, run
+        assert run.failed('Stop before the first write when the cohort has problems'), run
+        message = failure(run)
+        assert message.startswith('Nothing was changed. Problems in onboarding_users: '), message
+        for expected in messages:
+            assert expected in message, message
+        assert 'adele@contoso.example' not in message
+        outcomes.append(message)
+    assert outcomes[0] == outcomes[1]
+    assert writes(emulator) == 0 and snapshot(emulator) == before
+    assert upn('bob') not in State(emulator).users and upn('adele') not in State(emulator).users
+
+
+def test_onboarding_names_every_problem_at_once(emulator, playbook):
+    seed_tenant(emulator)
+    cohort = {'hires': [hire('bob', licenses=['SPE_E5']), hire('carl', welcome_event=_event(start='tomorrow 9am')),
+                        hire('dina', calendar_permissions=[{'address': upn('megan'), 'role': 'owner'}]),
+                        hire('eve', groups=['Nonexistent team'])]}
+    run = playbook(ONBOARD, extra_vars=cohort)
     assert run.rc != 0
-    assert "adele@contoso.example: group 'Nonexistent team' was not found" in run.stdout
-    assert 'PROBLEM:' in run.stdout  # the plan is printed before the role stops
+    message = failure(run)
+    for expected in ("bob@contoso.example: licenses: unknown SKU 'SPE_E5'", 'carl@contoso.example: welcome_event.start',
+                     'dina@contoso.example: calendar_permissions[0].role', "eve@contoso.example: groups[0]: group 'Nonexistent team' was not found"):
+        assert expected in message, message
     assert writes(emulator) == 0
 
 
 @pytest.mark.parametrize('hires, message', [
     ([{'displayName': 'No UPN'}], 'missing required arguments: userPrincipalName'),
-    ([hire('adele', calendar_permissions=[{'address': upn('megan'), 'role': 'owner'}])], 'role must be one of'),
-    ([hire('adele', welcome_event={'subject': 'Hi', 'end': '2026-03-02T10:00:00'})], 'missing required arguments: start'),
+    ([hire('adele', welcome_event={'subject': 'Hi', 'end': '2026-03-02T10:00:00', 'colour': 'red'})], 'welcome_event.colour'),
     ([hire('adele', favouriteColour='blue')], 'favouriteColour'),
     ('adele@contoso.example', 'onboarding_users'),
 ])
-def test_onboarding_bad_input_fails_before_any_request(emulator, playbook, hires, message):
+def test_onboarding_argument_spec_refuses_before_any_request(emulator, playbook, hires, message):
     seed_tenant(emulator)
     run = playbook(ONBOARD, extra_vars={'hires': hires})
     assert run.rc != 0
@@ -247,6 +367,85 @@ def test_onboarding_bad_input_fails_before_any_request(emulator, playbook, hires
 def test_onboarding_without_the_required_variable(emulator, playbook):
     run = playbook(ONBOARD.replace('        onboarding_users: "{{ hires }}"\n', '        unrelated: 1\n'))
     assert run.rc != 0 and 'missing required arguments: onboarding_users' in run.stdout
+
+
+UNUSUAL = ['$adm@contoso.example', 'guest_fabrikam.example#EXT#@contoso.example', "o'neil@contoso.example"]
+
+
+def test_onboarding_existing_users_with_unusual_upns(emulator, playbook):
+    """Accounts synchronised with a leading $, a guest's #EXT#, an apostrophe: properties, groups and calendars end to end."""
+    seed_tenant(emulator, users=[{'userPrincipalName': name, 'displayName': 'Odd %d' % n, 'usageLocation': 'DK'} for n, name in enumerate(UNUSUAL)])
+    hires = [{'userPrincipalName': name, 'jobTitle': 'Consultant', 'groups': ['Engineering'],
+              'welcome_event': {'subject': 'Welcome', 'start': '2026-03-02T09:00:00', 'end': '2026-03-02T10:00:00'},
+              'calendar_permissions': [{'address': upn('megan'), 'role': 'read'}]} for name in UNUSUAL]
+    preview = playbook(ONBOARD, check=True, extra_vars={'hires': hires})
+    assert preview.rc == 0, preview
+    assert preview.result('Plan')['onboarding_plan']['totals']['events_created'] == 3 and writes(emulator) == 0
+    run = playbook(ONBOARD, extra_vars={'hires': hires})
+    assert run.rc == 0, run
+    state = State(emulator)
+    for name in UNUSUAL:
+        assert state.users[name.lower()]['jobTitle'] == 'Consultant'
+        assert state.groups_of[name.lower()] == {'Engineering'}
+        assert [e['subject'] for e in state.events[name.lower()]] == ['Welcome']
+        assert state.permissions[name.lower()] == {upn('megan'): 'read'}
+    emulator.reset_stats()
+    again = playbook(ONBOARD, extra_vars={'hires': hires})
+    assert again.rc == 0 and again.recap['changed'] == 0 and writes(emulator) == 0
+
+
+def test_onboarding_pending_mailbox_is_named_and_a_rerun_completes_it(emulator, playbook):
+    """Exchange has not created the new hire's mailbox by onboarding_mailbox_timeout: the account, licence and groups are
+    done, the hire is named as pending with a warning, the other hire is complete, and a later run finishes the job."""
+    seed_tenant(emulator, users=[{'userPrincipalName': upn('adele'), 'displayName': 'Adele', 'usageLocation': 'DK'}])
+    emulator.configure(mailbox_provisioning_delay_ms=3600 * 1000)
+    cohort = {'hires': [hire('adele', licenses=None), hire('nestor')], 'onboarding_mailbox_timeout': 1}
+    play = ONBOARD.replace('        onboarding_users: "{{ hires }}"\n',
+                           '        onboarding_users: "{{ hires }}"\n        onboarding_mailbox_timeout: "{{ onboarding_mailbox_timeout }}"\n')
+    run = playbook(play, extra_vars=cohort)
+    assert run.rc == 0, run
+    plan = run.result('Plan')['onboarding_plan']
+    assert plan['pending_mailboxes'] == [upn('nestor')] and plan['totals']['pending_mailboxes'] == 1
+    adele, nestor = plan['users']
+    assert adele['pending_mailbox'] is False and adele['event']['action'] == 'create'
+    assert nestor['pending_mailbox'] is True and nestor['action'] == 'create' and nestor['event']['action'] == 'pending'
+    assert nestor['calendar_permissions'] == [{'address': upn('megan'), 'role': 'read', 'action': 'pending'}]
+    assert 'nestor@contoso.example' in ' '.join(run.result('Create the welcome events and grant the calendar permissions '
+                                                           '(new mailboxes are waited for)')['warnings'])
+    assert 'PENDING' in run.stdout and 'Run the role again later' in run.stdout
+    state = State(emulator)
+    assert state.groups_of[upn('nestor')] == {'Engineering', 'VPN users', 'All staff'} and state.licences('nestor') == [SPE_E3]
+    assert upn('nestor') not in state.events and len(state.events[upn('adele')]) == 1
+
+    emulator.configure(mailbox_provisioning_delay_ms=0)  # Exchange has created the mailbox by now
+    again = playbook(play, extra_vars=cohort)
+    assert again.rc == 0, again
+    plan = again.result('Plan')['onboarding_plan']
+    assert plan['pending_mailboxes'] == [] and plan['totals']['events_created'] == 1 and plan['totals']['create'] == 0
+    state = State(emulator)
+    assert len(state.events[upn('nestor')]) == 1 and state.permissions[upn('nestor')] == {upn('megan'): 'read'}
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_onboarding_prints_no_password_at_vvvv(emulator, playbook, check):
+    """Initial passwords appear nowhere at -vvvv: not in the checks, the writes, a refusal or the plan. The cohort is in the
+    play (ansible-playbook itself echoes extra vars given on its command line at -vvvv)."""
+    seed_tenant(emulator)
+    hires = [hire('adele', password='Sekret-Initial-Pa55!'), hire('bob', password='Other-Sekret-Pa55!', groups=['Nonexistent'])]
+
+    def play(cohort):
+        return ONBOARD.replace('  gather_facts: false\n', '  gather_facts: false\n  vars:\n    hires: %s\n' % json.dumps(cohort), 1)
+
+    refused = playbook(play(hires), check=check, verbosity=4)
+    assert refused.rc != 0 and "group 'Nonexistent' was not found" in refused.stdout
+    hires[1]['groups'] = ['Sales']
+    run = playbook(play(hires), check=check, verbosity=4, diff=True)
+    assert run.rc == 0, run
+    for output in (refused.stdout + refused.stderr, run.stdout + run.stderr):
+        assert 'Sekret' not in output
+        assert 'Check the hires and their licences' in output
+    if not check:
+        assert State(emulator).users[upn('adele')]['accountEnabled'] is True
 
 
 # ----- offboarding --------------------------------------------------------------------------------
@@ -276,12 +475,14 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
     assert writes(emulator) == 0
     plan = preview.result('Plan')['offboarding_plan']
     lee, nestor = plan['users']
-    assert (lee['userPrincipalName'], lee['id']) == (upn('lee'), ids[upn('lee')])
+    assert lee['userPrincipalName'] == upn('lee')
     assert (lee['disable'], lee['revoke_sessions'], lee['delete']) == (True, True, False)
     assert lee['licenses_removed'] == ['SPE_E3']  # the EMS inherited from 'Licensed staff' is not a direct licence
     assert sorted(lee['groups_removed']) == ['Alumni-excluded', 'Licensed staff']
-    assert lee['groups_left'] == ['All users (dynamic) (a dynamic-membership group)']
+    assert lee['groups_left'] == ['All users (dynamic) (a dynamic-membership group)'] and lee['groups_not_changed'] == []
     assert nestor['userPrincipalName'] == upn('nestor') and nestor['groups_removed'] == ['Alumni-excluded']
+    assert plan['totals'] == {'users': 2, 'not_found': 0, 'disable': 2, 'revoke_sessions': 2, 'groups_removed': 3,
+                              'licenses_removed': 2, 'delete': 0, 'groups_not_changed': 0}
     assert 'Offboarding preview (check mode): nothing has been changed.' in preview.stdout
     assert State(emulator).users[upn('lee')]['accountEnabled'] is True
 
@@ -296,6 +497,7 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
         assert state.licences(name) == []  # direct licence gone; the group's EMS is inherited, not stored on the user
     assert state.groups_of[upn('stays')] == {'Alumni-excluded'} and state.licences('stays') == [SPE_E3]
     assert emulator.stats()['requests_by_method'].get('POST', 0) >= 2  # the two revocations (and the licence removals)
+    assert applied.result('Plan')['offboarding_plan']['totals']['revoke_sessions'] == 2
     assert 'Offboarding done.' in applied.stdout
 
     emulator.reset_stats()
@@ -314,6 +516,16 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
     assert gone.rc == 0, gone
     assert gone.recap['changed'] == 0 and writes(emulator) == 0
     assert gone.result('Plan')['offboarding_plan']['not_found'] == [upn('lee'), ids[upn('nestor')]]
+
+
+def test_offboarding_preview_through_the_plays_check_mode(emulator, playbook):
+    seed_leavers(emulator)
+    before = snapshot(emulator)
+    run = playbook(in_play_check_mode(OFFBOARD), extra_vars={'leavers': [upn('lee')], 'offboarding_delete': True})
+    assert run.rc == 0, run
+    assert writes(emulator) == 0 and snapshot(emulator) == before
+    plan = run.result('Plan')['offboarding_plan']
+    assert plan['check_mode'] is True and plan['users'][0]['delete'] is True and plan['totals']['groups_removed'] == 2
 
 
 def test_offboarding_revokes_sessions_only_when_it_disables_unless_forced(emulator, playbook):
@@ -349,10 +561,87 @@ def test_offboarding_unknown_user_fails_before_any_write(emulator, playbook):
 
 def test_offboarding_max_group_removals_guard(emulator, playbook):
     seed_leavers(emulator)
-    run = playbook(OFFBOARD, extra_vars={'leavers': [upn('lee'), upn('nestor')], 'offboarding_max_group_removals': 2})
+    before = snapshot(emulator)
+    for check in (True, False):
+        run = playbook(OFFBOARD, check=check, extra_vars={'leavers': [upn('lee'), upn('nestor')], 'offboarding_max_group_removals': 2})
+        assert run.rc != 0
+        assert run.failed('Stop before the first write when the membership check found problems'), run
+        assert 'Nothing was changed: this run would remove 3 memberships, more than max_removals=2' in failure(run)
+    assert writes(emulator) == 0 and snapshot(emulator) == before  # not even disabled
+
+
+def test_offboarding_role_assignable_group_is_left_and_named_at_the_end(emulator, playbook):
+    """Without RoleManagement.ReadWrite.Directory (the emulator's default token lacks it) the role-assignable group stays;
+    everything else is done (disable, revoke, other groups, licences, delete when asked), then the role fails naming the
+    group and the permission. Once the permission is granted, a re-run completes the job."""
+    seed_leavers(emulator)
+    emulator.seed(groups=[group('Helpdesk admins', isAssignableToRole=True, members=[upn('lee'), upn('stays')])])
+    emulator.reset_stats()
+    leavers = {'leavers': [upn('lee'), upn('nestor')]}
+
+    preview = playbook(OFFBOARD, check=True, extra_vars=leavers)
+    assert preview.rc != 0 and writes(emulator) == 0
+    assert "lee@contoso.example in 'Helpdesk admins'" in failure(preview) and 'Offboarding would do everything else' in failure(preview)
+
+    run = playbook(OFFBOARD, extra_vars=leavers)
     assert run.rc != 0
-    assert 'more than max_removals=2' in run.stdout
-    assert 'Alumni-excluded' in State(emulator).groups_of[upn('lee')]
+    message = failure(run)
+    assert run.failed('Fail on the group memberships that could not be changed (everything else is done)')
+    assert message.startswith('Offboarding did everything else, but left 1 group membership(s) as they are:'), message
+    assert "lee@contoso.example in 'Helpdesk admins' (a role-assignable group; changing its members needs " \
+           'RoleManagement.ReadWrite.Directory)' in message
+    plan = plan_of(run, 'offboarding')
+    assert plan['groups_not_changed'] == [{'userPrincipalName': upn('lee'), 'group': 'Helpdesk admins', 'permission':
+                                           'RoleManagement.ReadWrite.Directory',
+                                           'reason': 'a role-assignable group; changing its members needs RoleManagement.ReadWrite.Directory'}]
+    assert "NOT CHANGED: 'Helpdesk admins'" in run.stdout  # the summary is printed before the role fails
+    state = State(emulator)
+    for name in ('lee', 'nestor'):
+        assert state.users[upn(name)]['accountEnabled'] is False and state.licences(name) == []
+    assert state.groups_of[upn('lee')] == {'All users (dynamic)', 'Helpdesk admins'}
+    assert state.groups_of[upn('stays')] == {'Alumni-excluded', 'Helpdesk admins'}
+
+    emulator.configure(app_roles=emulator.default_config()['app_roles'] + ['RoleManagement.ReadWrite.Directory'])
+    emulator.reset_stats()
+    again = playbook(OFFBOARD, extra_vars=leavers)
+    assert again.rc == 0, again
+    assert again.result('Plan')['offboarding_plan']['users'][0]['groups_removed'] == ['Helpdesk admins']
+    assert writes(emulator) == 1
+    state = State(emulator)
+    assert state.groups_of[upn('lee')] == {'All users (dynamic)'} and 'Helpdesk admins' in state.groups_of[upn('stays')]
+
+
+def test_offboarding_role_assignable_group_with_delete(emulator, playbook):
+    seed_leavers(emulator)
+    emulator.seed(groups=[group('Helpdesk admins', isAssignableToRole=True, members=[upn('lee')])])
+    run = playbook(OFFBOARD, extra_vars={'leavers': [upn('lee')], 'offboarding_delete': True})
+    assert run.rc != 0 and "lee@contoso.example in 'Helpdesk admins'" in failure(run)
+    state = State(emulator)
+    assert upn('lee') in state.deleted and upn('lee') not in state.users  # the account is deleted all the same
+    plan = plan_of(run, 'offboarding')
+    assert plan['users'][0]['delete'] is True and plan['users'][0]['licenses_removed'] == ['SPE_E3']
+
+
+def test_offboarding_existing_users_with_unusual_upns(emulator, playbook):
+    seed_tenant(emulator, users=[{'userPrincipalName': name, 'displayName': 'Odd %d' % n, 'assignedLicenses': [{'skuId': SPE_E3}],
+                                  'usageLocation': 'DK'} for n, name in enumerate(UNUSUAL)],
+                groups=[group('Odd ones', members=UNUSUAL)])
+    before = State(emulator)
+    run = playbook(OFFBOARD, extra_vars={'leavers': UNUSUAL})
+    assert run.rc == 0, run
+    plan = run.result('Plan')['offboarding_plan']
+    assert [u['userPrincipalName'] for u in plan['users']] == UNUSUAL
+    assert all(u['disable'] and u['revoke_sessions'] and u['groups_removed'] == ['Odd ones'] and u['licenses_removed'] == ['SPE_E3']
+               for u in plan['users']), plan
+    state = State(emulator)
+    for name in UNUSUAL:
+        user = state.users[name.lower()]
+        assert user['accountEnabled'] is False and user['assignedLicenses'] == []
+        assert user['signInSessionsValidFromDateTime'] > before.users[name.lower()]['signInSessionsValidFromDateTime']
+        assert name.lower() not in state.groups_of
+    emulator.reset_stats()
+    again = playbook(OFFBOARD, extra_vars={'leavers': UNUSUAL})
+    assert again.rc == 0 and again.recap['changed'] == 0 and writes(emulator) == 0
 
 
 @pytest.mark.parametrize('extra, message', [
@@ -369,22 +658,100 @@ def test_offboarding_bad_input_fails_before_any_request(emulator, playbook, extr
 
 
 def test_offboarding_leavers_given_as_dicts_fail_before_any_request(emulator, playbook):
-    # The argument spec turns a dict into text for a list of str, so the role's first filter refuses it.
     seed_leavers(emulator)
     run = playbook(OFFBOARD, extra_vars={'leavers': [{'userPrincipalName': upn('lee')}]})
     assert run.rc != 0
-    assert 'offboarding_users must be a list of userPrincipalNames or object ids' in run.stdout
+    assert failure(run).startswith("Nothing was changed: offboarding_users[0]: ")
+    assert 'is neither a userPrincipalName nor an object id' in failure(run)
     assert emulator.stats()['http_requests'] == 0
+
+
+# ----- the drift report ---------------------------------------------------------------------------
+
+
+def copy_playbooks(tmp_path):
+    """The shipped playbooks, copied so that the test's output stays in its own folder."""
+    target = os.path.join(str(tmp_path), 'playbooks')
+    shutil.copytree(os.path.join(REPO_ROOT, 'playbooks'), target, ignore=shutil.ignore_patterns('*.results.jsonl'))
+    return target
+
+
+DRIFT = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Someone changes a job title by hand
+      mynster.msgraph.graph_user_bulk:
+        users: [{userPrincipalName: adele.vance@contoso.example, jobTitle: Intern}]
+    - name: Someone takes a user out of a group
+      mynster.msgraph.graph_group_membership:
+        group: VPN users
+        members: [alex.wilber@contoso.example]
+        state: absent
+"""
+
+
+@pytest.mark.parametrize('check', [False, True], ids=['play-check-mode', 'command-line-check'])
+def test_drift_report_reads_and_reports_without_writing(emulator, playbook, tmp_path, check):
+    with open(os.path.join(REPO_ROOT, 'scripts', 'demo_seed.json')) as handle:
+        emulator.seed(**json.load(handle))
+    books = copy_playbooks(tmp_path)
+    report = os.path.join(books, 'drift_report.yml')
+    assert playbook.run_file(os.path.join(books, 'onboarding_demo.yml')).rc == 0
+
+    emulator.reset_stats()
+    clean = playbook.run_file(report, check=check)
+    assert clean.rc == 0, clean
+    assert writes(emulator) == 0 and clean.recap['changed'] == 0
+    assert 'No drift: Entra ID matches vars/cohort.yml.' in clean.stdout
+
+    assert playbook(DRIFT).rc == 0
+    before = snapshot(emulator)
+    emulator.reset_stats()
+    drifted = playbook.run_file(report, check=check)
+    assert drifted.rc != 0
+    assert writes(emulator) == 0 and snapshot(emulator) == before
+    assert drifted.failed('Fail the job when Entra ID has drifted from the cohort definition')
+    lines = drifted.result('Show what drifted')['msg']
+    assert lines == ['adele.vance@contoso.example: jobTitle is "Intern", wanted "Software Engineer"',
+                     "alex.wilber@contoso.example: not a member of 'VPN users' (2 direct members now)"]
+    assert failure(drifted).startswith('Drift found, 2 difference(s): ')
+    report_fact = drifted.result('Put the report together (values now beside the wanted ones)')['ansible_facts']['drift_report']
+    adele = [h for h in report_fact['hires'] if h['userPrincipalName'] == 'adele.vance@contoso.example'][0]
+    assert adele['properties'] == {'jobTitle': {'now': 'Intern', 'wanted': 'Software Engineer'}}
+    assert report_fact['totals']['update'] == 1 and report_fact['totals']['groups_added'] == 1
+
+    only_report = playbook.run_file(report, check=check, extra_vars={'drift_report_fail_on_drift': False})
+    assert only_report.rc == 0 and writes(emulator) == 0
+
+
+def test_drift_report_names_a_deleted_group(emulator, playbook, tmp_path):
+    """A group of the cohort deleted by hand stops the onboarding preview; the report says so and writes nothing."""
+    with open(os.path.join(REPO_ROOT, 'scripts', 'demo_seed.json')) as handle:
+        seeded = emulator.seed(**json.load(handle))
+    books = copy_playbooks(tmp_path)
+    assert playbook.run_file(os.path.join(books, 'onboarding_demo.yml')).rc == 0
+    crm = [g['id'] for g in seeded['groups'] if g['displayName'] == 'CRM users'][0]
+    assert playbook('- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: Delete\n      mynster.msgraph.graph_batch:\n'
+                    '        requests: [{method: DELETE, url: /groups/%s}]\n' % crm).rc == 0
+    emulator.reset_stats()
+    run = playbook.run_file(os.path.join(books, 'drift_report.yml'))
+    assert run.rc != 0 and writes(emulator) == 0
+    lines = run.result('Show what drifted')['msg']
+    assert "group 'CRM users' does not exist" in lines
+    assert any(line.startswith('the onboarding preview stopped: Nothing was changed.') and "group 'CRM users' was not found" in line
+               for line in lines), lines
 
 
 # ----- the example playbooks and lint -------------------------------------------------------------
 
 
-def test_example_playbooks(emulator, playbook):
+def test_example_playbooks(emulator, playbook, tmp_path):
     with open(os.path.join(REPO_ROOT, 'scripts', 'demo_seed.json')) as handle:
         emulator.seed(**json.load(handle))
-    onboarding = os.path.join(REPO_ROOT, 'playbooks', 'onboarding_demo.yml')
-    offboarding = os.path.join(REPO_ROOT, 'playbooks', 'offboarding_demo.yml')
+    books = copy_playbooks(tmp_path)
+    onboarding = os.path.join(books, 'onboarding_demo.yml')
+    offboarding = os.path.join(books, 'offboarding_demo.yml')
     emulator.reset_stats()
     assert playbook.run_file(onboarding, check=True).rc == 0
     assert writes(emulator) == 0
@@ -395,6 +762,18 @@ def test_example_playbooks(emulator, playbook):
     assert playbook.run_file(offboarding).rc == 0
     assert State(emulator).users[upn('isaiah.langer')]['accountEnabled'] is False
     assert len(State(emulator).users) == 7
+
+
+def test_no_filter_plugins_left():
+    """The roles are plain module tasks: no public filter plugins, no Graph URLs or batch request ids built in a role."""
+    assert not os.path.exists(os.path.join(REPO_ROOT, 'plugins', 'filter'))
+    for role in ('onboarding', 'offboarding'):
+        for folder, _dirs, files in os.walk(os.path.join(REPO_ROOT, 'roles', role)):
+            for name in files:
+                with open(os.path.join(folder, name)) as handle:
+                    text = handle.read()
+                assert 'mynster.msgraph.onboarding_' not in text and 'mynster.msgraph.offboarding_' not in text, name
+                assert '/users/' not in text and 'graph_batch:' not in text, name
 
 
 def test_ansible_lint_production_profile():
