@@ -6,6 +6,7 @@
 #   2. apply it
 #   3. run it again                         (nothing changes: changed=0)
 #   4. offboard one user, preview then apply
+#   5. the drift report                     (reads only: the leaver no longer matches the cohort)
 #
 # The emulator runs on a free port with a temporary state directory and is stopped on exit.
 # DEMO_LATENCY_MS adds latency to every Graph request (default 0).
@@ -134,6 +135,13 @@ playbook playbooks/offboarding_demo.yml --check
 step "4b. Offboard" \
     "ansible-playbook playbooks/offboarding_demo.yml"
 playbook playbooks/offboarding_demo.yml
+
+step "5. Drift report" \
+    "ansible-playbook playbooks/drift_report.yml -e drift_report_fail_on_drift=false" \
+    "Reads the cohort's users and groups as they are now and previews the onboarding (the play runs in check" \
+    "mode, so it writes nothing). The leaver no longer matches the cohort: licence and groups are gone." \
+    "Scheduled without -e drift_report_fail_on_drift=false, the job fails on drift."
+playbook playbooks/drift_report.yml -e drift_report_fail_on_drift=false
 
 step "Done" \
     "The emulator stops now. The same playbooks run against a real tenant when AZURE_TENANT_ID," \
