@@ -75,6 +75,7 @@ build_collection_tree() {
     local build_rel=${BUILD_DIR#"$ROOT"/}
     tar -C "$ROOT" -cf - \
         --exclude=./.venv \
+        --exclude='./.venv-*' \
         --exclude=./build \
         --exclude="./$build_rel" \
         --exclude=./tests/output \

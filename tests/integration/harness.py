@@ -157,6 +157,7 @@ class PlaybookRunner:
         self.emulator = emulator
         self.collections_dir = collections_dir
         self.workdir = str(workdir)
+        self.runs = 0
 
     def __call__(self, text, check=False, diff=False, verbosity=0, env=None, extra_vars=None, credentials=True):
         path = os.path.join(self.workdir, 'playbook-%d.yml' % int(time.time() * 1000000))
@@ -191,7 +192,11 @@ class PlaybookRunner:
         })
         if credentials:
             environment.update(self.emulator.environment())
-        results_file = path + '.results.jsonl'
+        # Test output goes into the runner's own (temporary) directory, never next to the playbook: the
+        # example playbooks live in playbooks/, which ships in the artifact. One file per run, because the
+        # callback appends and the same playbook may run several times.
+        self.runs += 1
+        results_file = os.path.join(self.workdir, '%s-%d.results.jsonl' % (os.path.basename(path), self.runs))
         environment.update({
             'ANSIBLE_CALLBACK_PLUGINS': os.path.join(os.path.dirname(os.path.abspath(__file__)), 'callback_plugins'),
             'ANSIBLE_CALLBACKS_ENABLED': 'record_results',
