@@ -65,13 +65,18 @@ readme_pairings() {
     ' "$ROOT/README.md"
 }
 
+# "2.19 3.11\n2.21 3.12" -> "2.19/3.11, 2.21/3.12"
+pairs() {
+    printf '%s\n' "$1" | tr ' ' '/' | paste -sd, - | sed 's/,/, /g'
+}
+
 check_readme() {
     local listed ours
     listed=$(readme_pairings | sort)
     ours=$(printf '%s\n' "${PAIRINGS[@]}" | sort)
     [[ -n $listed ]] || die "README.md has no 'Tested with Ansible' table with '| <core> | <python> |' rows"
     if [[ $listed != "$ours" ]]; then
-        die "README.md's 'Tested with Ansible' table lists ($(echo $listed | tr '\n' ' ')) but scripts/matrix.sh tests ($(echo $ours | tr '\n' ' ')): change both together"
+        die "README.md's 'Tested with Ansible' table lists ansible-core/Python $(pairs "$listed") but scripts/matrix.sh tests $(pairs "$ours"): change both together"
     fi
 }
 

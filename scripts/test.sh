@@ -125,7 +125,8 @@ pairing_not_run() {
 matrix_stages() {
     stage "matrix plan" matrix_plan
     local core python kind rest label
-    while read -r core python kind rest; do
+    # The plan comes in on fd 3, so the stages' own stdin is not the plan.
+    while read -r -u 3 core python kind rest; do
         label="ansible-core $core on Python $python"
         case $kind in
             main)
@@ -145,7 +146,7 @@ matrix_stages() {
                 ;;
             *) die "unexpected line from scripts/matrix.sh plan: $core $python $kind $rest" ;;
         esac
-    done <"$BUILD_DIR/matrix-plan.txt"
+    done 3<"$BUILD_DIR/matrix-plan.txt"
 }
 
 if [[ $only == all ]]; then
