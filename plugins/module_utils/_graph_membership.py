@@ -379,8 +379,8 @@ class Planner:
             for answer in batch_on(self.client, requests_, version, paginate=True):
                 side, owner_id = answer.id.split(':', 1)
                 if not answer.ok:
-                    raise answer.error(context="Reading the %s of %s '%s'" % ('members' if side == 'group' else 'groups', side,
-                                                                               name_of(self.objects.get(owner_id)) or owner_id))
+                    relation = 'members' if side == 'group' else 'groups'
+                    raise answer.error(context="Reading the %s of %s '%s'" % (relation, side, name_of(self.objects.get(owner_id)) or owner_id))
                 values = [v for v in (answer.body or {}).get('value', []) if isinstance(v, dict) and v.get('id')]
                 if side == 'user':
                     # memberOf also lists directory roles and administrative units
