@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'integration'))
@@ -106,3 +107,38 @@ class Bench:
         time_ratio = baseline['seconds'] / max(0.001, ours['seconds'])
         print('  %-34s %13.1fx %10s %9.1fx' % ('ratio (baseline / collection)', request_ratio, '', time_ratio))
         sys.stdout.flush()
+
+
+class TimedSession:
+    """Wraps the client's HTTP session and notes when each answer arrived and what it carried."""
+
+    def __init__(self, session):
+        self.session = session
+        self.answers = []  # (monotonic time, method, url, payload)
+
+    def request(self, method, url, json=None, **kwargs):  # pylint: disable=redefined-outer-name
+        response = self.session.request(method, url, json=json, **kwargs)
+        self.answers.append((time.monotonic(), method, url, json))
+        return response
+
+    def __getattr__(self, name):
+        return getattr(self.session, name)
+
+
+def direct_client(bench, **options):
+    """The collection's ``GraphClient`` against the benchmark's emulator, driven without Ansible.
+
+    Returns ``(client, timed_session)``: the session notes when each answer arrived.
+    """
+    if bench.runner.collections_dir not in sys.path:
+        sys.path.insert(0, bench.runner.collections_dir)
+    from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import GraphClient  # pylint: disable=import-error
+    from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds import GraphSettings  # pylint: disable=import-error
+    env = bench.emulator.environment()
+    settings = GraphSettings(tenant_id=env['AZURE_TENANT_ID'], client_id=env['AZURE_CLIENT_ID'], client_secret=env['AZURE_CLIENT_SECRET'],
+                             graph_url=env['MSGRAPH_URL'], authority_url=env['MSGRAPH_AUTHORITY_URL'], ca_path=env['MSGRAPH_CA_PATH'],
+                             **options)
+    client = GraphClient(settings)
+    timed = TimedSession(client.session)
+    client.session = timed
+    return client, timed

@@ -11,6 +11,7 @@ replication apply per inner request (§1.5, §2.2).
 import base64
 import binascii
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from .wire import BAD_JSON, JSON_TYPE, GraphError, Request, Response, error_response, is_json_type
@@ -129,18 +130,31 @@ def _failed_dependency(req, item, parent):
 
 
 class BatchRunner:
-    """Runs validated batches; parallel requests share a small thread pool."""
+    """Runs validated batches. The parallel requests of one batch run on `batch_workers` threads of their own (batches are
+    served independently, as by Graph), and the requests for one mailbox at most `mailbox_concurrency` at a time: Graph
+    dispatches a mailbox's requests within one batch so that the batch alone never exceeds Outlook's limit (§1.5)."""
 
-    def __init__(self, execute, prepare, workers, rng, stats):
+    def __init__(self, execute, prepare, config, rng, stats, mailbox_of):
         self.execute = execute      # execute(Request) -> Response, the per-operation pipeline
         self.prepare = prepare      # prepare(inner Request, outer Request): attach store, app, base URL
+        self.config = config
         self.rng = rng
         self.stats = stats
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch")
+        self.mailbox_of = mailbox_of  # mailbox_of(Request) -> the mailbox an Outlook request addresses, or None
 
-    def close(self):
-        """Stop the pool."""
-        self.pool.shutdown(wait=False)
+    def _parallel(self, requests):
+        mailboxes = [self.mailbox_of(req) for req in requests]
+        gates = {m: threading.BoundedSemaphore(self.config.mailbox_concurrency) for m in set(mailboxes) if m is not None}
+
+        def run(pair):
+            req, mailbox = pair
+            if mailbox is None:
+                return self.execute(req)
+            with gates[mailbox]:
+                return self.execute(req)
+        workers = max(1, min(self.config.batch_workers, len(requests)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch") as pool:
+            return list(pool.map(run, zip(requests, mailboxes)))
 
     def run(self, outer, shuffle):
         """Answer one POST $batch: 400 for a malformed envelope, else 200 with every inner response."""
@@ -153,7 +167,7 @@ class BatchRunner:
         for req in requests:
             self.prepare(req, outer)
         if all(p is None for p in parents):
-            results = list(self.pool.map(self.execute, requests))
+            results = self._parallel(requests)
         else:
             results = []
             # Dependent shapes run in array order; a request whose dependency failed is not run.

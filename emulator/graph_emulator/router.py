@@ -22,15 +22,17 @@ DOLLAR_KEY = ("The request URI is not valid. Since the segment '{}' refers to a 
 
 
 class Route:
-    """A handler plus the facts the throttle needs: base resource-unit cost and whether it writes."""
+    """A handler plus the facts the throttles need: base resource-unit cost, whether it writes, whether it is an Outlook
+    (mailbox) request of the user in its `{key}`."""
 
-    def __init__(self, method, template, handler, cost=None, write=None):
+    def __init__(self, method, template, handler, cost=None, write=None, mailbox=False):
         self.method = method
         self.template = template
         self.parts = [p for p in template.split("/") if p]
         self.handler = handler
         self.cost = cost if cost is not None else 1  # §2.4: unlisted requests cost 1 resource unit
         self.write = write if write is not None else method != "GET"
+        self.mailbox = mailbox
 
     def match(self, segments, dollar_keys=False):
         """(params, literal count) when the path fits, else (None, length of the matching prefix).
@@ -64,10 +66,10 @@ class Router:
         self.routes = []
         self.seeders = {}
 
-    def route(self, method, template, cost=None, write=None):
+    def route(self, method, template, cost=None, write=None, mailbox=False):
         """Decorator registering `handler(req, **params) -> Response`."""
         def register(handler):
-            self.routes.append(Route(method, template, handler, cost, write))
+            self.routes.append(Route(method, template, handler, cost, write, mailbox))
             return handler
         return register
 

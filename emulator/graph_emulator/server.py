@@ -35,7 +35,7 @@ from .odata import SCHEMAS
 from .router import ROUTER
 from .stats import Stats
 from .store import Store
-from .throttle import Throttle
+from .throttle import MailboxGate, Throttle
 from .wire import GraphError, Request, Response, error_response
 
 LOG = logging.getLogger("graph_emulator")
@@ -70,8 +70,9 @@ class Emulator:
             for prop in schema.indexed:
                 self.store.add_index(schema.kind, prop)
         self.throttle = Throttle(self.config, self.tenant_id, self.rng)
+        self.mailboxes = MailboxGate(self.config, self.stats)
         self.identity = self.tls = self.url = self.info = self._server = self._thread = None
-        self.batches = BatchRunner(self.execute, self._prepare, self.config.batch_workers, self.rng, self.stats)
+        self.batches = BatchRunner(self.execute, self._prepare, self.config, self.rng, self.stats, self.mailbox_of)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -100,7 +101,6 @@ class Emulator:
             self._server.close_connections()
             self._server.server_close()
             self._server = None
-        self.batches.close()
         if self._own_state_dir and self.state_dir and os.path.isdir(self.state_dir):
             shutil.rmtree(self.state_dir, ignore_errors=True)
 
@@ -151,6 +151,7 @@ class Emulator:
         self.store.clear()
         self.stats.reset()
         self.throttle.reset()
+        self.mailboxes.reset()
 
     def dump(self):
         """Full directory state."""
@@ -158,11 +159,7 @@ class Emulator:
 
     def update_config(self, changes):
         """Change knobs at run time (ValueError for bad ones)."""
-        workers = self.config.batch_workers
         self.config.update(changes)
-        if self.config.batch_workers != workers:
-            old, self.batches = self.batches, BatchRunner(self.execute, self._prepare, self.config.batch_workers, self.rng, self.stats)
-            old.close()
 
     # --- request pipeline ------------------------------------------------------------------
 
@@ -231,24 +228,57 @@ class Emulator:
         self.stats.add("inner_requests", count)
         return resp
 
+    def mailbox_of(self, req, resolved=None):
+        """The mailbox (its owner's id, or the key as given when no such user is visible) an Outlook request addresses
+        while Outlook's limits are on; None otherwise."""
+        if not self.config.outlook_throttling:
+            return None
+        try:
+            route, params = resolved or ROUTER.resolve(req)
+        except GraphError:
+            return None
+        if not route.mailbox:
+            return None
+        key = params["key"]
+        found = self.store.find("user", "userPrincipalName", key) if "@" in key else [self.store.get("user", key.lower())]
+        return found[0]["id"] if found and found[0] else key.lower()
+
     def execute(self, req):
-        """One Graph operation, direct or inner: route → throttle → handler. Always returns a Response."""
+        """One Graph operation, direct or inner: route → mailbox gate → throttle → handler. Always returns a Response."""
         try:
             route, params = ROUTER.resolve(req)
         except GraphError as err:
             resp = error_response(req, err)
         else:
+            mailbox = self.mailbox_of(req, (route, params))
             try:
-                headers = self.throttle.admit(req, route)
+                if mailbox is not None:
+                    self.mailboxes.enter(req.app_id, mailbox)
             except GraphError as err:
                 self.stats.throttled(err.kind)
                 resp = error_response(req, err)
             else:
-                resp = ROUTER.dispatch(req, (route, params))
-                resp.headers.update(headers)
-                if route.write:
-                    self.stats.add("writes")
+                try:
+                    resp = self._admitted(req, route, params, mailbox)
+                finally:
+                    if mailbox is not None:
+                        self.mailboxes.leave(req.app_id, mailbox)
         self.stats.operation(req.method, resp.status)
+        return resp
+
+    def _admitted(self, req, route, params, mailbox):
+        """Throttle, then the handler; a mailbox request takes `outlook_latency_ms` of its mailbox's time."""
+        if mailbox is not None and self.config.outlook_latency_ms:
+            time.sleep(self.config.outlook_latency_ms / 1000.0)
+        try:
+            headers = self.throttle.admit(req, route)
+        except GraphError as err:
+            self.stats.throttled(err.kind)
+            return error_response(req, err)
+        resp = ROUTER.dispatch(req, (route, params))
+        resp.headers.update(headers)
+        if route.write:
+            self.stats.add("writes")
         return resp
 
 

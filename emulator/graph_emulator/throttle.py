@@ -2,7 +2,7 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Throttling: random 429s and Entra's token buckets per application+tenant (§2.1, §2.4).
+"""Throttling: random 429s, Entra's token buckets per application+tenant (§2.1, §2.4) and Outlook's per-mailbox limits.
 
 Choice documented in the README: every request that reaches the throttle is charged its
 resource-unit cost, throttled or not (Graph says throttled calls count against usage), but
@@ -114,7 +114,14 @@ class Throttle:
         return self._buckets[app_id]
 
     def admit(self, req, route):
-        """Headers for an admitted request; raises the 429 GraphError for a throttled one."""
+        """Headers for an admitted request; raises the 429 GraphError for a throttled one.
+
+        Outlook (mailbox) requests are not Entra's: they meet random 429s only here (their limits are MailboxGate's).
+        """
+        if route.mailbox:
+            if self.config.throttle_rate and self.rng.random() < self.config.throttle_rate:
+                raise too_many_requests(self._random_retry_after(), "random")
+            return {}
         units, writes = self.cost(req, route)
         app = req.app_id or "unknown"
         with self._lock:
@@ -141,3 +148,59 @@ class Throttle:
         if used > LIMIT_REPORTED_FROM:
             headers["x-ms-throttle-limit-percentage"] = f"{min(used, 1 + DEEPEST_DEBT):.2f}".rstrip("0").rstrip(".")
         return headers
+
+
+MAILBOX_CONCURRENCY = "Application is over its MailboxConcurrency limit."  # magodo/terraform-provider-outlook#21, alcionai/corso#3695
+MAILBOX_RATE = "Application is over its MailboxRequests limit."  # our wording: the text of Outlook's rate 429 is UNCONFIRMED
+
+
+def mailbox_throttled(message, retry_after, kind):
+    """Outlook's 429 (code ApplicationThrottled) with Retry-After."""
+    err = GraphError(429, "ApplicationThrottled", message, {"Retry-After": retry_after})
+    err.kind = kind
+    return err
+
+
+class MailboxGate:
+    """Outlook's limits per application+mailbox (throttling-limits.md): at most `mailbox_concurrency` requests at once and
+    `mailbox_requests` per `mailbox_window_s`. A request over either limit is refused at once, never queued."""
+
+    def __init__(self, config, stats):
+        self.config = config
+        self.stats = stats
+        self._lock = threading.Lock()
+        self._in_flight = {}  # (app, mailbox) -> requests being served
+        self._buckets = {}    # (app, mailbox) -> Bucket of requests
+        self._shape = None
+
+    def reset(self):
+        """Forget the request-rate buckets (requests in flight stay counted until they finish)."""
+        with self._lock:
+            self._buckets.clear()
+
+    def enter(self, app, mailbox):
+        """Admit one request for the mailbox, or raise the 429; the caller must leave() after an admitted one."""
+        cfg, key = self.config, (app, mailbox)
+        with self._lock:
+            busy = self._in_flight.get(key, 0)
+            if busy >= cfg.mailbox_concurrency:
+                raise mailbox_throttled(MAILBOX_CONCURRENCY, str(math.ceil(cfg.retry_after_s)), "mailbox_concurrency")
+            shape = (cfg.mailbox_requests, cfg.mailbox_window_s)
+            if shape != self._shape:
+                self._buckets.clear()
+                self._shape = shape
+            bucket = self._buckets.setdefault(key, Bucket(cfg.mailbox_requests, cfg.mailbox_window_s))
+            bucket.refill()
+            if bucket.tokens < 1:
+                raise mailbox_throttled(MAILBOX_RATE, seconds(bucket.wait(1)), "mailbox_rate")
+            bucket.charge(1)
+            self._in_flight[key] = busy + 1
+        self.stats.mailbox_peak(mailbox, busy + 1)
+
+    def leave(self, app, mailbox):
+        """One admitted request for the mailbox finished."""
+        with self._lock:
+            key = (app, mailbox)
+            self._in_flight[key] -= 1
+            if not self._in_flight[key]:
+                del self._in_flight[key]

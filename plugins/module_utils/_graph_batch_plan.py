@@ -6,32 +6,70 @@
 
 FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
-Graph's rules (see docs/batching.md): at most 20 requests per batch; a request may depend on one
-earlier request of the same batch; a batch is either fully parallel, one serial chain, or a set of
-requests that all depend on the same single request. So every dependency group ("unit") travels in a
-batch of its own and independent requests are packed 20 at a time.
+Graph's rules (see docs/batching-and-throttling.md): at most 20 requests per batch; a request may
+depend on one earlier request of the same batch; a batch is either fully parallel, one serial chain,
+or a set of requests that all depend on the same single request. So every dependency group ("unit")
+travels in a batch of its own and independent requests are packed 20 at a time. Requests that address
+one Outlook mailbox carry its key (``mailbox_key``) so the client can keep them in one batch in flight.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
+from urllib.parse import unquote
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphRequestError
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry import IDEMPOTENT_METHODS
 
 MAX_BATCH_SIZE = 20
 METHODS = ('GET', 'POST', 'PATCH', 'PUT', 'DELETE')
 WRITE_METHODS = frozenset(('POST', 'PATCH', 'PUT', 'DELETE'))
 JSON_TYPE = 'application/json'
 
+# Resources of a user that live in the user's Exchange mailbox (Outlook's limits apply per mailbox).
+MAILBOX_SEGMENTS = frozenset(('events', 'calendar', 'calendars', 'calendarview', 'calendargroups', 'mailfolders', 'messages',
+                              'mailboxsettings', 'contacts', 'contactfolders', 'sendmail', 'outlook', 'inferenceclassification',
+                              'findmeetingtimes', 'getmailtips', 'reminderview', 'todo'))
+# A Microsoft 365 group's mailbox resources.
+GROUP_MAILBOX_SEGMENTS = frozenset(('calendar', 'events', 'calendarview', 'conversations', 'threads'))
+_KEYED_PATH = re.compile(r"^/(users|groups)(?:/([^/(]+)|\('((?:[^']|'')*)'\))(?:/([^/?(]+))?", re.IGNORECASE)
+_ME_PATH = re.compile(r'^/me/([^/?(]+)', re.IGNORECASE)
+
+
+def mailbox_key(url):
+    """The mailbox a request addresses (``user:adele@contoso.com``, ``group:{id}``, ``me``), or None.
+
+    ``/users/{id | upn}/events...`` and ``/users('{upn}')/calendar/...`` name the same mailbox as long as
+    the same key is used: keys are compared case-insensitively and percent-decoded. An id and a UPN of
+    one user are two keys (telling them apart would take a read).
+    """
+    path = url.split('?', 1)[0]
+    match = _ME_PATH.match(path)
+    if match:
+        return 'me' if match.group(1).lower() in MAILBOX_SEGMENTS else None
+    match = _KEYED_PATH.match(path)
+    if not match or not match.group(4):
+        return None
+    kind, segment = match.group(1).lower(), match.group(4).lower()
+    key = match.group(2) if match.group(2) is not None else match.group(3).replace("''", "'")
+    key = unquote(key).strip().lower()
+    if kind == 'users' and segment in MAILBOX_SEGMENTS:
+        return 'user:' + key
+    if kind == 'groups' and segment in GROUP_MAILBOX_SEGMENTS:
+        return 'group:' + key
+    return None
+
 
 class BatchItem:
     """One inner request, as it will be sent (minus the wire id, which the client assigns per batch)."""
 
-    __slots__ = ('id', 'method', 'url', 'headers', 'body', 'depends_on', 'position', 'attempts',
-                 'resent_after_unknown_outcome', 'page_of', 'replication_wait', 'first_sent_at', 'not_found_retries')
+    __slots__ = ('id', 'method', 'url', 'headers', 'body', 'depends_on', 'position', 'attempts', 'page_of', 'replication_wait',
+                 'first_sent_at', 'not_found_retries', 'mailbox', 'safe_to_resend', 'settle', 'settles', 'settle_state', 'lost_answer')
 
-    def __init__(self, id, method, url, headers=None, body=None, depends_on=None, position=0, page_of=None, replication_wait=0.0):
+    def __init__(self, id, method, url, headers=None, body=None, depends_on=None, position=0, page_of=None, replication_wait=0.0,
+                 safe_to_resend=False, settle=None, settles=None):
         self.id = id
         self.method = method
         self.url = url
@@ -40,16 +78,34 @@ class BatchItem:
         self.depends_on = depends_on
         self.position = position
         self.attempts = 0
-        self.resent_after_unknown_outcome = False
         self.page_of = page_of
         # Seconds during which a 404 is taken for replication delay (a just-created object) and retried.
         self.replication_wait = replication_wait
         self.first_sent_at = None
         self.not_found_retries = 0
+        self.mailbox = mailbox_key(url)
+        # Lost answers (see GraphClient.batch): may it simply be sent again, or how to read whether it ran.
+        self.safe_to_resend = bool(safe_to_resend)
+        self.settle = settle
+        self.settles = settles  # for a settle read: the request whose outcome it decides
+        self.settle_state = None  # None, 'resent' (read found nothing, sent again), 'conflict' (that resend was refused)
+        self.lost_answer = None
 
     @property
     def is_write(self):
         return self.method in WRITE_METHODS
+
+    @property
+    def resendable(self):
+        """Sending it twice does no harm: an idempotent method, a POST carrying Graph's ``transactionId``
+        (an event create), or a request its caller marked ``safe_to_resend``."""
+        if self.method in IDEMPOTENT_METHODS or self.safe_to_resend:
+            return True
+        return isinstance(self.body, dict) and bool(self.body.get('transactionId'))
+
+    def view(self):
+        """The request as a plain dict, for a caller's ``settle`` callable."""
+        return {'id': self.id, 'method': self.method, 'url': self.url, 'headers': dict(self.headers), 'body': self.body}
 
     def wire(self, wire_id, wire_depends_on=None):
         """The JSON object Graph expects inside ``requests``."""
@@ -110,9 +166,33 @@ def prepare_requests(raw_requests, version_prefixes=('/v1.0/', '/beta/')):
             depends_on = depends_on[0] if depends_on else None
         depends_on = str(depends_on) if depends_on not in (None, '') else None
         replication_wait = float(raw.get('replication_wait') or 0)
-        items.append(BatchItem(request_id, method, url, headers, body, depends_on, position, replication_wait=replication_wait))
+        settle = prepare_settle(raw.get('settle'), label, request_id, version_prefixes)
+        items.append(BatchItem(request_id, method, url, headers, body, depends_on, position, replication_wait=replication_wait,
+                               safe_to_resend=raw.get('safe_to_resend'), settle=settle))
     _check_dependencies(items)
     return items
+
+
+def prepare_settle(settle, label='request', request_id=None, version_prefixes=('/v1.0/', '/beta/')):
+    """Check a request's ``settle``: a callable, or ``{'url': ..., 'headers': ..., 'found': callable}`` (a GET)."""
+    if settle is None or callable(settle):
+        return settle
+    if not isinstance(settle, dict):
+        raise GraphRequestError('%s: settle must be a callable or a dict with a url, got %s' % (label, type(settle).__name__),
+                                request_id, 'settle')
+    unknown = sorted(set(settle) - set(('url', 'method', 'headers', 'found')))
+    if unknown:
+        raise GraphRequestError('%s: settle has unknown keys %s' % (label, ', '.join(unknown)), request_id, 'settle')
+    if str(settle.get('method') or 'GET').upper() != 'GET':
+        raise GraphRequestError('%s: settle reads with GET; it cannot use %s' % (label, settle.get('method')), request_id, 'settle')
+    found = settle.get('found')
+    if found is not None and not callable(found):
+        raise GraphRequestError('%s: settle found must be a callable' % label, request_id, 'settle')
+    headers = settle.get('headers') or {}
+    if not isinstance(headers, dict):
+        raise GraphRequestError('%s: settle headers must be a dict' % label, request_id, 'settle')
+    url = _relative_url(settle.get('url'), label + ' settle', request_id, version_prefixes)
+    return {'url': url, 'headers': dict((str(k), str(v)) for k, v in headers.items()), 'found': found}
 
 
 def _relative_url(url, label, request_id, version_prefixes):

@@ -2,31 +2,45 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
-"""When to retry, how long to wait, and how fast to send.
+"""When to retry, how long to wait, and what a 429 is about.
 
 FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
 Everything about throttling lives here: the retry policy (which answers are worth another try and
-after how long) and the pacer, which slows sending down before Graph starts refusing and speeds it
-up again when Graph allows, so a long bulk run does not turn into a retry storm.
+after how long), ``throttle_scope`` (what a 429 is about: noise, Entra's write quota, Entra's
+resource units, or one Outlook mailbox) and the ``Pacer``, which mirrors Entra's documented token
+buckets so a long write job slows down before Graph refuses, and pauses only what a 429 is about.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections import deque
 import threading
 import time
 from email.utils import parsedate_to_datetime
 
 # Inner and direct answers that mean "not done, try later".
 RETRYABLE_STATUSES = frozenset((429, 503, 504))
-# For these the request may have run before the answer was lost (gateway timeout), so a re-sent POST
-# could act twice; results say so when that happens.
-UNKNOWN_OUTCOME_STATUSES = frozenset((502, 504))
+# Graph refused these before running anything: always safe to send again.
+NOT_PROCESSED_STATUSES = frozenset((429, 503))
+# A gateway answered instead of Graph: the request may have run and its answer been lost.
+LOST_ANSWER_STATUSES = frozenset((502, 504))
+# The same for the $batch call itself, where a 500 may also come after the inner requests ran.
+OUTER_LOST_ANSWER_STATUSES = frozenset((500, 502, 504))
 # Methods Graph treats as safe to repeat.
 IDEMPOTENT_METHODS = frozenset(('GET', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'))
+
+# What a 429 is about (ClientStats.throttled_by_scope).
+THROTTLE_SCOPES = ('random', 'write', 'resource', 'mailbox')
+# Why the client waited (ClientStats.wait_seconds_by_reason).
+WAIT_REASONS = ('retry_after', 'backoff', 'pacing', 'replication')
+
+# Entra ID's documented quotas per application and tenant (learn.microsoft.com/graph/throttling-limits):
+# writes 3,000 per 2 min 30 s; resource units 3,500 / 5,000 / 8,000 per 10 s by tenant size. The tenant's
+# size is unknown here, so the resource-unit mirror takes the smallest.
+WRITE_QUOTA = (3000, 150.0)
+RESOURCE_QUOTA = (3500, 10.0)
 
 
 def parse_retry_after(value, now=None):
@@ -66,6 +80,43 @@ def header_value(headers, name):
     return None
 
 
+def throttle_scope(headers, is_write=False, mailbox=None, body=None):
+    """What a 429 is about: ``mailbox``, ``write``, ``resource`` or ``random`` (noise).
+
+    A 429 for a mailbox's request (Outlook's MailboxConcurrency and its other limits) is about that
+    mailbox. Entra names its quota in ``x-ms-throttle-scope`` (``Tenant_Application/Write/{app}/{tenant}``:
+    the write quota; ``.../Read/...`` or ``.../ReadWrite/...``: resource units, which every directory
+    request spends) or in ``x-ms-throttle-information``; a bare ``x-ms-throttle-limit-percentage`` says a
+    quota is nearly spent, the write quota for a write. Anything else is noise: a busy backend, another
+    app, nothing the client's pace caused.
+    """
+    if mailbox is not None or _says_mailbox_concurrency(body):
+        return 'mailbox'
+    scope = header_value(headers, 'x-ms-throttle-scope')
+    if scope:
+        parts = str(scope).split('/')
+        limit = parts[1].strip().lower() if len(parts) > 1 else ''
+        if limit == 'write':
+            return 'write'
+        if limit in ('read', 'readwrite'):
+            return 'resource'
+    information = str(header_value(headers, 'x-ms-throttle-information') or '').lower()
+    if 'write' in information:
+        return 'write'
+    if information:
+        return 'resource'
+    if scope or header_value(headers, 'x-ms-throttle-limit-percentage') is not None:
+        return 'write' if is_write else 'resource'
+    return 'random'
+
+
+def _says_mailbox_concurrency(body):
+    error = body.get('error') if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return False
+    return 'mailboxconcurrency' in ('%s %s' % (error.get('code'), error.get('message'))).lower()
+
+
 class RetryPolicy:
     """How many times to retry and how long to wait before each try."""
 
@@ -92,105 +143,133 @@ class RetryPolicy:
         return min(seconds, self.max_retry_wait)
 
 
-class Pacer:
-    """Adaptive send rate shared by every request of a run (additive increase, multiplicative decrease).
+class TokenBucket:
+    """A mirror of one of Graph's token buckets: ``capacity`` units, refilled evenly over ``window`` seconds."""
 
-    It starts unlimited, so reads and small jobs never wait. A 429 halves the rate (starting from
-    what was actually being sent), at most once per ``cut_interval`` because the answers of one batch
-    report the same pressure; ``x-ms-throttle-limit-percentage`` near the limit trims it gently
-    before Graph refuses anything, and between 80 % and 95 % the rate is held. Quiet periods raise it
-    step by step. A 429's Retry-After also pauses all sending, because Graph counts throttled calls
-    against the same quota. The result: a long write job settles just under Entra's write quota.
+    def __init__(self, capacity, window, now):
+        self.capacity = float(capacity)
+        self.rate = self.capacity / float(window)
+        self.tokens = self.capacity
+        self._stamp = now
+
+    def level(self, now):
+        """Units held now (negative: in debt)."""
+        if now > self._stamp:
+            self.tokens = min(self.capacity, self.tokens + (now - self._stamp) * self.rate)
+            self._stamp = now
+        return self.tokens
+
+    def wait(self, units, now):
+        """Seconds until ``units`` (at most a full bucket) are held."""
+        missing = min(units, self.capacity) - self.level(now)
+        return missing / self.rate if missing > 1e-6 else 0.0
+
+    def take(self, units, now):
+        self.tokens = self.level(now) - units
+
+    def lower_to(self, tokens, now):
+        """What Graph reported wins when it holds less than the mirror thought."""
+        self.tokens = min(self.level(now), tokens)
+
+
+class Pacer:
+    """Decides when each kind of request may go; shared by every request of a task.
+
+    Directory (Entra) requests spend two budgets, mirrored as token buckets of Graph's documented shape:
+    writes (3,000 per 150 s) and resource units (per 10 s). The write mirror paces every directory write
+    from the start, so a job that outgrows the burst settles at the quota's refill rate instead of running
+    into 429s. The resource-unit mirror starts pacing once Graph reports pressure, because the tenant's
+    size (and so the budget) is unknown until then. ``x-ms-throttle-limit-percentage`` (sent above 80 %)
+    tells how much of a budget is left, and lowers the mirror to it; a scoped 429 empties it for its
+    Retry-After. Outlook requests spend neither: a mailbox's 429 pauses that mailbox only. A 429 that
+    names no scope (noise) changes nothing here: only the throttled request waits.
     """
 
-    high_water = 0.8
-    danger = 0.95
-    throttled_factor = 0.5
-    danger_factor = 0.85
-    cut_interval = 0.5
-    raise_interval = 1.0
-    raise_fraction = 0.05
-    window = 2.0
-    min_rate = 1.0
-
-    def __init__(self, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, clock=time.monotonic, write_quota=WRITE_QUOTA, resource_quota=RESOURCE_QUOTA):
         self._clock = clock
-        self._sleep = sleep
         self._lock = threading.Lock()
-        self.rate = None  # inner requests per second; None = unlimited
-        self._next_slot = 0.0
-        self._paused_until = 0.0
-        self._last_cut = {}  # factor -> time of the last cut with it
-        self._last_raise = float('-inf')
-        self._sent = deque()  # (time, count) of requests sent inside the window
-        self._succeeded = deque()  # times of 2xx answers since pacing began, inside the window
+        now = clock()
+        self.writes = TokenBucket(write_quota[0], write_quota[1], now)
+        self.resources = TokenBucket(resource_quota[0], resource_quota[1], now)
+        self.resources_paced = False
+        self.unit_cost = 1.0  # resource units per directory request, learned from x-ms-resource-unit
+        self.writes_paused_until = 0.0
+        self.directory_paused_until = 0.0
+        self.mailbox_paused_until = {}
+        self._inflight_writes = 0
+        self._inflight_requests = 0
 
-    def wait_turn(self, count=1):
-        """Block until ``count`` requests may be sent; returns the seconds waited."""
+    def paused_until(self, mailbox, is_write):
+        """``(time, reason)`` before which a request of this kind must not go (a scoped 429's Retry-After)."""
+        with self._lock:
+            if mailbox is not None:
+                return self.mailbox_paused_until.get(mailbox, 0.0), 'retry_after'
+            until = self.directory_paused_until
+            if is_write:
+                until = max(until, self.writes_paused_until)
+            return until, 'retry_after'
+
+    def tokens_wait(self, writes, requests_):
+        """Seconds until the mirrors hold enough for ``writes`` directory writes among ``requests_`` directory requests."""
         with self._lock:
             now = self._clock()
-            start = max(now, self._paused_until)
-            if self.rate:
-                start = max(start, self._next_slot)
-                self._next_slot = start + count / self.rate
-            self._sent.append((start, count))
-            wait = start - now
-        if wait > 0:
-            self._sleep(wait)
-        return max(0.0, wait)
+            wait = self.writes.wait(writes, now) if writes else 0.0
+            if self.resources_paced and requests_:
+                wait = max(wait, self.resources.wait(requests_ * self.unit_cost, now))
+            return wait
 
-    def observe(self, status, headers=None):
-        """Feed one answer (inner or direct) into the rate."""
-        usage = _float(header_value(headers, 'x-ms-throttle-limit-percentage'))
+    def take(self, writes, requests_):
+        """Spend the budgets of requests about to be sent."""
         with self._lock:
             now = self._clock()
-            if self.rate is not None and status is not None and 200 <= status < 300:
-                self._succeeded.append(now)
-            if status == 429:
-                retry_after = parse_retry_after(header_value(headers, 'Retry-After'))
-                if retry_after:
-                    self._paused_until = max(self._paused_until, now + retry_after)
-                self._cut(now, self.throttled_factor)
-            elif usage is not None and usage >= self.danger:
-                self._cut(now, self.danger_factor)
-            elif usage is not None and usage >= self.high_water:
-                if self.rate is None:
-                    self._cut(now, 1.0)  # close to the limit: stop bursting, hold the current pace
-            elif self.rate is not None and status is not None and 200 <= status < 300 and now - self._last_raise >= self.raise_interval:
-                # Raise only while the rate is what holds sending back; a rate nobody uses would
-                # grow unchecked and release a burst later.
-                if self._recent_send_rate(now) >= 0.8 * self.rate:
-                    self.rate += max(self.min_rate, self.rate * self.raise_fraction)
-                    self._last_raise = now
+            if writes:
+                self.writes.take(writes, now)
+            if requests_:
+                self.resources.take(requests_ * self.unit_cost, now)
+            self._inflight_writes += writes
+            self._inflight_requests += requests_
 
-    def _cut(self, now, factor):
-        # A gentle trim never delays a halving: each kind of cut has its own interval.
-        if now - self._last_cut.get(factor, float('-inf')) < self.cut_interval:
+    def answered(self, writes, requests_):
+        """Requests taken earlier are back (answered, refused or lost)."""
+        with self._lock:
+            self._inflight_writes -= writes
+            self._inflight_requests -= requests_
+
+    def observe(self, status, headers, mailbox=None, is_write=False):
+        """Learn from an answer that was not throttled: resource-unit costs and how much budget is left."""
+        if mailbox is not None or not headers:
             return
-        if self.rate is None:
-            # The first burst rode on the quota's stored capacity; from now on only its refill counts.
-            self.rate = max(self.min_rate, self._recent_send_rate(now) * factor)
-            self._succeeded.clear()
-        else:
-            # Never below what demonstrably gets through: that is the quota's own pace.
-            self.rate = max(self.min_rate, self.rate * factor, 0.9 * self._goodput(now))
-        self._last_cut[factor] = self._last_raise = now
-        self._next_slot = max(self._next_slot, now)
+        cost = _float(header_value(headers, 'x-ms-resource-unit'))
+        used = _float(header_value(headers, 'x-ms-throttle-limit-percentage'))
+        with self._lock:
+            now = self._clock()
+            if cost is not None and cost > 0:
+                self.unit_cost = 0.8 * self.unit_cost + 0.2 * cost
+            if used is None:
+                return
+            # Graph reports the share used by the time it ran this request; requests sent after it are
+            # already taken from the mirror but not yet seen by Graph.
+            if is_write:
+                self.writes.lower_to((1.0 - used) * self.writes.capacity - self._inflight_writes, now)
+            else:
+                self.resources_paced = True
+                self.resources.lower_to((1.0 - used) * self.resources.capacity - self._inflight_requests * self.unit_cost, now)
 
-    def _goodput(self, now):
-        while self._succeeded and self._succeeded[0] < now - self.window:
-            self._succeeded.popleft()
-        if not self._succeeded:
-            return 0.0
-        return len(self._succeeded) / max(1.0, now - self._succeeded[0])
-
-    def _recent_send_rate(self, now):
-        while self._sent and self._sent[0][0] < now - self.window:
-            self._sent.popleft()
-        if not self._sent:
-            return self.min_rate
-        # Over the whole window, not since the first send: batches leave in bursts.
-        return sum(entry[1] for entry in self._sent) / self.window
+    def throttled(self, scope, seconds, mailbox=None):
+        """A 429 about ``scope``: pause what it is about for ``seconds`` and empty the mirror it names."""
+        with self._lock:
+            now = self._clock()
+            until = now + seconds
+            if scope == 'mailbox' and mailbox is not None:
+                self.mailbox_paused_until[mailbox] = max(self.mailbox_paused_until.get(mailbox, 0.0), until)
+            elif scope == 'write':
+                self.writes_paused_until = max(self.writes_paused_until, until)
+                # Graph will hold one write's worth after Retry-After; what is in flight is already spent.
+                self.writes.lower_to(1.0 - seconds * self.writes.rate - self._inflight_writes, now)
+            elif scope == 'resource':
+                self.resources_paced = True
+                self.directory_paused_until = max(self.directory_paused_until, until)
+                self.resources.lower_to(self.unit_cost - seconds * self.resources.rate - self._inflight_requests * self.unit_cost, now)
 
 
 def _float(value):

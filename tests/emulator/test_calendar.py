@@ -130,9 +130,13 @@ def test_mailbox_of_missing_or_unreplicated_user_is_404(graph, ada):
     assert message.startswith("Resource 'ghost@contoso.example' does not exist")
     _error(graph.get("/users/ghost@contoso.example/calendar/calendarPermissions"), 404, "Request_ResourceNotFound")
     graph.configure(replication_delay_ms=300)
-    created = graph.post("/users", json=new_user("fresh")).json()
+    created = graph.post("/users", json=new_user("fresh", usageLocation="DK")).json()
     _error(graph.get(f"/users/{created['id']}/events"), 404, "Request_ResourceNotFound")
     time.sleep(0.35)
+    # replicated, but without an Exchange licence there is no mailbox yet
+    _error(graph.get(f"/users/{created['id']}/events"), 404, "MailboxNotEnabledForRESTAPI")
+    e3 = {"addLicenses": [{"skuId": "05e9a617-0261-4cee-bb44-138d3ef5d965"}], "removeLicenses": []}
+    assert graph.post(f"/users/{created['id']}/assignLicense", json=e3).status_code == 200
     assert graph.get(f"/users/{created['id']}/events").status_code == 200
 
 

@@ -4,6 +4,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Control endpoints under /_emulator/ and how traffic is counted."""
 
+import importlib.util
+import os
+
+from graph_emulator import EmulatorConfig
+
 from conftest import new_user
 
 
@@ -50,3 +55,12 @@ def test_stats_counting(graph):
     assert stats["responses_by_status"] == {"201": 1, "200": 4}
     reset = graph.control("POST", "stats/reset").json()
     assert reset["http_requests"] == 0 and reset["requests_by_method"] == {}
+
+
+def test_integration_harness_resets_every_knob():
+    """tests/integration/harness.py's default_config() must name every knob with its default (other tests rely on it)."""
+    path = os.path.join(os.path.dirname(__file__), "..", "integration", "harness.py")
+    spec = importlib.util.spec_from_file_location("harness", path)
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    assert harness.EmulatorProcess.default_config() == EmulatorConfig().as_dict()

@@ -77,8 +77,17 @@ class EmulatorProcess:
 
     @staticmethod
     def default_config():
-        return {'latency_ms': 0, 'throttle_rate': 0.0, 'outer_503_rate': 0.0, 'replication_delay_ms': 0,
-                'membership_delay_ms': 0, 'remove_nonmember_400': False, 'write_quota': 0, 'resource_units': 0, 'shuffle': True}
+        """Every knob at the emulator's default (emulator/README.md), so a test never inherits another test's faults."""
+        return {'latency_ms': 0, 'throttle_rate': 0.0, 'retry_after_s': 1.0, 'fractional_retry_after': False,
+                'outer_503_rate': 0.0, 'outer_504_rate': 0.0, 'outer_drop_rate': 0.0,
+                'replication_delay_ms': 0, 'membership_delay_ms': 0, 'remove_nonmember_400': False, 'shuffle': True,
+                'entra_quotas': '', 'write_quota': 0, 'write_window_s': 150.0, 'resource_units': 0, 'resource_window_s': 10.0,
+                'batch_workers': 4, 'outlook_throttling': False, 'mailbox_concurrency': 4, 'mailbox_requests': 10000,
+                'mailbox_window_s': 600.0, 'outlook_latency_ms': 20.0, 'mailbox_provisioning_delay_ms': 0,
+                'verified_domains': ['contoso.onmicrosoft.com', 'contoso.example', 'contoso.com'],
+                'app_roles': ['Application.Read.All', 'Calendars.ReadWrite', 'Device.Read.All', 'Directory.Read.All',
+                              'Domain.Read.All', 'Group.ReadWrite.All', 'GroupMember.ReadWrite.All', 'MailboxSettings.Read',
+                              'Organization.Read.All', 'OrgContact.Read.All', 'User.ReadWrite.All', 'User.RevokeSessions.All']}
 
     def configure(self, **knobs):
         return self.control('PATCH', 'config', knobs)

@@ -11,11 +11,14 @@ membership changes are reflected at once. Each SKU keeps a counter of direct ass
 stay O(1) in big directories; inherited-only holders are counted from the licensed groups' members.
 """
 
+import time
+
 from ..wire import utc_now
 
 KIND = "subscribedSku"
 ACCOUNT_ID = "7a3e5c1d-2b4f-4e6a-9c8d-0f1e2d3c4b5a"  # the emulated tenant's billing account
 DIRECT = "@directUnits"  # internal counter, never returned
+MAILBOX = "@mailboxSince"  # on a user: when (time.time()) its mailbox began to be provisioned; never returned
 _EMPTY_MARKER = ("subscribedSkus", "seeded-empty")
 
 EXCHANGE = ("efb87545-963c-4e0d-99df-69c6916d9eb0", "EXCHANGE_S_ENTERPRISE")
@@ -186,3 +189,35 @@ def public(item, consumed):
     out["id"] = f"{ACCOUNT_ID}_{item['skuId']}"
     out["consumedUnits"] = consumed
     return out
+
+
+def _gives_mailbox(plan_name):
+    """Exchange Online plans that come with a mailbox (EXCHANGE_S_STANDARD, _ENTERPRISE, _DESKLESS, ...); the
+    EXCHANGE_S_FOUNDATION plan bundled with other services does not."""
+    name = (plan_name or "").upper()
+    return name.startswith("EXCHANGE_S_") and name != "EXCHANGE_S_FOUNDATION"
+
+
+def has_exchange(store, user):
+    """True when the user holds, directly or through a group, a licence whose Exchange plan is not disabled."""
+    for assigned in with_effective(store, [user])[0].get("assignedLicenses") or []:
+        item = sku(store, assigned["skuId"])
+        disabled = set(assigned.get("disabledPlans") or [])
+        if item and any(_gives_mailbox(p["servicePlanName"]) and p["servicePlanId"] not in disabled for p in item["servicePlans"]):
+            return True
+    return False
+
+
+def note_mailboxes(store, user_ids):
+    """Start provisioning the mailbox of every listed user that now holds an Exchange licence and has none yet
+    (called after every write that can license a user; store lock held)."""
+    for user_id in user_ids:
+        user = store.get("user", user_id)
+        if user is not None and user.get(MAILBOX) is None and has_exchange(store, user):
+            store.update(user_id, {MAILBOX: time.time()})
+
+
+def mailbox_ready(user, delay_s):
+    """Whether the user's mailbox exists: provisioning started and `delay_s` passed since."""
+    since = user.get(MAILBOX)
+    return since is not None and time.time() - since >= delay_s

@@ -2,12 +2,14 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A user's Outlook calendar: events with `transactionId` (§7.1) and calendarPermissions (§7.2).
+"""A user's Outlook mailbox: calendar events with `transactionId` (§7.1), calendarPermissions (§7.2), mailboxSettings.
 
-Every user has a mailbox here (no licence or provisioning delay is modelled); a user that does not
-exist, or is not replicated yet, answers the §4.2 404. Mailbox items are not directory objects: they
-are stored as `event` / `calendarPermission` objects carrying their mailbox owner in `_mailbox`, are
-visible at once (no replication delay), and never appear in directory lists.
+A user has a mailbox once it holds an Exchange-bearing licence (direct or through a group) and
+`mailbox_provisioning_delay_ms` has passed since; until then its Outlook resources answer 404
+MailboxNotEnabledForRESTAPI. Seeded users have one at once (unless seeded with `"mailbox": false`). A user that
+does not exist, or is not replicated yet, answers the §4.2 404. Mailbox items are not directory objects: they
+are stored as `event` / `calendarPermission` / `mailboxSettings` objects carrying their mailbox owner in `_mailbox`,
+are visible at once (no replication delay), and never appear in directory lists.
 """
 
 import base64
@@ -20,7 +22,8 @@ import zoneinfo
 from ..odata import SCHEMAS, Query, Schema, list_response, project
 from ..router import route
 from ..wire import GraphError, Response, bad_request, utc_now
-from .users import find_user
+from . import _licensing as lic
+from .users import find_user as _find_user
 
 EVENT_PROPERTIES = (
     "allowNewTimeProposals", "attendees", "body", "bodyPreview", "categories", "changeKey", "createdDateTime", "end", "hasAttachments",
@@ -57,6 +60,18 @@ PERMISSION = Schema("calendarPermission", "microsoft.graph.calendarPermission", 
 # Mailbox items are not directory objects: keep them out of the directoryObject union and the store's indexes.
 SCHEMAS.pop("event", None)
 SCHEMAS.pop("calendarPermission", None)
+
+
+NO_MAILBOX = "The mailbox is either inactive, soft-deleted, or is hosted on-premise."  # aomail-ai/aomail-app#18, MicrosoftCloud#41
+
+
+def find_user(req, key):
+    """The owner of the mailbox a request addresses: the §4.2 404 for a missing user, 404 MailboxNotEnabledForRESTAPI
+    while it has no mailbox (no Exchange licence, or provisioning not finished)."""
+    owner = _find_user(req, key)
+    if not lic.mailbox_ready(owner, req.config.mailbox_provisioning_delay_ms / 1000.0):
+        raise GraphError(404, "MailboxNotEnabledForRESTAPI", NO_MAILBOX)
+    return owner
 
 
 def invalid(message, code="ErrorInvalidRequest"):
@@ -194,8 +209,8 @@ def _find_event(req, owner, event_id):
     return event
 
 
-@route("POST", "/users/{key}/events")
-@route("POST", "/users/{key}/calendar/events")
+@route("POST", "/users/{key}/events", mailbox=True)
+@route("POST", "/users/{key}/calendar/events", mailbox=True)
 def create_event(req, key):
     """POST → 201 with the event. A repeat of a `transactionId` returns the original event and creates nothing (§7.1)."""
     body = dict(req.json())
@@ -211,8 +226,8 @@ def create_event(req, key):
     return _event_response(req, owner, event, 201)
 
 
-@route("GET", "/users/{key}/events")
-@route("GET", "/users/{key}/calendar/events")
+@route("GET", "/users/{key}/events", mailbox=True)
+@route("GET", "/users/{key}/calendar/events", mailbox=True)
 def list_events(req, key):
     """The mailbox's events with $select, $filter, $orderby, $top (default 10) and paging."""
     owner = find_user(req, key)
@@ -221,14 +236,14 @@ def list_events(req, key):
     return list_response(req, EVENT, _events_of(req, owner), query, context_path=f"users('{owner['id']}')/events")
 
 
-@route("GET", "/users/{key}/events/{event_id}")
+@route("GET", "/users/{key}/events/{event_id}", mailbox=True)
 def get_event(req, key, event_id):
     """One event."""
     owner = find_user(req, key)
     return _event_response(req, owner, _find_event(req, owner, event_id), 200)
 
 
-@route("DELETE", "/users/{key}/events/{event_id}")
+@route("DELETE", "/users/{key}/events/{event_id}", mailbox=True)
 def delete_event(req, key, event_id):
     """Delete an event → 204."""
     with req.store.lock:
@@ -288,7 +303,7 @@ def _is_inside(req, address):
     return bool(req.store.find("user", "userPrincipalName", address) or req.store.find("user", "mail", address))
 
 
-@route("GET", "/users/{key}/calendar/calendarPermissions")
+@route("GET", "/users/{key}/calendar/calendarPermissions", mailbox=True)
 def list_permissions(req, key):
     """Every permission entry, the default "My Organization" one first."""
     owner = find_user(req, key)
@@ -298,14 +313,14 @@ def list_permissions(req, key):
     return Response(200, body)
 
 
-@route("GET", "/users/{key}/calendar/calendarPermissions/{permission_id}")
+@route("GET", "/users/{key}/calendar/calendarPermissions/{permission_id}", mailbox=True)
 def get_permission(req, key, permission_id):
     """One permission entry."""
     owner = find_user(req, key)
     return _permission_response(req, owner, _find_permission(req, owner, permission_id))
 
 
-@route("POST", "/users/{key}/calendar/calendarPermissions")
+@route("POST", "/users/{key}/calendar/calendarPermissions", mailbox=True)
 def create_permission(req, key):
     """Share the calendar → 200 (not 201, §7.2) with the server's `id` and `allowedRoles`."""
     body = dict(req.json())
@@ -336,7 +351,7 @@ def create_permission(req, key):
     return _permission_response(req, owner, entry)
 
 
-@route("PATCH", "/users/{key}/calendar/calendarPermissions/{permission_id}")
+@route("PATCH", "/users/{key}/calendar/calendarPermissions/{permission_id}", mailbox=True)
 def update_permission(req, key, permission_id):
     """Only `role` can change (§7.2) → 200 with the entry."""
     body = dict(req.json())
@@ -353,7 +368,7 @@ def update_permission(req, key, permission_id):
     return _permission_response(req, owner, entry)
 
 
-@route("DELETE", "/users/{key}/calendar/calendarPermissions/{permission_id}")
+@route("DELETE", "/users/{key}/calendar/calendarPermissions/{permission_id}", mailbox=True)
 def delete_permission(req, key, permission_id):
     """Stop sharing → 204; the default entry cannot be removed."""
     with req.store.lock:
@@ -363,3 +378,77 @@ def delete_permission(req, key, permission_id):
             raise GraphError(400, "ErrorCannotDeleteObject", "The default permission entry cannot be removed; change its role instead.")
         req.store.delete(entry["id"], soft=False)
     return Response(204)
+
+
+# --- mailbox settings ----------------------------------------------------------------------------
+
+SETTINGS_DEFAULTS = {
+    "archiveFolder": None,
+    "automaticRepliesSetting": {"status": "disabled", "externalAudience": "all", "internalReplyMessage": "", "externalReplyMessage": "",
+                                "scheduledStartDateTime": {"dateTime": "2026-01-01T00:00:00.0000000", "timeZone": "UTC"},
+                                "scheduledEndDateTime": {"dateTime": "2026-01-02T00:00:00.0000000", "timeZone": "UTC"}},
+    "dateFormat": "M/d/yyyy", "timeFormat": "h:mm tt", "timeZone": "UTC",
+    "delegateMeetingMessageDeliveryOptions": "sendToDelegateAndInformationToPrincipal",
+    "language": {"locale": "en-US", "displayName": "English (United States)"},
+    "userPurpose": "user",
+    "workingHours": {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"], "startTime": "08:00:00.0000000",
+                     "endTime": "17:00:00.0000000", "timeZone": {"name": "UTC"}},
+}
+SETTINGS_READ_ONLY = ("userPurpose",)
+
+
+def _settings(req, owner):
+    stored = req.store.get("mailboxSettings", f"{owner['id']}/mailboxSettings") or {}
+    return {name: stored.get(name, default) for name, default in SETTINGS_DEFAULTS.items()}
+
+
+def _settings_response(req, owner):
+    body = {"@odata.context": f"{req.base_url}/{req.version}/$metadata#users('{owner['id']}')/mailboxSettings"}
+    body.update(_settings(req, owner))
+    return Response(200, body)
+
+
+@route("GET", "/users/{key}/mailboxSettings", mailbox=True)
+def get_mailbox_settings(req, key):
+    """The mailbox's settings (time zone, language, working hours, automatic replies, ...)."""
+    return _settings_response(req, find_user(req, key))
+
+
+@route("PATCH", "/users/{key}/mailboxSettings", mailbox=True)
+def update_mailbox_settings(req, key):
+    """Change some settings → 200 with all of them; object-valued settings merge one level deep."""
+    body = dict(req.json())
+    for name, value in body.items():
+        if name.startswith("@odata."):
+            continue
+        if name not in SETTINGS_DEFAULTS:
+            raise bad_request(f"The property '{name}' does not exist on type 'microsoft.graph.mailboxSettings'.", "RequestBodyRead")
+        if name in SETTINGS_READ_ONLY:
+            raise invalid(f"The property '{name}' is read-only and cannot be set.")
+        if isinstance(SETTINGS_DEFAULTS[name], dict) and not isinstance(value, dict):
+            raise bad_request(f"Cannot convert a value of property '{name}' to the expected type.", "RequestBodyRead")
+    with req.store.lock:
+        owner = find_user(req, key)
+        current = _settings(req, owner)
+        for name, value in body.items():
+            if not name.startswith("@odata."):
+                current[name] = dict(current[name] or {}, **value) if isinstance(value, dict) else value
+        key_id = f"{owner['id']}/mailboxSettings"
+        if req.store.get("mailboxSettings", key_id) is None:
+            req.store.create("mailboxSettings", dict(current, id=key_id, _mailbox=owner["id"]), replicated=True)
+        else:
+            req.store.update(key_id, current)
+    return _settings_response(req, owner)
+
+
+@route("GET", "/users/{key}/calendar", mailbox=True)
+def get_calendar(req, key):
+    """The mailbox's default calendar (a common probe of whether a mailbox exists yet)."""
+    owner = find_user(req, key)
+    address = owner.get("mail") or owner.get("userPrincipalName")
+    body = {"@odata.context": f"{req.base_url}/{req.version}/$metadata#users('{owner['id']}')/calendar/$entity",
+            "id": "AAMkAGI2" + base64.urlsafe_b64encode(owner["id"].encode()).decode().rstrip("="), "name": "Calendar", "color": "auto",
+            "hexColor": "", "isDefaultCalendar": True, "changeKey": "", "canShare": True, "canViewPrivateItems": True, "canEdit": True,
+            "isRemovable": False, "isTallyingResponses": True, "allowedOnlineMeetingProviders": ["teamsForBusiness"],
+            "defaultOnlineMeetingProvider": "teamsForBusiness", "owner": {"name": owner.get("displayName") or address, "address": address}}
+    return Response(200, body)

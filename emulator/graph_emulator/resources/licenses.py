@@ -109,6 +109,7 @@ def assign_user_license(req, key):
         licenses = _apply(user.get("assignedLicenses"), adds, removes)
         store.update(user["id"], {"assignedLicenses": licenses, "licenseAssignmentStates": lic.direct_states(licenses)})
         lic.adjust(store, direct, [l["skuId"] for l in licenses])
+        lic.note_mailboxes(store, [user["id"]])
         user = lic.with_effective(store, [store.get("user", user["id"])])[0]
     body = {"@odata.context": context(req, "users", entity=True)}
     body.update(project(user, USER, list(DEFAULTS) + ["assignedLicenses"]))
@@ -128,6 +129,7 @@ def assign_group_license(req, key):
             if sku_id.lower() not in current:
                 raise request_bad("Group does not have a corresponding license.")  # UNCONFIRMED wording
         group = store.update(group["id"], {"assignedLicenses": _apply(group.get("assignedLicenses"), adds, removes)})
+        lic.note_mailboxes(store, store.links(group["id"], "members"))
     body = {"@odata.context": context(req, "groups", entity=True)}
     body.update(project(group, GROUP, None))
     return Response(202, body)

@@ -9,9 +9,9 @@ Writes: `POST /groups/{id}/members/$ref`, `DELETE /groups/{id}/members/{id}/$ref
 mail-enabled security, distribution and synced groups refuse them (§3.5); Microsoft 365 groups take users only,
 role-assignable groups no groups and need RoleManagement.ReadWrite.Directory. Members may be users, groups, devices,
 service principals and org contacts.
-Reads: a group's `members` (v1.0 leaves service principals out, as Graph's known issue says) and `transitiveMembers`;
+Reads: a group's `members` and `transitiveMembers` (v1.0 leaves service principals out, as Graph's known issue says);
 `memberOf` and `transitiveMemberOf` of users, groups, devices, service principals and contacts; each with type casts
-(`/members/microsoft.graph.device`) and `/$count`; `checkMemberGroups` (transitive, ≤ 20 ids).
+(`/members/microsoft.graph.device`, advanced queries only) and `/$count`; `checkMemberGroups` (transitive, ≤ 20 ids).
 
 Knobs: `membership_delay_ms` makes member lists show a change that much later while writes see it at once (so a
 client can meet "already exist" for a member its read did not show); `remove_nonmember_400` answers the removal of
@@ -24,6 +24,7 @@ from ..odata import SCHEMAS, Query, count_response, list_response
 from ..filters import unsupported
 from ..router import route
 from ..wire import Response, bad_request
+from . import _licensing as lic
 from ._directory import MEMBER_KINDS, directory_object_schema, id_from_reference, lookup, not_found, request_bad
 from .directory_objects import find as find_object
 from .groups import BINDS, check_members_writable, check_role_management, find_group, member_refusal
@@ -95,6 +96,8 @@ def add_member(req, key):
         check_member(req, group, member_id)
         if not req.store.add_link(group["id"], "members", member_id, lag_s=_lag(req)):
             raise request_bad(ALREADY_MEMBER)
+        if group.get("assignedLicenses"):
+            lic.note_mailboxes(req.store, [member_id])  # group-based licensing may bring a mailbox
     return Response(204)
 
 
@@ -136,6 +139,8 @@ def bind_members(req, group, references):
     def apply():
         for member_id in member_ids:
             req.store.add_link(group["id"], "members", member_id, lag_s=_lag(req))
+        if group.get("assignedLicenses"):
+            lic.note_mailboxes(req.store, member_ids)
     return apply
 
 
@@ -176,13 +181,13 @@ def _members_of(req, group_id):
     return _visible(req, req.store.links(group_id, "members"))
 
 
-def _listed_members(req, group_id):
-    """Direct members as `/members` shows them: v1.0 leaves service principals out (known-issues/groups.md); beta and
-    `$expand=members` return them."""
-    members = _members_of(req, group_id)
-    if req.version == "v1.0":
-        members = [(kind, obj) for kind, obj in members if kind != "servicePrincipal"]
-    return members
+def _v1_without_service_principals(req, members):
+    """v1.0 member lists leave service principals out: `/members` per known-issues/groups.md; `/transitiveMembers` is
+    documented as returning users, devices, contacts and groups (group-list-transitivemembers.md), so the same is assumed.
+    Beta and `$expand=members` return them."""
+    if req.version != "v1.0":
+        return members
+    return [(kind, obj) for kind, obj in members if kind != "servicePrincipal"]
 
 
 def _directory_list(req, related, cast=None):
@@ -199,7 +204,9 @@ def _directory_list(req, related, cast=None):
     else:
         schema = directory_object_schema()
     query = Query(req, schema)
-    if (query.predicate or query.search or query.order) and not query.advanced:
+    # group-list-members.md, group-list-transitivemembers.md, user-list-memberof.md: $filter, $search, $orderby and OData
+    # casts need advanced queries (ConsistencyLevel: eventual and $count=true).
+    if (query.predicate or query.search or query.order or cast is not None) and not query.advanced:
         raise unsupported()
     if cast is not None:
         return list_response(req, schema, [obj for dummy, obj in related], query, context_path=schema.entity_set)
@@ -227,8 +234,8 @@ def _relations(entity_set, finder):
     reads = {"memberOf": lambda req, obj: _groups_of(req, obj["id"]),
              "transitiveMemberOf": lambda req, obj: _walk(req, obj["id"], _groups_of)}
     if entity_set == "groups":
-        reads["members"] = lambda req, obj: _listed_members(req, obj["id"])
-        reads["transitiveMembers"] = lambda req, obj: _walk(req, obj["id"], _members_of)
+        reads["members"] = lambda req, obj: _v1_without_service_principals(req, _members_of(req, obj["id"]))
+        reads["transitiveMembers"] = lambda req, obj: _v1_without_service_principals(req, _walk(req, obj["id"], _members_of))
     costs = {"memberOf": 2, "transitiveMemberOf": 2, "members": 3, "transitiveMembers": 5}  # §2.4
     for name, related in reads.items():
         def plain(req, key, related=related):

@@ -301,7 +301,8 @@ def _seed_licenses(store, licenses, upn):
 def seed_users(store, items):
     """Create users directly (visible at once). `manager` may name another user by id or UPN.
 
-    `assignedLicenses` become direct licences (skuId, or skuPartNumber of a subscribed SKU).
+    `assignedLicenses` become direct licences (skuId, or skuPartNumber of a subscribed SKU). Seeded users have a mailbox
+    unless `"mailbox": false` (then, as for users created through Graph, an Exchange licence provisions one).
     """
     created, managers = [], []
     for item in items:
@@ -314,12 +315,15 @@ def seed_users(store, items):
         item.setdefault("mailNickname", local)
         item.setdefault("accountEnabled", True)
         manager = item.pop("manager", None)
+        mailbox = item.pop("mailbox", True)
         profile, digest = _split_password(item.pop("passwordProfile", {}) or {}, check=False)
         licenses = _seed_licenses(store, item.pop("assignedLicenses", None) or [], upn)
         user = new_user(dict(item, passwordProfile=profile, assignedLicenses=licenses,
                              licenseAssignmentStates=lic.direct_states(licenses)))
         if "id" in item:
             user["id"] = item["id"]
+        if mailbox:  # seeded users stand for established accounts: their mailbox exists (unless seeded with "mailbox": false)
+            user[lic.MAILBOX] = 0.0
         user = store.create("user", user, replicated=True)
         lic.adjust(store, [], lic.direct_sku_ids(user))
         if digest:

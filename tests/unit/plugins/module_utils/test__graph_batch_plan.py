@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_batch_plan import (
     dependents_of,
     group_units,
+    mailbox_key,
     pack_batches,
     prepare_requests,
 )
@@ -103,3 +104,52 @@ def test_retry_units_drop_dependencies_that_already_succeeded():
 def test_dependents_are_found_transitively_in_any_order():
     items = prepare_requests([{'id': 'c', 'url': '/c', 'depends_on': 'b'}, {'id': 'b', 'url': '/b', 'depends_on': 'a'}, {'id': 'a', 'url': '/a'}])
     assert sorted(item.id for item in dependents_of({'a'}, items)) == ['b', 'c']
+
+
+@pytest.mark.parametrize('url, key', [
+    ('/users/Adele@Contoso.example/events', 'user:adele@contoso.example'),
+    ("/users('adele@contoso.example')/calendar/calendarPermissions", 'user:adele@contoso.example'),
+    ("/users('o''neil@contoso.example')/events?$top=1", "user:o'neil@contoso.example"),
+    ('/users/adele%40contoso.example/mailboxSettings', 'user:adele@contoso.example'),
+    ('/users/4F1C0000-0000-0000-0000-000000000001/messages/abc', 'user:4f1c0000-0000-0000-0000-000000000001'),
+    ('/users/adele@contoso.example/calendarView?startDateTime=x', 'user:adele@contoso.example'),
+    ('/me/events', 'me'),
+    ('/groups/G1/calendar/events', 'group:g1'),
+    ('/users/adele@contoso.example', None),
+    ('/users/adele@contoso.example/memberOf', None),
+    ('/users/adele@contoso.example/assignLicense', None),
+    ('/users', None),
+    ('/groups/g1/members/$ref', None),
+    ('/me', None),
+])
+def test_requests_are_keyed_by_the_mailbox_they_address(url, key):
+    assert mailbox_key(url) == key
+
+
+def test_what_is_safe_to_send_again():
+    items = prepare_requests([
+        {'id': 'get', 'url': '/users'},
+        {'id': 'patch', 'method': 'PATCH', 'url': '/users/a', 'body': {}},
+        {'id': 'create', 'method': 'POST', 'url': '/users', 'body': {'userPrincipalName': 'a@x'}},
+        {'id': 'event', 'method': 'POST', 'url': '/users/a/events', 'body': {'subject': 's', 'transactionId': 'tx'}},
+        {'id': 'member', 'method': 'POST', 'url': '/groups/g/members/$ref', 'body': {}, 'safe_to_resend': True},
+    ])
+    assert [item.resendable for item in items] == [True, True, False, True, True]
+
+
+def test_settle_reads_are_normalised():
+    settle = prepare_requests([{'method': 'POST', 'url': '/users', 'body': {}, 'settle': {'url': "users('a@x')", 'headers': {'X': 1}}}])[0].settle
+    assert settle == {'url': "/users('a@x')", 'headers': {'X': '1'}, 'found': None}
+
+
+@pytest.mark.parametrize('settle, message', [
+    ({'url': '/users/a', 'method': 'POST'}, 'settle reads with GET'),
+    ({'url': 'https://graph.microsoft.com/v1.0/users/a'}, 'must be relative'),
+    ({'url': '/users/a', 'found': 'yes'}, 'settle found must be a callable'),
+    ({'url': '/users/a', 'match': 1}, 'settle has unknown keys match'),
+    ({}, 'settle: url is required'),
+    (['/users/a'], 'settle must be a callable or a dict'),
+])
+def test_invalid_settle_reads_are_refused(settle, message):
+    with pytest.raises(GraphRequestError, match=message):
+        prepare_requests([{'id': 'x', 'method': 'POST', 'url': '/users', 'body': {}, 'settle': settle}])

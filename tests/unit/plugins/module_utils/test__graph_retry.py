@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry import Pacer, RetryPolicy, parse_retry_after
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry import Pacer, RetryPolicy, TokenBucket, parse_retry_after, throttle_scope
 
 
 @pytest.mark.parametrize('value, expected', [
@@ -51,84 +51,92 @@ def test_retry_budget():
 class FakeClock:
     def __init__(self):
         self.now = 100.0
-        self.slept = 0.0
 
     def __call__(self):
         return self.now
 
-    def sleep(self, seconds):
-        self.slept += seconds
-        self.now += seconds
+
+WRITE = {'x-ms-throttle-scope': 'Tenant_Application/Write/app-id/tenant-id', 'x-ms-throttle-information': 'WriteLimitExceeded'}
 
 
-def test_pacer_is_unlimited_until_graph_pushes_back():
+@pytest.mark.parametrize('headers, is_write, mailbox, expected', [
+    ({}, False, None, 'random'),
+    ({}, True, None, 'random'),
+    ({'Retry-After': '1'}, True, None, 'random'),
+    (WRITE, True, None, 'write'),
+    ({'X-MS-Throttle-Scope': 'Tenant_Application/ReadWrite/app/tenant'}, True, None, 'resource'),
+    ({'x-ms-throttle-scope': 'Application/Read/app/tenant'}, False, None, 'resource'),
+    ({'x-ms-throttle-scope': 'Tenant/Write/app/tenant'}, True, None, 'write'),
+    ({'x-ms-throttle-information': 'WriteLimitExceeded'}, False, None, 'write'),
+    ({'x-ms-throttle-information': 'ResourceUnitLimitExceeded'}, True, None, 'resource'),
+    ({'x-ms-throttle-limit-percentage': '1.2'}, True, None, 'write'),
+    ({'x-ms-throttle-limit-percentage': '1.2'}, False, None, 'resource'),
+    (WRITE, True, 'user:adele@contoso.example', 'mailbox'),
+    ({}, False, 'user:adele@contoso.example', 'mailbox'),
+])
+def test_a_429_is_about_what_its_headers_and_url_say(headers, is_write, mailbox, expected):
+    assert throttle_scope(headers, is_write, mailbox) == expected
+
+
+def test_a_token_bucket_refills_evenly_and_may_go_into_debt():
+    bucket = TokenBucket(3000, 150.0, now=0.0)
+    assert bucket.rate == 20.0
+    bucket.take(3000, 0.0)
+    assert bucket.wait(20, 0.0) == pytest.approx(1.0)
+    assert bucket.level(0.5) == pytest.approx(10.0)
+    bucket.take(50, 0.5)
+    assert bucket.wait(20, 0.5) == pytest.approx(3.0)
+    assert bucket.level(1000.0) == 3000  # never above capacity
+
+
+def test_the_write_mirror_lets_the_stored_burst_through_then_paces_at_the_refill_rate():
     clock = FakeClock()
-    pacer = Pacer(clock=clock, sleep=clock.sleep)
-    for sent in range(50):
-        assert pacer.wait_turn(20) == 0
-        pacer.observe(200, {})
-    assert pacer.rate is None
+    pacer = Pacer(clock=clock)
+    for sent in range(150):  # 3,000 writes, no wait
+        assert pacer.tokens_wait(20, 20) == 0
+        pacer.take(20, 20)
+        pacer.answered(20, 20)
+    assert pacer.tokens_wait(20, 20) == pytest.approx(1.0)
+    assert pacer.tokens_wait(0, 20) == 0, 'reads do not spend the write quota'
 
 
-def test_a_429_pauses_for_retry_after_and_halves_what_was_being_sent():
+def test_reported_usage_lowers_the_mirror_minus_what_is_still_in_flight():
     clock = FakeClock()
-    pacer = Pacer(clock=clock, sleep=clock.sleep)
-    for sent in range(4):  # 80 requests inside the 2-second window: 40 per second
-        pacer.wait_turn(20)
-        clock.now += 0.25
-    pacer.observe(429, {'Retry-After': '2'})
-    assert pacer.rate == pytest.approx(20.0)
-    # the other 429s of the same batch do not cut again
-    pacer.observe(429, {'Retry-After': '1'})
-    assert pacer.rate == pytest.approx(20.0)
-    assert pacer.wait_turn(1) == pytest.approx(2.0)
+    pacer = Pacer(clock=clock)
+    pacer.take(40, 40)  # two batches out
+    pacer.answered(20, 20)  # one is back, saying 90 % of the quota is used
+    pacer.observe(204, {'x-ms-throttle-limit-percentage': '0.9'}, is_write=True)
+    assert pacer.writes.level(clock.now) == pytest.approx(300 - 20)
+    pacer.observe(204, {'x-ms-throttle-limit-percentage': '0.5'}, is_write=True)
+    assert pacer.writes.level(clock.now) == pytest.approx(280), 'a lower report never raises the mirror above its own count'
 
 
-def test_later_429s_never_cut_below_the_goodput_already_achieved():
+def test_resource_units_are_paced_only_once_graph_reports_pressure():
     clock = FakeClock()
-    pacer = Pacer(clock=clock, sleep=clock.sleep)
-    pacer.rate = 30.0
-    for answer in range(40):  # 20 successes per second for two seconds
-        clock.now += 0.05
-        pacer.observe(204, {'x-ms-throttle-limit-percentage': '0.9'})
-    pacer.observe(429, {'Retry-After': '0.05'})
-    assert pacer.rate == pytest.approx(18.0, rel=0.05)
+    pacer = Pacer(clock=clock)
+    for sent in range(500):
+        pacer.take(0, 20)
+    assert pacer.tokens_wait(0, 20) == 0
+    pacer.observe(200, {'x-ms-resource-unit': '3', 'x-ms-throttle-limit-percentage': '0.95'})
+    assert pacer.resources_paced
+    assert pacer.unit_cost == pytest.approx(1.4)
+    assert pacer.tokens_wait(0, 200) > 0
 
 
-def test_pacer_trims_near_the_limit_holds_below_it_and_recovers_when_quiet():
+def test_a_scoped_429_pauses_what_it_names_and_noise_pauses_nothing():
     clock = FakeClock()
-    pacer = Pacer(clock=clock, sleep=clock.sleep)
-    pacer.rate = 50.0
-    pacer.observe(200, {'x-ms-throttle-limit-percentage': '0.97'})
-    assert pacer.rate == pytest.approx(42.5)
-    clock.now += 2
-    pacer.observe(200, {'x-ms-throttle-limit-percentage': '0.85'})
-    assert pacer.rate == pytest.approx(42.5)
-    clock.now += 2
-    pacer.observe(200, {})
-    assert pacer.rate == pytest.approx(42.5), 'not raised while nothing is being sent at that rate'
-    for sent in range(8):  # sending at the full rate for two seconds
-        pacer.wait_turn(11)
-    clock.now += 0.05
-    pacer.observe(200, {})
-    assert pacer.rate == pytest.approx(42.5 * 1.05)
-    pacer.observe(200, {})
-    assert pacer.rate == pytest.approx(42.5 * 1.05), 'raised at most once per interval'
-
-
-def test_the_first_sign_of_pressure_ends_the_unlimited_burst():
-    clock = FakeClock()
-    pacer = Pacer(clock=clock, sleep=clock.sleep)
-    pacer.wait_turn(20)
-    clock.now += 1
-    pacer.observe(204, {'x-ms-throttle-limit-percentage': '0.82'})
-    assert pacer.rate == pytest.approx(10.0)  # 20 requests in the 2-second window
-
-
-def test_paced_sends_are_spaced_by_the_rate():
-    clock = FakeClock()
-    pacer = Pacer(clock=clock, sleep=clock.sleep)
-    pacer.rate = 10.0
-    pacer.wait_turn(20)
-    waited = pacer.wait_turn(20)
-    assert waited == pytest.approx(2.0)
+    pacer = Pacer(clock=clock)
+    pacer.throttled('random', 5)
+    assert pacer.paused_until(None, True)[0] <= clock.now
+    assert pacer.tokens_wait(20, 20) == 0
+    pacer.throttled('mailbox', 4, 'user:a')
+    assert pacer.paused_until('user:a', True) == (104.0, 'retry_after')
+    assert pacer.paused_until('user:b', True)[0] == 0
+    assert pacer.paused_until(None, True)[0] == 0
+    pacer.throttled('write', 2)
+    assert pacer.paused_until(None, True)[0] == 102.0
+    assert pacer.paused_until(None, False)[0] == 0, 'reads go on during a write pause'
+    assert pacer.tokens_wait(1, 1) == pytest.approx(2.0)
+    pacer.throttled('resource', 3)
+    assert pacer.paused_until(None, False)[0] == 103.0
+    assert pacer.paused_until('user:b', False)[0] == 0, 'mailboxes do not spend directory budgets'
