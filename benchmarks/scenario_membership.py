@@ -2,11 +2,13 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Group membership: one user into 40 groups, and 1,000 users into one group.
+"""Group membership: one user into 40 groups, and 1,000 members of every type into one group.
 
-graph_group_membership (names resolved in bulk, current membership read, 20 members per PATCH, 20 requests per
-$batch) against what admins write today: an ansible.builtin.uri loop sending one ``POST /groups/{id}/members/$ref``
-per membership, already knowing every object id. Each side starts from the same freshly seeded directory.
+graph_group_membership (names of every type resolved in bulk, current membership read, 20 members per PATCH, 20
+requests per $batch) against what admins write today: an ansible.builtin.uri loop sending one
+``POST /groups/{id}/members/$ref`` per membership, already knowing every object id. Each side starts from the same
+freshly seeded directory. The 1,000 members are 940 users (by userPrincipalName) and 20 devices, 15 service
+principals, 15 organisational contacts and 10 nested groups (by typed name: ``device:PC-007``).
 """
 
 from __future__ import annotations
@@ -16,22 +18,29 @@ import sys
 from benchlib import PLAY_HEADER, TOKEN_TASK, uri_task
 
 NAME = 'membership'
-DESCRIPTION = 'one user into 40 groups, 1,000 users into one group; graph_group_membership vs uri loop'
+DESCRIPTION = 'one user into 40 groups, 1,000 members of every type into one group; graph_group_membership vs uri loop'
 GROUPS = 40
 USERS = 1000
+# Members of the other types among the 1,000 (the rest are users).
+DEVICES, APPS, CONTACTS, NESTED = 20, 15, 15, 10
 URI_ITEMS_PER_RUN = 250
 # The $ref body of the uri tasks, as YAML under ``body:``; %s is the expression giving the user's id.
 REF_BODY = '\n          "@odata.id": "{{ lookup(\'env\', \'MSGRAPH_URL\') }}/v1.0/directoryObjects/{{ %s }}"'
 
 
-def _fresh(bench, users, groups):
+def _fresh(bench, users, groups, devices=(), apps=(), contacts=()):
     """Empty directory (knobs such as latency stay), then the scenario's objects; returns {name: id}."""
     bench.empty_directory()
     seeded = bench.emulator.seed(users=[{'userPrincipalName': upn, 'displayName': upn.split('@')[0], 'mailNickname': upn.split('@')[0],
                                          'accountEnabled': True} for upn in users],
-                                 groups=[{'displayName': name} for name in groups])
+                                 groups=[{'displayName': name} for name in groups],
+                                 devices=[{'displayName': name} for name in devices],
+                                 servicePrincipals=[{'displayName': name} for name in apps],
+                                 contacts=[{'displayName': mail.split('@')[0], 'mail': mail} for mail in contacts])
     ids = dict((u['userPrincipalName'], u['id']) for u in seeded['users'])
-    ids.update((g['displayName'], g['id']) for g in seeded['groups'])
+    for kind in ('groups', 'devices', 'servicePrincipals'):
+        ids.update((o['displayName'], o['id']) for o in seeded[kind])
+    ids.update((mail, o['id']) for mail, o in zip(contacts, seeded['contacts']))
     return ids
 
 
@@ -92,27 +101,34 @@ def one_user_into_many_groups(bench):
     _rerun(bench, NAME, 'graph_group_membership re-run', module_play, {'user': user, 'wanted_groups': groups})
 
 
-def many_users_into_one_group(bench):
-    scenario = '%s users into one group' % format(USERS, ',')
-    users = ['bench%04d@contoso.example' % i for i in range(USERS)]
+def many_members_into_one_group(bench):
+    scenario = '%s members of every type into one group' % format(USERS, ',')
+    devices = ['PC-%03d' % i for i in range(DEVICES)]
+    apps = ['App %02d' % i for i in range(APPS)]
+    contacts = ['partner%02d@fabrikam.example' % i for i in range(CONTACTS)]
+    nested = ['Team %02d' % i for i in range(NESTED)]
+    users = ['bench%04d@contoso.example' % i for i in range(USERS - DEVICES - APPS - CONTACTS - NESTED)]
+    members = (users + ['device:' + d for d in devices] + ['servicePrincipal:' + a for a in apps] + ['orgContact:' + c for c in contacts]
+               + ['group:' + g for g in nested])
     module_play = PLAY_HEADER + """
     - name: Membership
       mynster.msgraph.graph_group_membership:
         group: Everyone
-        members: "{{ users }}"
+        members: "{{ members }}"
 """
-    _fresh(bench, users, ['Everyone'])
-    ours = bench.measure(NAME, 'graph_group_membership (one task)', module_play, {'users': users})
+    objects = dict(users=users, groups=['Everyone'] + nested, devices=devices, apps=apps, contacts=contacts)
+    _fresh(bench, **objects)
+    ours = bench.measure(NAME, 'graph_group_membership (one task)', module_play, {'members': members})
     _check(bench, scenario, USERS)
-    ids = _fresh(bench, users, ['Everyone'])
+    ids = _fresh(bench, **objects)
     baseline = _measure_in_parts(bench, 'ansible.builtin.uri loop', PLAY_HEADER + TOKEN_TASK + uri_task(
-        'Add each user', 'POST', '/groups/%s/members/$ref' % ids['Everyone'], REF_BODY % 'item', status_code=(204,)),
-        [ids[u] for u in users])
+        'Add each member', 'POST', '/groups/%s/members/$ref' % ids['Everyone'], REF_BODY % 'item', status_code=(204,)),
+        [ids[name] for name in users + devices + apps + contacts + nested])
     _check(bench, scenario, USERS)
     bench.compare(scenario, ours, baseline)
-    _rerun(bench, NAME, 'graph_group_membership re-run', module_play, {'users': users})
+    _rerun(bench, NAME, 'graph_group_membership re-run', module_play, {'members': members})
 
 
 def run(bench):
     one_user_into_many_groups(bench)
-    many_users_into_one_group(bench)
+    many_members_into_one_group(bench)

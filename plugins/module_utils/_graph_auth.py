@@ -12,6 +12,8 @@ is close to expiry (or Graph rejects it), so a thousand-request job costs one to
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import threading
 import time
@@ -98,6 +100,14 @@ class TokenProvider:
             self._expires_at = time.time() + float(result.get('expires_in') or 600)
             return self._token
 
+    def claims(self):
+        """The payload of the access token when it is a JWT (signature not checked), else ``{}``.
+
+        Used to tell beforehand whether the token carries a permission (``roles`` for applications,
+        ``scp`` for delegated tokens); an opaque token tells nothing, so callers then proceed.
+        """
+        return jwt_claims(self.token())
+
     def invalidate(self, token):
         """Forget ``token`` after Graph rejected it, so the next call fetches a fresh one."""
         with self._lock:
@@ -152,6 +162,19 @@ class TokenProvider:
         if self.method == 'client_secret':
             return settings.client_secret
         return load_certificate_credential(settings.client_certificate_path, settings.client_certificate_password)
+
+
+def jwt_claims(token):
+    """Decoded payload of a JWT (no signature check), or ``{}`` when ``token`` is not one."""
+    parts = str(token or '').split('.')
+    if len(parts) != 3:
+        return {}
+    try:
+        payload = base64.urlsafe_b64decode(parts[1] + '=' * (-len(parts[1]) % 4))
+        claims = json.loads(payload.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
 def load_certificate_credential(path, password=None):

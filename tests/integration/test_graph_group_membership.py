@@ -46,20 +46,25 @@ def user_bodies(names):
 
 
 class World:
-    """A seeded directory with names for ids, and the membership the emulator really holds."""
+    """A seeded directory with names for ids, and the membership the emulator really holds.
 
-    def __init__(self, emulator, users, groups):
+    Users are named by the part of their UPN before the @, other objects by displayName (each name used once).
+    """
+
+    def __init__(self, emulator, users, groups, devices=(), service_principals=(), contacts=()):
         self.emulator = emulator
-        seeded = emulator.seed(users=user_bodies(users), groups=groups)
-        self.ids = dict((u['userPrincipalName'].split('@')[0], u['id']) for u in seeded['users'])
-        self.ids.update((g['displayName'], g['id']) for g in seeded['groups'])
-        self.names = dict((v, k) for k, v in self.ids.items())
+        seeded = emulator.seed(users=user_bodies(users), groups=groups, devices=[{'displayName': d} for d in devices],
+                               servicePrincipals=[{'displayName': s} for s in service_principals],
+                               contacts=[{'displayName': c, 'mail': '%s@fabrikam.example' % c.lower()} for c in contacts])
+        self.ids = {}
+        self.refresh()
 
     def refresh(self):
-        """Learn the names of objects added since seeding (from the dump)."""
+        """Learn the names of every object (from the dump)."""
         objects = self.emulator.dump()['objects']
         self.ids.update((u['userPrincipalName'].split('@')[0], u['id']) for u in objects.get('user', []))
-        self.ids.update((g['displayName'], g['id']) for g in objects.get('group', []))
+        for kind in ('group', 'device', 'servicePrincipal', 'orgContact'):
+            self.ids.update((o['displayName'], o['id']) for o in objects.get(kind, []))
         self.names = dict((v, k) for k, v in self.ids.items())
         return self
 
@@ -72,14 +77,22 @@ class World:
         return pairs
 
     def pairs(self, entries):
-        """{(group, member)} of a result's added/removed list, checking the names returned agree with the ids."""
+        """{(group, member)} of a result's added/removed list, checking the names and types returned agree with the ids."""
         found = set()
         for entry in entries:
             group, member = self.names[entry['group_id']], self.names[entry['member_id']]
             assert entry['group'] == group, entry
             assert entry['member'] in (upn(member), member), entry
+            assert entry['member_type'] == self.type_of(entry['member_id']), entry
             found.add((group, member))
         return found
+
+    def type_of(self, object_id):
+        objects = self.emulator.dump()['objects']
+        for kind in ('user', 'group', 'device', 'servicePrincipal', 'orgContact'):
+            if any(o['id'] == object_id for o in objects.get(kind, [])):
+                return kind
+        return None
 
 
 def standard_world(emulator):
@@ -143,8 +156,8 @@ def test_group_members_present(emulator, playbook):
         emulator, playbook, world, {'group': 'Sales', 'members': [upn('alice'), world.ids['carol'], upn('Dave')]},
         added={('Sales', 'carol'), ('Sales', 'dave')}, removed=set(), diff_keys=['group Sales'])
     diff = preview.result('Membership')['diff']
-    assert diff['before']['group Sales'] == [upn('alice'), upn('bob')]
-    assert diff['after']['group Sales'] == [upn(n) for n in ('alice', 'bob', 'carol', 'dave')]
+    assert diff['before']['group Sales'] == ['user:' + upn('alice'), 'user:' + upn('bob')]
+    assert diff['after']['group Sales'] == ['user:' + upn(n) for n in ('alice', 'bob', 'carol', 'dave')]
     assert 'group Sales' in preview.stdout  # --diff output on screen
     assert again.result('Membership')['unchanged'] == 3
 
@@ -252,27 +265,30 @@ def test_max_removals_refuses_the_whole_run_before_writing(emulator, playbook):
     assert len(run.result('Within')['removed']) == 3
 
 
-def test_unknown_and_ambiguous_names_fail_before_writing(emulator, playbook):
+def test_unknown_and_ambiguous_names_fail_at_once_before_writing(emulator, playbook):
     world = standard_world(emulator)
     twins = [g['id'] for g in emulator.seed(groups=[{'displayName': 'Twins'}, {'displayName': 'twins'}])['groups']]
-    run = playbook(task('Names', replication_timeout=0, memberships=[
+    run = playbook(task('Names', memberships=[
         {'group': 'Sales', 'members': [upn('erin'), upn('ghost')]},
         {'user': upn('nobody'), 'groups': ['Ops']},
         {'user': upn('dave'), 'groups': ['Twins', 'Nowhere', 'Ops']},
+        {'group': 'Ops', 'members': [upn('ghost')]},
     ]))
     assert run.rc != 0
     message = run.result('Names')['msg']
     assert message.startswith('Nothing was changed: ')
-    assert "user '%s' (listed in memberships[0]) was not found" % upn('ghost') in message
-    assert "user '%s' (listed in memberships[1]) was not found" % upn('nobody') in message
-    assert "group 'Nowhere' (listed in memberships[2]) was not found" in message
-    assert ("group 'Twins' (listed in memberships[2]) is ambiguous: 2 objects have that name (ids %s); use the id instead"
+    assert "memberships[0].members[1], memberships[3].members[0]: user '%s' was not found" % upn('ghost') in message
+    assert "memberships[1].user: user '%s' was not found" % upn('nobody') in message
+    assert "memberships[2].groups[1]: group 'Nowhere' was not found" in message
+    assert ("memberships[2].groups[0]: group 'Twins' is ambiguous: 2 objects have that name (ids %s); use the id instead"
             % ', '.join(sorted(twins))) in message
     stats = emulator.stats()
-    assert stats['writes'] == 0 and stats['requests_by_method'].get('GET', 0) <= 6  # bulk lookups, no read of membership
+    # One bulk lookup and nothing else: no membership read, no replication retry although replication_timeout is 30 s.
+    assert stats['writes'] == 0 and stats['http_requests'] == 1, stats
+    assert run.result('Names')['stats']['replication_retries'] == 0
     assert ('Sales', 'erin') not in world.membership()
-    run = playbook(task('Top level', group='Nope', members=[upn('alice')], replication_timeout=0))
-    assert "Nothing was changed: group 'Nope' was not found" in run.result('Top level')['msg']
+    run = playbook(task('Top level', group='Nope', members=[upn('alice')]))
+    assert "Nothing was changed: group: group 'Nope' was not found" in run.result('Top level')['msg']
     assert emulator.stats()['writes'] == 0
 
 
@@ -287,7 +303,7 @@ def test_groups_graph_cannot_change_are_refused_when_listed(emulator, playbook, 
     run = playbook(task('Refused', **args))
     assert run.rc != 0
     message = run.result('Refused')['msg']
-    assert message.startswith('Nothing was changed: group ') and 'is %s; Graph cannot change its membership' % reason in message
+    assert message.startswith('Nothing was changed: ') and 'is %s; Graph cannot change its membership' % reason in message
     assert emulator.stats()['writes'] == 0 and world.membership() == before
 
 
@@ -297,9 +313,10 @@ def test_invalid_combinations_are_refused(emulator, playbook):
         (dict(memberships=[{'group': 'Sales', 'groups': ['Ops']}]), 'memberships[0]: members goes with group, not groups'),
         (dict(memberships=[{'group': 'Sales', 'user': 'x'}]), 'memberships[0]: give either group with members, or user with groups'),
         (dict(memberships=[{'user': 'x'}]), 'memberships[0]: groups is required with user'),
-        (dict(memberships=[{'group': 'Sales', 'members': ['a', ' ']}]), 'memberships[0]: members contains an empty name'),
-        (dict(memberships=[{'group': ' ', 'members': ['a']}]), 'memberships[0]: group is empty'),
-        (dict(memberships=[{'group': 'Sales', 'members': ['a']}], members=['b']), 'parameters are mutually exclusive: memberships|members'),
+        (dict(memberships=[{'group': 'Sales', 'members': ['a@x', ' ']}]), 'memberships[0].members[1]: empty reference'),
+        (dict(memberships=[{'group': ' ', 'members': ['a@x']}]), 'memberships[0].group: empty reference'),
+        (dict(memberships=[{'group': 'Sales', 'members': ['a@x']}], members=['b']), 'parameters are mutually exclusive: memberships|members'),
+        (dict(group='Sales', members=['Engineering']), "members[0]: 'Engineering' does not say what it is: name the type, e.g. group:Engineering"),
     ]
     for args, message in cases:
         run = playbook(task('Invalid', **args))
@@ -480,14 +497,15 @@ def test_objects_created_moments_ago_are_waited_for(emulator, playbook):
   mynster.msgraph.graph_group_membership:
     group: Fresh
     members: [%s]
-    replication_timeout: 0
   ignore_errors: true
 - name: By name
   mynster.msgraph.graph_group_membership:
     group: Fresh
     members: [%s, %s]
+    recently_created: [group:Fresh, fresh0@contoso.example]
 - name: By id
   mynster.msgraph.graph_group_membership:
+    recently_created: "{{ created.responses | map(attribute='body') | map(attribute='id') | list }}"
     memberships:
       - group: "{{ (created.responses | selectattr('id', 'equalto', 'group') | first).body.id }}"
         members: "{{ created.responses | selectattr('id', 'match', 'user') | map(attribute='body') | map(attribute='id') | list }}"
@@ -497,7 +515,9 @@ def test_objects_created_moments_ago_are_waited_for(emulator, playbook):
     run = playbook(tasks)
     assert run.rc == 0, run
     assert run.failed('Too soon')
-    assert "group 'Fresh' was not found" in run.result('Too soon')['msg']
+    # Not listed in recently_created: fails at once, although replication_timeout is 30 s.
+    assert "group: group 'Fresh' was not found" in run.result('Too soon')['msg']
+    assert run.result('Too soon')['stats']['replication_retries'] == 0
     assert run.result('By name')['changed'] is True and len(run.result('By name')['added']) == 2
     assert len(run.result('By id')['added']) == 3, json.dumps(run.result('By id'), indent=1)[:5000]  # fresh1, fresh2 into Fresh; fresh2 into Existing
     assert world.refresh().membership() == {('Fresh', 'fresh0'), ('Fresh', 'alice'), ('Fresh', 'fresh1'), ('Fresh', 'fresh2'), ('Existing', 'fresh2')}
@@ -540,9 +560,336 @@ def test_diff_shows_before_and_after_per_group_and_per_user(emulator, playbook):
     ]), diff=True)
     assert run.rc == 0, run
     diff = run.result('Diff')['diff']
-    assert diff['before'] == {'group Ops': [upn('carol')], 'user ' + upn('dave'): ['All staff']}
-    assert diff['after'] == {'group Ops': [upn('carol'), upn('erin')], 'user ' + upn('dave'): ['All staff', 'Dev']}
+    assert diff['before'] == {'group Ops': ['user:' + upn('carol')], 'user ' + upn('dave'): ['All staff']}
+    assert diff['after'] == {'group Ops': ['user:' + upn('carol'), 'user:' + upn('erin')], 'user ' + upn('dave'): ['All staff', 'Dev']}
     assert '+    "%s"' % upn('erin') in run.stdout or upn('erin') in run.stdout
     assert world.membership() >= {('Ops', 'erin'), ('Dev', 'dave')}
     plain = playbook(task('No diff', group='Ops', members=[upn('bob')]))
     assert 'diff' not in plain.result('No diff')
+
+
+# ----- members of every type (issue 10) -------------------------------------------------------------
+
+DEVICES = ('LAPTOP-1', 'LAPTOP-2')
+APPS = ('HR sync', 'Backup agent')
+CONTACTS = ('Partner', 'Auditor')
+
+
+def mixed_world(emulator, **extra_groups):
+    """Users, devices, service principals and contacts, and 'Mixed' holding one of each type plus a nested group."""
+    groups = [
+        {'displayName': 'Nested', 'members': [upn('erin')]},
+        {'displayName': 'Mixed', 'members': [upn('alice'), 'group:Nested', 'device:LAPTOP-1', 'servicePrincipal:HR sync', 'orgContact:Partner']},
+        {'displayName': 'Empty'},
+        {'displayName': 'Team', 'groupTypes': ['Unified'], 'mailEnabled': True, 'securityEnabled': False, 'members': [upn('bob')]},
+    ]
+    groups.extend(extra_groups.get('groups', []))
+    return World(emulator, PEOPLE, groups, devices=DEVICES, service_principals=APPS, contacts=CONTACTS)
+
+
+MIXED_MEMBERS = {('Mixed', 'alice'), ('Mixed', 'Nested'), ('Mixed', 'LAPTOP-1'), ('Mixed', 'HR sync'), ('Mixed', 'Partner')}
+
+
+def test_a_group_holding_all_five_types_is_reconciled_by_exact(emulator, playbook):
+    world = mixed_world(emulator)
+    assert {pair for pair in world.membership() if pair[0] == 'Mixed'} == MIXED_MEMBERS
+    # Listing every member by typed name: nothing to do (the service principal is seen, through the beta read).
+    run = playbook(task('Same', group='Mixed', state='exact', members=[
+        upn('alice'), 'group:Nested', 'device:LAPTOP-1', 'servicePrincipal:HR sync', 'orgContact:Partner']))
+    assert run.rc == 0, run
+    assert run.result('Same')['changed'] is False and run.result('Same')['unchanged'] == 5
+    assert emulator.stats()['writes'] == 0
+    # With member_types: [user], only users are compared: bob is added, nothing else is removed.
+    preview, dummy, dummy2 = check_apply_rerun(emulator, playbook, world, {
+        'group': 'Mixed', 'members': [upn('alice'), upn('bob')], 'state': 'exact', 'member_types': ['user']},
+        added={('Mixed', 'bob')}, removed=set(), diff_keys=['group Mixed'])
+    diff = preview.result('Membership')['diff']
+    assert diff['before']['group Mixed'] == sorted(['user:' + upn('alice'), 'group:Nested', 'device:LAPTOP-1', 'servicePrincipal:HR sync',
+                                                    'orgContact:Partner'])
+    assert 'user:' + upn('bob') in diff['after']['group Mixed'] and 'device:LAPTOP-1' in diff['after']['group Mixed']
+    # Without member_types, exact removes every type not listed, service principals included, and adds new ones of any type.
+    preview, applied, dummy = check_apply_rerun(emulator, playbook, world, {
+        'group': 'Mixed', 'members': [upn('alice'), 'device:LAPTOP-2', 'orgContact:auditor@fabrikam.example'], 'state': 'exact'},
+        added={('Mixed', 'LAPTOP-2'), ('Mixed', 'Auditor')},
+        removed={('Mixed', 'bob'), ('Mixed', 'Nested'), ('Mixed', 'LAPTOP-1'), ('Mixed', 'HR sync'), ('Mixed', 'Partner')},
+        diff_keys=['group Mixed'])
+    removed = dict((e['member'], e['member_type']) for e in applied.result('Membership')['removed'])
+    assert removed == {upn('bob'): 'user', 'Nested': 'group', 'LAPTOP-1': 'device', 'HR sync': 'servicePrincipal', 'Partner': 'orgContact'}
+    assert preview.result('Membership')['diff']['after']['group Mixed'] == sorted(
+        ['user:' + upn('alice'), 'device:LAPTOP-2', 'orgContact:Auditor'])
+    assert '-    "servicePrincipal:HR sync"' in preview.stdout or 'servicePrincipal:HR sync' in preview.stdout  # on screen with --diff
+
+
+def test_member_types_choose_what_exact_removes(emulator, playbook):
+    world = mixed_world(emulator)
+    check_apply_rerun(emulator, playbook, world, {
+        'group': 'Mixed', 'members': [upn('alice'), 'group:Nested'], 'state': 'exact', 'member_types': ['servicePrincipal', 'device', 'group', 'user']},
+        added=set(), removed={('Mixed', 'LAPTOP-1'), ('Mixed', 'HR sync')}, diff_keys=['group Mixed'])
+    assert ('Mixed', 'Partner') in world.membership()  # contacts were left out of member_types
+    # Listing a member of a type member_types leaves out is refused, before anything is read.
+    run = playbook(task('Contradiction', group='Mixed', members=[upn('alice'), 'device:LAPTOP-2'], state='exact', member_types=['user']))
+    assert run.rc != 0
+    assert ("members[1]: 'device:LAPTOP-2' is a device, but member_types (user) leaves devices out of state=exact"
+            in run.result('Contradiction')['msg'])
+    assert emulator.stats()['writes'] == 0
+
+
+def test_typed_names_in_every_direction(emulator, playbook):
+    world = mixed_world(emulator)
+    app_id = [o for o in emulator.dump()['objects']['servicePrincipal'] if o['displayName'] == 'Backup agent'][0]['appId']
+    check_apply_rerun(emulator, playbook, world, {'memberships': [
+        # a group's members by typed name: service principal by appId, contact by mail, group and device by displayName
+        {'group': 'Empty', 'members': ['servicePrincipal:' + app_id, 'ORGCONTACT:auditor@fabrikam.example', 'group:Nested', 'Device:laptop-2']},
+        # members of other types put into groups from their side
+        {'user': 'device:LAPTOP-1', 'groups': ['Nested', 'group:Empty']},
+        {'user': 'servicePrincipal:HR sync', 'groups': ['Nested']},
+        {'user': 'orgContact:Partner', 'groups': ['Nested']},
+        {'user': 'group:Nested', 'groups': ['Mixed']},  # already there
+    ]}, added={('Empty', 'Backup agent'), ('Empty', 'Auditor'), ('Empty', 'Nested'), ('Empty', 'LAPTOP-2'), ('Nested', 'LAPTOP-1'),
+               ('Empty', 'LAPTOP-1'), ('Nested', 'HR sync'), ('Nested', 'Partner')}, removed=set(),
+        diff_keys=['group Empty', 'device LAPTOP-1', 'servicePrincipal HR sync', 'orgContact Partner', 'group Nested (as member)'])
+    # exact from a device's side: its groups become exactly the list
+    check_apply_rerun(emulator, playbook, world, {'user': 'device:LAPTOP-1', 'groups': ['Empty'], 'state': 'exact'},
+                      added=set(), removed={('Nested', 'LAPTOP-1'), ('Mixed', 'LAPTOP-1')}, diff_keys=['device LAPTOP-1'])
+
+
+def test_object_ids_of_every_type(emulator, playbook):
+    world = mixed_world(emulator)
+    ids = [world.ids[name] for name in ('carol', 'Nested', 'LAPTOP-2', 'Backup agent', 'Auditor')]
+    preview, dummy, dummy2 = check_apply_rerun(emulator, playbook, world, {'group': world.ids['Empty'], 'members': ids},
+                                               added=set(('Empty', world.names[i]) for i in ids), removed=set(), diff_keys=['group Empty'])
+    assert sorted(e['member_type'] for e in preview.result('Membership')['added']) == sorted(
+        ['user', 'group', 'device', 'servicePrincipal', 'orgContact'])
+    check_apply_rerun(emulator, playbook, world, {'user': world.ids['LAPTOP-2'], 'groups': [world.ids['Nested']]},
+                      added={('Nested', 'LAPTOP-2')}, removed=set(), diff_keys=['device LAPTOP-2'])
+    # A typed id must be of that type; an id of something that cannot be a member is refused too.
+    run = playbook(task('Wrong type', group='Empty', members=[upn('dave'), 'device:' + world.ids['alice']]))
+    assert run.rc != 0
+    assert "members[1]: device id '%s' is a user, not a device" % world.ids['alice'] in run.result('Wrong type')['msg']
+    run = playbook(task('Group side', group=world.ids['alice'], members=[upn('dave')]))
+    assert "group: group id '%s' is a user, not a group" % world.ids['alice'] in run.result('Group side')['msg']
+    assert emulator.stats()['writes'] == 0
+
+
+def test_ambiguous_names_of_every_type_are_refused_naming_the_ids(emulator, playbook):
+    world = mixed_world(emulator)
+    seeded = emulator.seed(devices=[{'displayName': 'LAPTOP-1'}], servicePrincipals=[{'displayName': 'hr sync'}],
+                           contacts=[{'displayName': 'Other partner', 'mail': 'partner@fabrikam.example'}])
+    twins = {
+        'device': sorted([world.ids['LAPTOP-1'], seeded['devices'][0]['id']]),
+        'servicePrincipal': sorted([world.ids['HR sync'], seeded['servicePrincipals'][0]['id']]),
+        'orgContact': sorted([world.ids['Partner'], seeded['contacts'][0]['id']]),
+    }
+    before = world.membership()
+    run = playbook(task('Twins', memberships=[
+        {'group': 'Empty', 'members': [upn('alice')]},
+        {'group': 'Nested', 'members': ['device:LAPTOP-1', 'servicePrincipal:HR SYNC', 'orgContact:partner@fabrikam.example']},
+    ]))
+    assert run.rc != 0
+    message = run.result('Twins')['msg']
+    for where, (kind, name) in enumerate([('device', 'LAPTOP-1'), ('servicePrincipal', 'HR SYNC'), ('orgContact', 'partner@fabrikam.example')]):
+        assert ("memberships[1].members[%d]: %s '%s' is ambiguous: 2 objects have that name (ids %s); use the id instead"
+                % (where, kind, name, ', '.join(twins[kind]))) in message, message
+    assert emulator.stats()['writes'] == 0 and world.membership() == before
+
+
+def test_microsoft_365_groups_take_users_only(emulator, playbook):
+    world = mixed_world(emulator)
+    before = world.membership()
+    for check in (False, True):
+        run = playbook(task('Team', memberships=[
+            {'group': 'Empty', 'members': [upn('alice')]},  # valid, and not written because the next items are refused
+            {'group': 'Team', 'members': [upn('carol'), 'device:LAPTOP-2', 'servicePrincipal:HR sync']},
+            {'user': 'group:Team', 'groups': ['Nested']},
+        ]), check=check)
+        assert run.rc != 0
+        message = run.result('Team')['msg']
+        assert message.startswith('Nothing was changed: ')
+        assert ("memberships[1].members[1]: device:LAPTOP-2 cannot be a member of group 'Team': group 'Team' is a Microsoft 365 group, "
+                "which accepts users only") in message
+        assert "memberships[1].members[2]: servicePrincipal:HR sync cannot be a member of group 'Team'" in message
+        assert ("memberships[2].groups[0]: group:Team cannot be a member of group 'Nested': a Microsoft 365 group cannot be a member of "
+                "another group") in message
+    assert emulator.stats()['writes'] == 0 and world.membership() == before
+    check_apply_rerun(emulator, playbook, world, {'group': 'Team', 'members': [upn('carol')]}, added={('Team', 'carol')}, removed=set(),
+                      diff_keys=['group Team'])
+
+
+# ----- role-assignable groups (issue 9.7) --------------------------------------------------------------
+
+ROLE_PERMISSION = 'RoleManagement.ReadWrite.Directory'
+
+
+@pytest.fixture
+def app_roles(emulator):
+    """Set the permissions in the emulator's tokens for this test: ``app_roles(grant_role_management)``."""
+    default = emulator.control('GET', 'config')['app_roles']
+    assert ROLE_PERMISSION not in default
+
+    def configure(grant):
+        emulator.configure(app_roles=default + [ROLE_PERMISSION] if grant else default)
+    yield configure
+    emulator.configure(app_roles=default)
+
+
+def role_world(emulator):
+    return World(emulator, PEOPLE, [
+        {'displayName': 'Helpdesk admins', 'isAssignableToRole': True, 'members': [upn('alice'), upn('bob')]},
+        {'displayName': 'Sales', 'members': [upn('alice')]},
+        {'displayName': 'Ops', 'members': [upn('alice')]},
+    ], devices=DEVICES)
+
+
+def test_role_assignable_groups_are_refused_before_writing_without_the_permission(emulator, playbook, app_roles):
+    world = role_world(emulator)
+    before = world.membership()
+    app_roles(False)
+    for check in (False, True):
+        run = playbook(task('Admins', memberships=[
+            {'group': 'Sales', 'members': [upn('carol')]},
+            {'group': 'Helpdesk admins', 'members': [upn('carol')]},
+        ]), check=check)
+        assert run.rc != 0
+        message = run.result('Admins')['msg']
+        assert ("Nothing was changed: changing the members of role-assignable group 'Helpdesk admins' (%s) needs the Graph permission "
+                "RoleManagement.ReadWrite.Directory, which the access token does not carry" % world.ids['Helpdesk admins']) in message
+        assert 'on_missing_permission: skip' in message
+    assert emulator.stats()['writes'] == 0 and world.membership() == before
+    # Nothing to change in the group: no permission needed.
+    run = playbook(task('Already', group='Helpdesk admins', members=[upn('alice')]))
+    assert run.rc == 0 and run.result('Already')['changed'] is False
+    # With the permission granted, the same task goes through.
+    app_roles(True)
+    run = playbook(task('Admins', memberships=[{'group': 'Sales', 'members': [upn('carol')]}, {'group': 'Helpdesk admins', 'members': [upn('carol')]}]))
+    assert run.rc == 0, run
+    assert world.pairs(run.result('Admins')['added']) == {('Sales', 'carol'), ('Helpdesk admins', 'carol')}
+
+
+def test_on_missing_permission_skip_leaves_role_assignable_groups_and_changes_the_rest(emulator, playbook, app_roles):
+    world = role_world(emulator)
+    app_roles(False)
+    # The offboarding role's call: every direct membership of the leaver goes, role-assignable groups are left with the reason.
+    args = {'memberships': [{'user': upn('alice'), 'groups': []}], 'state': 'exact', 'allow_empty': True, 'on_missing_permission': 'skip'}
+    for check in (True, False):
+        run = playbook(task('Leaver', **args), check=check)
+        assert run.rc == 0, run
+        result = run.result('Leaver')
+        assert world.pairs(result['removed']) == {('Sales', 'alice'), ('Ops', 'alice')}
+        assert [(s['group'], s['member'], s['member_type'], s['action'], s['permission']) for s in result['skipped_memberships']] == [
+            ('Helpdesk admins', upn('alice'), 'user', 'remove', ROLE_PERMISSION)]
+        assert 'role-assignable' in result['skipped_memberships'][0]['reason']
+        assert any('Helpdesk admins' in w and ROLE_PERMISSION in w for w in result['warnings'])
+    assert world.membership() == {('Helpdesk admins', 'alice'), ('Helpdesk admins', 'bob')}
+    # Once the permission is granted, a re-run completes the job.
+    app_roles(True)
+    run = playbook(task('Leaver', **args))
+    assert run.rc == 0, run
+    assert world.pairs(run.result('Leaver')['removed']) == {('Helpdesk admins', 'alice')}
+    assert run.result('Leaver')['skipped_memberships'] == []
+
+
+def test_role_assignable_groups_do_not_take_nested_groups(emulator, playbook, app_roles):
+    world = role_world(emulator)
+    emulator.seed(groups=[{'displayName': 'Tier 2'}])
+    app_roles(True)
+    run = playbook(task('Nest', group='Helpdesk admins', members=[upn('carol'), 'group:Tier 2']))
+    assert run.rc != 0
+    assert ("members[1]: group:Tier 2 cannot be a member of group 'Helpdesk admins': group 'Helpdesk admins' is role-assignable, and groups "
+            "cannot be nested in a role-assignable group") in run.result('Nest')['msg']
+    assert emulator.stats()['writes'] == 0 and ('Helpdesk admins', 'carol') not in world.membership()
+
+
+# ----- names that do not resolve, and objects created moments ago (issue 9.2, 9.3) -------------------
+
+
+def test_a_misspelt_name_fails_at_once_without_any_replication_retry(emulator, playbook):
+    world = mixed_world(emulator)
+    emulator.configure(replication_delay_ms=60000)  # as if objects were being created: still no reason to wait for a typo
+    run = playbook(task('Typo', replication_timeout=600, memberships=[
+        {'group': 'Empty', 'members': [upn('alice')]},
+        {'user': upn('alcie'), 'groups': ['Nested']},
+        {'group': 'Nested', 'members': ['device:LAPTOP-9']},
+    ]))
+    assert run.rc != 0
+    result = run.result('Typo')
+    assert "memberships[1].user: user '%s' was not found" % upn('alcie') in result['msg']
+    assert "memberships[2].members[0]: device 'LAPTOP-9' was not found" in result['msg']
+    assert result['stats']['replication_retries'] == 0 and result['stats']['http_requests'] == 1
+    stats = emulator.stats()
+    assert stats['http_requests'] == 1 and stats['writes'] == 0
+    assert ('Empty', 'alice') not in world.membership()
+
+
+def test_recently_created_objects_are_previewed_in_check_mode_and_waited_for_in_a_real_run(emulator, playbook):
+    world = mixed_world(emulator)
+    emulator.configure(replication_delay_ms=8000)  # longer than starting the next task takes, so the run has to wait
+    hire = upn('newhire')
+    create_user = json.dumps([{'id': 'user', 'method': 'POST', 'url': '/users', 'body': dict(
+        user_bodies(['newhire'])[0], accountEnabled=True, passwordProfile={'password': 'Sup3r-secret!', 'forceChangePasswordNextSignIn': True})}])
+    create_group = json.dumps([{'id': 'group', 'method': 'POST', 'url': '/groups', 'body': {
+        'displayName': 'New team', 'mailNickname': 'newteam', 'mailEnabled': False, 'securityEnabled': True}}])
+    tasks = play("""
+- name: Create the hire
+  mynster.msgraph.graph_batch:
+    requests: %s
+- name: Create the group
+  mynster.msgraph.graph_batch:
+    requests: %s
+- name: Membership
+  mynster.msgraph.graph_group_membership:
+    memberships:
+      - user: %s
+        groups: [Nested, Empty, New team]
+      - group: New team
+        members: [%s, device:LAPTOP-1]
+      - group: Mixed
+        members: [%s]
+    recently_created: [%s, group:New team]
+""" % (create_user, create_group, hire, hire, hire, hire))
+    preview = playbook(tasks, check=True, diff=True)
+    assert preview.rc == 0, preview
+    result = preview.result('Membership')
+    # Check mode: the hire and the group do not exist; they are taken as new objects with no memberships.
+    planned = set((e['group'], e['member'], e['member_type']) for e in result['added'])
+    assert planned == {('Nested', hire, 'user'), ('Empty', hire, 'user'), ('New team', hire, 'user'), ('New team', 'LAPTOP-1', 'device'),
+                       ('Mixed', hire, 'user')}
+    assert [e['member_id'] for e in result['added'] if e['member'] == hire] == [None] * 4
+    assert result['diff']['after']['group New team'] == ['device:LAPTOP-1', 'user:' + hire]
+    assert result['stats']['replication_retries'] == 0
+    assert emulator.stats()['writes'] == 0
+    emulator.reset_stats()
+    run = playbook(tasks)
+    assert run.rc == 0, run
+    result = run.result('Membership')
+    assert len(result['added']) == 5 and result['failed_memberships'] == []
+    assert result['stats']['replication_retries'] > 0  # the new objects were waited for
+    world.refresh()
+    assert {('Nested', 'newhire'), ('Empty', 'newhire'), ('New team', 'newhire'), ('New team', 'LAPTOP-1'), ('Mixed', 'newhire')} <= world.membership()
+
+
+def test_recently_created_object_still_missing_after_the_timeout(emulator, playbook):
+    mixed_world(emulator)
+    run = playbook(task('Late', group='Empty', members=[upn('alice'), upn('never')], recently_created=[upn('never')], replication_timeout=1))
+    assert run.rc != 0
+    result = run.result('Late')
+    assert ("members[1]: user '%s' was not found within replication_timeout=1.0 s (it is listed in recently_created)" % upn('never')
+            in result['msg'])
+    assert result['stats']['replication_retries'] > 0 and emulator.stats()['writes'] == 0
+
+
+# ----- guard rails count every type ------------------------------------------------------------------
+
+
+def test_max_removals_and_allow_empty_count_every_type(emulator, playbook):
+    world = mixed_world(emulator)
+    before = world.membership()
+    run = playbook(task('Too many', group='Mixed', members=[upn('alice')], state='exact', max_removals=3))
+    assert run.rc != 0
+    assert 'this run would remove 4 memberships, more than max_removals=3' in run.result('Too many')['msg']
+    run = playbook(task('Empty', group='Mixed', members=[], state='exact', member_types=['device']))
+    assert run.rc != 0
+    assert 'state=exact with an empty members list would remove every direct membership' in run.result('Empty')['msg']
+    assert emulator.stats()['writes'] == 0 and world.membership() == before
+    run = playbook(task('Devices out', group='Mixed', members=[], state='exact', member_types=['device'], allow_empty=True, max_removals=1))
+    assert run.rc == 0, run
+    assert world.pairs(run.result('Devices out')['removed']) == {('Mixed', 'LAPTOP-1')}

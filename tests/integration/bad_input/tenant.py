@@ -49,10 +49,28 @@ SKUS = [
     {'skuId': 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e', 'skuPartNumber': 'EMS', 'prepaidUnits': {'enabled': 500}},
 ]
 
+# Members of the other types (issue 10), with fixed ids so cases can name them by id. Seeded in a call of their own,
+# with the groups that hold them.
+DEVICE_ID = '0d0d0d0d-0000-4000-8000-000000000001'
+SERVICE_PRINCIPAL_ID = '05050505-0000-4000-8000-000000000001'
+CONTACT_ID = '0c0c0c0c-0000-4000-8000-000000000001'
+MEMBER_OBJECTS = {
+    'devices': [{'id': DEVICE_ID, 'displayName': 'LAPTOP-0042'}, {'displayName': 'Kiosk'}, {'displayName': 'Kiosk'}],
+    'servicePrincipals': [{'id': SERVICE_PRINCIPAL_ID, 'displayName': 'HR sync'}],
+    'contacts': [{'id': CONTACT_ID, 'displayName': 'Partner', 'mail': 'partner@fabrikam.example'}],
+    'groups': [
+        security_group('Devices', members=['device:LAPTOP-0042', 'servicePrincipal:HR sync', 'orgContact:Partner', upn('adele')]),
+        security_group('Helpdesk admins', isAssignableToRole=True, members=[upn('megan')]),
+        {'displayName': 'Team', 'mailNickname': 'team', 'groupTypes': ['Unified'], 'mailEnabled': True, 'securityEnabled': False,
+         'members': [upn('megan')]},
+    ],
+}
+
 
 def seed(emulator):
     """Seed the tenant; returns ``{name: id}`` for users (by UPN) and groups (by displayName, last wins)."""
     seeded = emulator.seed(subscribedSkus=SKUS, users=USERS, groups=GROUPS)
     ids = dict((u['userPrincipalName'], u['id']) for u in seeded['users'])
     ids.update((g['displayName'], g['id']) for g in seeded['groups'])
+    ids.update((g['displayName'], g['id']) for g in emulator.seed(**MEMBER_OBJECTS)['groups'])
     return ids

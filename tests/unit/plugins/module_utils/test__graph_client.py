@@ -558,9 +558,8 @@ class Directory(FakeGraph):
 def test_after_an_outer_504_a_plain_post_is_not_sent_again_but_reported_unknown():
     graph = Directory(after_outer=lost_first_batch())
     client, clock = make_client(graph)
-    answers = client.batch([user_create('a@x'), {'id': 'read', 'url': '/organization'}, {'id': 'patch', 'method': 'PATCH', 'url': '/users/b',
-                                                                                            'body': {'jobTitle': 'x'}}])
-    create, read, patch = answers
+    patch = {'id': 'patch', 'method': 'PATCH', 'url': '/users/b', 'body': {'jobTitle': 'x'}}
+    create, read, patch = client.batch([user_create('a@x'), {'id': 'read', 'url': '/organization'}, patch])
     assert create.outcome_unknown is True and create.status == 504 and not create.ok
     assert create.to_dict()['outcome_unknown'] is True
     assert read.ok and patch.ok and not read.outcome_unknown

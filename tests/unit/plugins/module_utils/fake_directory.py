@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A fake client answering the directory reads the resolver and the membership planner send, from a dict of objects."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import GraphResponse
+
+TYPES = {'users': 'user', 'groups': 'group', 'devices': 'device', 'servicePrincipals': 'servicePrincipal', 'contacts': 'orgContact'}
+FILTER = re.compile(r"^/(\w+)\?\$filter=(\w+) in \((.*)\)(?:&\$select=(.*))?$")
+LIST = re.compile(r"^/(\w+)\?\$select=[^&]*&\$top=999$")
+RELATION = re.compile(r"^/(\w+)/([^/?]+)/(members|memberOf)\?")
+
+
+class Settings:
+    graph_base = 'https://graph.example/v1.0'
+    api_version = 'v1.0'
+
+
+class FakeDirectory:
+    """Objects by id (each with ``@odata.type``) and ``members`` {group id: [ids]}; records every batch sent."""
+
+    def __init__(self, *objects, members=None):
+        self.settings = Settings()
+        self.objects = dict((obj['id'], dict(obj)) for obj in objects)
+        self.members = dict((group, list(ids)) for group, ids in (members or {}).items())
+        self.sent = []  # [(api_version, [requests])]
+        self.stats = None
+        self.write_answer = lambda request: GraphResponse(request['id'], 204)
+
+    def batch(self, requests_, paginate=False, api_version=None):
+        self.sent.append((api_version or self.settings.api_version, list(requests_)))
+        return [self._answer(request, api_version or 'v1.0') for request in requests_]
+
+    def requests(self, method=None):
+        return [r for dummy, batch in self.sent for r in batch if method is None or r.get('method', 'GET') == method]
+
+    def _answer(self, request, version):
+        method = request.get('method', 'GET')
+        url = unquote(request['url'])
+        if method == 'POST' and url == '/directoryObjects/getByIds':
+            ids = [i.lower() for i in request['body']['ids']]
+            return self._ok(request, [self.objects[i] for i in ids if i in self.objects])
+        if method != 'GET':
+            return self.write_answer(request)
+        match = FILTER.match(url)
+        if match:
+            collection, prop, values, dummy = match.groups()
+            wanted = [v.strip("'").replace("''", "'").lower() for v in re.findall(r"'(?:[^']|'')*'", values)]
+            assert len(wanted) <= 15, url
+            kind = TYPES[collection]
+            found = [dict((k, v) for k, v in obj.items() if k != '@odata.type') for obj in self.objects.values()
+                     if obj['@odata.type'] == '#microsoft.graph.' + kind and str(obj.get(prop, '')).lower() in wanted]
+            return self._ok(request, found)
+        match = LIST.match(url)
+        if match:
+            kind = TYPES[match.group(1)]
+            return self._ok(request, [dict((k, v) for k, v in o.items() if k != '@odata.type') for o in self.objects.values()
+                                      if o['@odata.type'] == '#microsoft.graph.' + kind])
+        match = RELATION.match(url)
+        if match:
+            dummy, owner, relation = match.groups()
+            if relation == 'members':
+                ids = self.members.get(owner, [])
+                if version == 'v1.0':  # Graph's known issue: v1.0 leaves service principals out
+                    ids = [i for i in ids if self.objects[i]['@odata.type'] != '#microsoft.graph.servicePrincipal']
+            else:
+                ids = [group for group, members in self.members.items() if owner in members]
+            return self._ok(request, [self.objects[i] for i in ids])
+        raise AssertionError('unexpected request %s %s' % (method, url))
+
+    @staticmethod
+    def _ok(request, values):
+        return GraphResponse(request['id'], 200, body={'value': [dict(v) for v in values]})
+
+
+def obj(kind, object_id, **props):
+    """A directory object of ``kind`` with ``@odata.type``."""
+    body = {'id': object_id, '@odata.type': '#microsoft.graph.' + kind}
+    body.update(props)
+    return body
+
+
+def guid(number):
+    return '00000000-0000-0000-0000-%012d' % number
