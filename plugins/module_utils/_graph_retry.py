@@ -248,9 +248,10 @@ class Pacer:
             if used is None:
                 return
             # Graph reports the share used by the time it ran this request; requests sent after it are
-            # already taken from the mirror but not yet seen by Graph.
+            # already taken from the mirror but not yet seen by Graph. The header does not name its quota:
+            # above 100 % on a write Graph admitted, it speaks of another (resource units may run into debt).
             if is_write:
-                self.writes.lower_to((1.0 - used) * self.writes.capacity - self._inflight_writes, now)
+                self.writes.lower_to(max(0.0, 1.0 - used) * self.writes.capacity - self._inflight_writes, now)
             else:
                 self.resources_paced = True
                 self.resources.lower_to((1.0 - used) * self.resources.capacity - self._inflight_requests * self.unit_cost, now)

@@ -111,6 +111,14 @@ def test_reported_usage_lowers_the_mirror_minus_what_is_still_in_flight():
     assert pacer.writes.level(clock.now) == pytest.approx(280), 'a lower report never raises the mirror above its own count'
 
 
+def test_usage_above_the_limit_on_an_admitted_write_empties_the_write_mirror_but_no_more():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock)
+    pacer.observe(204, {'x-ms-throttle-limit-percentage': '1.6'}, is_write=True)
+    assert pacer.writes.level(clock.now) == 0
+    assert pacer.tokens_wait(20, 20) == pytest.approx(1.0)
+
+
 def test_resource_units_are_paced_only_once_graph_reports_pressure():
     clock = FakeClock()
     pacer = Pacer(clock=clock)
