@@ -265,7 +265,7 @@ class GraphClient:
                 self.stats.add(lost_answers=1)
                 return GraphResponse(None, status, headers, body, item.attempts, outcome_unknown=True)
         if status != 429:
-            self.pacer.observe(status, headers, item.mailbox, item.is_write)
+            self.pacer.observe([(headers, item.mailbox, item.is_write)])
         return GraphResponse(None, status, headers, body, item.attempts)
 
     def _settle_direct(self, item, lost):
@@ -449,8 +449,8 @@ class _BatchRun:
                 if self.inflight:
                     timeout = None if wake is None else max(0.0, wake[0] - now)
                     for future in wait(list(self.inflight), timeout=timeout, return_when=FIRST_COMPLETED).done:
-                        batch = self.inflight.pop(future)
-                        self._absorb(batch, future.result())
+                        batch, sent_at = self.inflight.pop(future)
+                        self._absorb(batch, sent_at, future.result())
                 elif wake is None:
                     raise GraphError('internal error: requests are queued but none can ever be sent')
                 else:
@@ -510,17 +510,19 @@ class _BatchRun:
                 self.busy.add(item.mailbox)
         self.pacer.take(*_directory_counts(batch))
         self.stats.add(batches=1, inner_requests=len(batch))
-        self.inflight[pool.submit(self.client._post_batch, self.url, batch, linked)] = batch
+        self.inflight[pool.submit(self.client._post_batch, self.url, batch, linked)] = (batch, now)
 
     # ----- answers ---------------------------------------------------------------------------
 
-    def _absorb(self, batch, outcome):
+    def _absorb(self, batch, sent_at, outcome):
         kind, payload = outcome
         now = self.clock()
         for item in batch:
             self.busy.discard(item.mailbox)
         self.pacer.answered(*_directory_counts(batch))
         if kind == 'answers':
+            self.pacer.observe([(answer.get('headers'), item.mailbox, item.is_write) for item, answer in payload
+                                if answer.get('status') not in (424, 429)], sent_at)
             self._inner_answers(batch, payload, now)
             return
         for item in batch:
@@ -575,8 +577,6 @@ class _BatchRun:
                     throttled.append(item)
                     round_delay = max(round_delay, (delay, reason))
                     continue
-            else:
-                self.pacer.observe(status, headers, item.mailbox, item.is_write)
             if status == 503 and can_retry:
                 later.append(item)
                 retry_after = header_value(headers, 'Retry-After')
