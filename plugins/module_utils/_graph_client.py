@@ -189,7 +189,7 @@ class GraphClient:
                 continue  # refused or a safe resend: try again
             if not answer.outcome_unknown:
                 return answer
-            verdict, settled = self._settle_direct(item, answer)
+            verdict, settled = self._settle_direct(item)
             if verdict == 'absent' and self.policy.can_retry(item.attempts):
                 self.stats.add(retries=1)
                 continue
@@ -248,14 +248,16 @@ class GraphClient:
         body = _decode_body(response)
         if status == 429:
             delay, reason, scope = self._throttled(item, headers, body)
-        if status == 429 and can_retry:
-            if scope == 'random':
-                self._retry_pause(delay, reason)  # only this request waits; nothing else is paused
-            else:
-                self.stats.add(retries=1)  # _await_turn waits for what the 429 paused
-            return None
+            if can_retry:
+                if scope == 'random':
+                    self._retry_pause(delay, reason)  # only this request waits; nothing else is paused
+                else:
+                    self.stats.add(retries=1)  # _await_turn waits for what the 429 paused
+                return None
         if status == 503 and can_retry:
-            self._retry_pause(self.policy.delay(item.attempts, header_value(headers, 'Retry-After')), 'backoff')
+            retry_after = header_value(headers, 'Retry-After')
+            self._retry_pause(self.policy.delay(item.attempts, retry_after),
+                              'retry_after' if parse_retry_after(retry_after) is not None else 'backoff')
             return None
         if status in LOST_ANSWER_STATUSES:
             if item.resendable and can_retry:
@@ -268,10 +270,11 @@ class GraphClient:
             self.pacer.observe([(headers, item.mailbox, item.is_write)])
         return GraphResponse(None, status, headers, body, item.attempts)
 
-    def _settle_direct(self, item, lost):
+    def _settle_direct(self, item):
         """``('done', response)``, ``('absent', None)`` or ``('unknown', None)`` for a direct request whose answer was lost."""
         if item.settle is None:
             return 'unknown', None
+        read = None
         if callable(item.settle):
             verdict = item.settle(item.view())
         else:
@@ -282,7 +285,7 @@ class GraphClient:
         if not verdict:
             return 'absent', None
         self.stats.add(settled_by_reading=1)
-        return 'done', _settled_response(item, verdict, lost)
+        return 'done', _settled_response(item, verdict, read)
 
     def _retry_pause(self, seconds, reason):
         self.stats.add(retries=1)
