@@ -189,7 +189,7 @@ class GraphClient:
                 continue  # refused or a safe resend: try again
             if not answer.outcome_unknown:
                 return answer
-            verdict, settled = self._settle_direct(item, answer)
+            verdict, settled = self._settle_direct(item)
             if verdict == 'absent' and self.policy.can_retry(item.attempts):
                 self.stats.add(retries=1)
                 continue
@@ -248,14 +248,16 @@ class GraphClient:
         body = _decode_body(response)
         if status == 429:
             delay, reason, scope = self._throttled(item, headers, body)
-        if status == 429 and can_retry:
-            if scope == 'random':
-                self._retry_pause(delay, reason)  # only this request waits; nothing else is paused
-            else:
-                self.stats.add(retries=1)  # _await_turn waits for what the 429 paused
-            return None
+            if can_retry:
+                if scope == 'random':
+                    self._retry_pause(delay, reason)  # only this request waits; nothing else is paused
+                else:
+                    self.stats.add(retries=1)  # _await_turn waits for what the 429 paused
+                return None
         if status == 503 and can_retry:
-            self._retry_pause(self.policy.delay(item.attempts, header_value(headers, 'Retry-After')), 'backoff')
+            retry_after = header_value(headers, 'Retry-After')
+            self._retry_pause(self.policy.delay(item.attempts, retry_after),
+                              'retry_after' if parse_retry_after(retry_after) is not None else 'backoff')
             return None
         if status in LOST_ANSWER_STATUSES:
             if item.resendable and can_retry:
@@ -265,13 +267,14 @@ class GraphClient:
                 self.stats.add(lost_answers=1)
                 return GraphResponse(None, status, headers, body, item.attempts, outcome_unknown=True)
         if status != 429:
-            self.pacer.observe(status, headers, item.mailbox, item.is_write)
+            self.pacer.observe([(headers, item.mailbox, item.is_write)])
         return GraphResponse(None, status, headers, body, item.attempts)
 
-    def _settle_direct(self, item, lost):
+    def _settle_direct(self, item):
         """``('done', response)``, ``('absent', None)`` or ``('unknown', None)`` for a direct request whose answer was lost."""
         if item.settle is None:
             return 'unknown', None
+        read = None
         if callable(item.settle):
             verdict = item.settle(item.view())
         else:
@@ -282,7 +285,7 @@ class GraphClient:
         if not verdict:
             return 'absent', None
         self.stats.add(settled_by_reading=1)
-        return 'done', _settled_response(item, verdict, lost)
+        return 'done', _settled_response(item, verdict, read)
 
     def _retry_pause(self, seconds, reason):
         self.stats.add(retries=1)
@@ -449,8 +452,8 @@ class _BatchRun:
                 if self.inflight:
                     timeout = None if wake is None else max(0.0, wake[0] - now)
                     for future in wait(list(self.inflight), timeout=timeout, return_when=FIRST_COMPLETED).done:
-                        batch = self.inflight.pop(future)
-                        self._absorb(batch, future.result())
+                        batch, sent_at = self.inflight.pop(future)
+                        self._absorb(batch, sent_at, future.result())
                 elif wake is None:
                     raise GraphError('internal error: requests are queued but none can ever be sent')
                 else:
@@ -510,17 +513,19 @@ class _BatchRun:
                 self.busy.add(item.mailbox)
         self.pacer.take(*_directory_counts(batch))
         self.stats.add(batches=1, inner_requests=len(batch))
-        self.inflight[pool.submit(self.client._post_batch, self.url, batch, linked)] = batch
+        self.inflight[pool.submit(self.client._post_batch, self.url, batch, linked)] = (batch, now)
 
     # ----- answers ---------------------------------------------------------------------------
 
-    def _absorb(self, batch, outcome):
+    def _absorb(self, batch, sent_at, outcome):
         kind, payload = outcome
         now = self.clock()
         for item in batch:
             self.busy.discard(item.mailbox)
         self.pacer.answered(*_directory_counts(batch))
         if kind == 'answers':
+            self.pacer.observe([(answer.get('headers'), item.mailbox, item.is_write) for item, answer in payload
+                                if answer.get('status') not in (424, 429)], sent_at)
             self._inner_answers(batch, payload, now)
             return
         for item in batch:
@@ -575,8 +580,6 @@ class _BatchRun:
                     throttled.append(item)
                     round_delay = max(round_delay, (delay, reason))
                     continue
-            else:
-                self.pacer.observe(status, headers, item.mailbox, item.is_write)
             if status == 503 and can_retry:
                 later.append(item)
                 retry_after = header_value(headers, 'Retry-After')

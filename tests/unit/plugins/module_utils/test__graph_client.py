@@ -782,6 +782,23 @@ def test_a_direct_post_whose_answer_is_lost_is_settled_or_reported():
     assert client.stats['outcome_unknown'] == 1 and client.stats['settled_by_reading'] == 1
 
 
+def test_a_direct_settle_verdict_of_true_takes_the_read_as_the_result():
+    graph = Directory()
+    graph.users['a@x'] = {'id': 'id-a@x', 'userPrincipalName': 'a@x'}
+
+    def handle(request, seen):
+        if request['method'] == 'POST':
+            return reply(504)
+        return Directory.handle(graph, dict(request, url=request['url'].replace(ROOT + '/v1.0', '')), seen)
+
+    graph.handler = handle
+    client, clock = make_client(graph)
+    answer = client.request('POST', '/users', {'userPrincipalName': 'a@x'},
+                            settle={'url': "/users('a@x')", 'found': lambda read: read.ok and read.body['id'] == 'id-a@x'})
+    assert answer.ok and answer.settled and answer.status == 200 and answer.body['id'] == 'id-a@x'
+    assert [call[0] for call in graph.calls] == ['POST', 'GET']
+
+
 def test_get_all_follows_next_links_on_the_graph_host_only():
     def handler(request, seen):
         if 'page2' in request['url']:
