@@ -589,10 +589,10 @@ def _failure(entry, action, answer):
     return failure
 
 
-def failure_message(failed):
-    lines = ['%s %s %s group %s: %s %s' % (f['action'], f['member'] or f['member_id'], 'to' if f['action'] == 'add' else 'from',
-                                           f['group'] or f['group_id'], f['status'], f['message']) for f in failed]
-    return '%d membership change(s) failed: %s' % (len(failed), '; '.join(lines))
+def membership_of(failure):
+    """What a failure is about, for messages: ``member to group G`` or ``member from group G``."""
+    return '%s %s group %s' % (failure['member'] or failure['member_id'], 'to' if failure['action'] == 'add' else 'from',
+                               failure['group'] or failure['group_id'])
 
 
 # ----- reading groups and memberships for graph_group_info ---------------------------------------
