@@ -30,7 +30,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_batch_plan 
     MAX_BATCH_SIZE,
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError, parse_error_body
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import HAS_REQUESTS, new_session
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import HAS_REQUESTS, describe_transport_error, header_value, new_session
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry import (
     LOST_ANSWER_STATUSES,
     NOT_PROCESSED_STATUSES,
@@ -39,7 +39,6 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry impor
     WAIT_REASONS,
     Pacer,
     RetryPolicy,
-    header_value,
     parse_retry_after,
     throttle_scope,
 )
@@ -386,6 +385,9 @@ class GraphClient:
             self.stats.add(http_requests=1)
             try:
                 response = self.session.request(method, url, json=body, headers=request_headers)
+            except requests.exceptions.SSLError as exc:
+                # A certificate problem is a setting to fix, not a fault to retry, and nothing was sent.
+                raise GraphError('%s %s: %s' % (method, url, describe_transport_error(exc, self.settings)))
             except requests.RequestException as exc:
                 return None, exc
             if response.status_code == 401 and not refreshed and self.tokens.method != 'access_token':

@@ -248,13 +248,14 @@ def range_problem(name, value, low=None, high=None, low_allowed=True):
     return '%s must be %s, got %s' % (name, wanted, value)
 
 
-def check_raw_parameters(spec, params, module_name=None, where=''):
+def check_raw_parameters(spec, params, module_name=None, path=''):
     """Problems Ansible's own validation reports badly or not at all, found on the raw (unconverted) input.
 
     - an option name that does not exist, with the closest existing one suggested (reported before the
       "missing required" errors it would otherwise cause);
     - a list option given as text (Ansible would split ``"Engineering, All staff"`` at commas);
-    - the same checks inside ``options`` of list and dict options, naming the item (``memberships[2]``).
+    - an element of a list of dicts that is not a dict;
+    - the same checks inside ``options`` of list and dict options, naming the item (``memberships[2].groups``).
     """
     problems = []
     if not isinstance(params, dict):
@@ -269,28 +270,28 @@ def check_raw_parameters(spec, params, module_name=None, where=''):
         close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
         hint = " (did you mean '%s'?)" % known[close[0]] if close else ''
         problems.append("%sunsupported option '%s'%s; %s takes: %s" % (
-            where, key, hint, module_name or 'this module', ', '.join(sorted(spec))))
+            path + ': ' if path else '', key, hint, module_name or 'this module', ', '.join(sorted(spec))))
     for name, options in spec.items():
         value = _raw_value(params, name, options)
         if value is None:
             continue
+        where = '%s.%s' % (path, name) if path else name
         if options.get('type') == 'list' and isinstance(value, (str, bytes)):
-            problems.append("%s%s must be a list, got the text %r; write it as a YAML list ([a, b] or one '- item' per line)"
-                            % (where, name, value))
+            problems.append("%s must be a list, got the text %r; write it as a YAML list ([a, b] or one '- item' per line)" % (where, value))
             continue
         if options.get('type') == 'list' and options.get('elements') == 'dict' and isinstance(value, list):
             for index, item in enumerate(value):
                 if not isinstance(item, dict):
-                    problems.append('%s%s[%d] must be a dict, got %s %r' % (where, name, index, type(item).__name__, item))
+                    problems.append('%s[%d] must be a dict, got %s %r' % (where, index, type(item).__name__, item))
         suboptions = options.get('options')
         if not suboptions:
             continue
         if options.get('type') == 'list' and isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, dict):
-                    problems.extend(check_raw_parameters(suboptions, item, name, '%s%s[%d]: ' % (where, name, index)))
+                    problems.extend(check_raw_parameters(suboptions, item, name, '%s[%d]' % (where, index)))
         elif isinstance(value, dict):
-            problems.extend(check_raw_parameters(suboptions, value, name, '%s%s: ' % (where, name)))
+            problems.extend(check_raw_parameters(suboptions, value, name, where))
     return problems
 
 

@@ -20,6 +20,8 @@ import threading
 import time
 from email.utils import parsedate_to_datetime
 
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import header_value
+
 # Inner and direct answers that mean "not done, try later".
 RETRYABLE_STATUSES = frozenset((429, 503, 504))
 # Graph refused these before running anything: always safe to send again.
@@ -67,17 +69,6 @@ def parse_retry_after(value, now=None):
     if math.isnan(seconds):
         return None
     return max(0.0, seconds)
-
-
-def header_value(headers, name):
-    """Case-insensitive header lookup on a plain dict (batch inner headers are plain dicts)."""
-    if not headers:
-        return None
-    lowered = name.lower()
-    for key, value in headers.items():
-        if key.lower() == lowered:
-            return value
-    return None
 
 
 def throttle_scope(headers, is_write=False, mailbox=None, body=None):
