@@ -263,4 +263,3 @@ def _after_view(plan, old, names, catalog):
 def user_of(failure):
     """What a failure is about, for messages: the user's userPrincipalName."""
     return failure['userPrincipalName']
-
