@@ -5,7 +5,7 @@
 SHELL := bash
 ARGS ?=
 
-.PHONY: demo test sanity units integration emulator-tests release docs lint dist ee-context bench emulator clean
+.PHONY: demo test matrix sanity units integration emulator-tests release docs lint dist ee-context bench emulator clean
 
 ## demo: run the main job against the Graph emulator
 demo:
@@ -14,6 +14,10 @@ demo:
 ## test: the whole test suite, as CI runs it
 test:
 	bash scripts/test.sh $(ARGS)
+
+## matrix: sanity and unit tests for each other ansible-core / Python pairing README lists (.venv-<core>-py<python>)
+matrix:
+	bash scripts/test.sh matrix
 
 ## sanity: ansible-test sanity on a copy of the tree in build/
 sanity:
@@ -59,6 +63,6 @@ bench:
 emulator:
 	bash scripts/emulator.sh $(ARGS)
 
-## clean: remove build/, test output and caches (ARGS=--all also removes .venv)
+## clean: remove build/, test output and caches (ARGS=--all also removes .venv and the .venv-* of make matrix)
 clean:
 	bash scripts/clean.sh $(ARGS)

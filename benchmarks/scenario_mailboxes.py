@@ -85,8 +85,8 @@ def run(bench):
     others = seed(bench)
     direct_both = directly(bench, busy_events + other_events, others)
 
-    print('\n%s (emulator latency %d ms, Outlook request %d ms)' % (DESCRIPTION, bench.latency_ms,
-                                                                     bench.emulator.control('GET', 'config')['outlook_latency_ms']))
+    outlook_ms = bench.emulator.control('GET', 'config')['outlook_latency_ms']
+    print('\n%s (emulator latency %d ms, Outlook request %d ms)' % (DESCRIPTION, bench.latency_ms, outlook_ms))
     print('  %-36s %8s %6s %8s %16s %14s' % ('', 'wall s', 'HTTP', 'events', 'Concurrency 429', 'peak/mailbox'))
     for row in (alone, both):
         print('  %-36s %8.1f %6d %8d %16d %14d' % (row['label'], row['seconds'], row['http'], row['events'], row['concurrency_429'], row['peak']))

@@ -6,6 +6,8 @@
 #   BUILD_DIR  where the collection copy for ansible-test goes (default build/)
 #   MSGRAPH_VENV  the virtual environment to use (default .venv); tests that run
 #              a script from the collection copy point it at the one running them
+#   MSGRAPH_VENV_READY  set (to 1) when MSGRAPH_VENV was prepared by the caller
+#              and must not get requirements-dev.txt (scripts/matrix.sh)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${MSGRAPH_VENV:-$ROOT/.venv}
@@ -32,6 +34,10 @@ die() {
 
 # Make sure .venv exists and is current; cheap when it already is.
 ensure_venv() {
+    if [[ -n ${MSGRAPH_VENV_READY:-} ]]; then
+        [[ -x $VENV/bin/python ]] || die "MSGRAPH_VENV_READY is set but $VENV has no bin/python"
+        return 0
+    fi
     bash "$ROOT/scripts/bootstrap.sh"
 }
 
@@ -75,6 +81,7 @@ build_collection_tree() {
     local build_rel=${BUILD_DIR#"$ROOT"/}
     tar -C "$ROOT" -cf - \
         --exclude=./.venv \
+        --exclude='./.venv-*' \
         --exclude=./build \
         --exclude="./$build_rel" \
         --exclude=./tests/output \

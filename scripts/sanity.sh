@@ -31,11 +31,7 @@ controller=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 # Print "version path" for each extra target Python to test.
 find_target_pythons() {
-    python - "$controller" "${SANITY_EXTRA_PYTHONS:-auto}" "$tree/tests/config.yml" <<'EOF'
-import glob
-import os
-import shutil
-import subprocess
+    python - "$controller" "${SANITY_EXTRA_PYTHONS:-auto}" "$tree/tests/config.yml" "$ROOT/scripts" <<'EOF'
 import sys
 
 import yaml
@@ -44,7 +40,9 @@ from packaging.specifiers import SpecifierSet
 
 SUPPORTED_PYTHON_VERSIONS = REMOTE_ONLY_PYTHON_VERSIONS + CONTROLLER_PYTHON_VERSIONS
 
-controller, wanted, config_path = sys.argv[1:]
+controller, wanted, config_path, scripts_dir = sys.argv[1:]
+sys.path.insert(0, scripts_dir)
+from find_python import find_python  # scripts/find_python.py: interpreters that really run
 
 with open(config_path, encoding='utf-8') as config_file:
     config = yaml.safe_load(config_file) or {}
@@ -61,39 +59,12 @@ else:
     if unknown:
         sys.exit('ansible-test does not support Python %s' % ', '.join(unknown))
 
-# .venv/bin is first on PATH; its pythons are the controller's, not targets.
-venv_bin = os.path.join(sys.prefix, 'bin')
-search_path = os.pathsep.join(p for p in os.environ['PATH'].split(os.pathsep) if os.path.abspath(p) != venv_bin)
-
-
-def candidates(version):
-    yield shutil.which('python' + version, path=search_path)
-    # pyenv installs interpreters its shims only expose when selected; use them directly.
-    pyenv_root = os.environ.get('PYENV_ROOT', os.path.expanduser('~/.pyenv'))
-    for path in sorted(glob.glob(os.path.join(pyenv_root, 'versions', version + '.*', 'bin', 'python' + version)), reverse=True):
-        yield path
-
-
-def runs(path, version):
-    """A shim or a broken install may exist without working: ask the interpreter itself."""
-    try:
-        out = subprocess.run([path, '-c', 'import sys, venv; print("%d.%d" % sys.version_info[:2])'],
-                             capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return out.returncode == 0 and out.stdout.strip() == version
-
-
 for version in versions:
-    for path in candidates(version):
-        if path and runs(path, version):
-            # Resolve shims and symlinks so ansible-test sees the real interpreter.
-            real = subprocess.run([path, '-c', 'import sys; print(sys.executable)'], capture_output=True, text=True, check=True).stdout.strip()
-            print(version, real)
-            break
-    else:
-        if wanted != 'auto':
-            sys.exit('Python %s is not available on this machine' % version)
+    path, tried = find_python(version)
+    if path:
+        print(version, path)
+    elif wanted != 'auto':
+        sys.exit('Python %s is not available on this machine (tried: %s)' % (version, '; '.join(tried) or 'nothing found'))
 EOF
 }
 

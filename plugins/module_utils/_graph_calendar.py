@@ -619,8 +619,9 @@ class MailboxPlan:
             requests.append({'id': '%s:event:%d' % (prefix, number), 'method': 'POST', 'url': user_path(mailbox, 'events'),
                              'body': event.body(), '_kind': 'create_event', '_target': event})
         for number, permission in enumerate(self.grant):
+            # Safe to send again after a lost answer: a grant that did happen comes back 409 and is settled by reading.
             requests.append({'id': '%s:grant:%d' % (prefix, number), 'method': 'POST', 'url': permissions, 'body': permission.body(),
-                             '_kind': 'grant', '_target': permission})
+                             'safe_to_resend': True, '_kind': 'grant', '_target': permission})
         for number, (permission, entry) in enumerate(self.update):
             requests.append({'id': '%s:update:%d' % (prefix, number), 'method': 'PATCH', 'url': _entry_url(permissions, entry),
                              'body': {'role': permission.role}, '_kind': 'update', '_target': (permission, entry)})

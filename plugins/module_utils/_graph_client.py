@@ -30,7 +30,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_batch_plan 
     MAX_BATCH_SIZE,
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError, parse_error_body
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import HAS_REQUESTS, new_session
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import HAS_REQUESTS, describe_transport_error, header_value, new_session
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry import (
     LOST_ANSWER_STATUSES,
     NOT_PROCESSED_STATUSES,
@@ -39,7 +39,6 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry impor
     WAIT_REASONS,
     Pacer,
     RetryPolicy,
-    header_value,
     parse_retry_after,
     throttle_scope,
 )
@@ -189,7 +188,7 @@ class GraphClient:
                 continue  # refused or a safe resend: try again
             if not answer.outcome_unknown:
                 return answer
-            verdict, settled = self._settle_direct(item, answer)
+            verdict, settled = self._settle_direct(item)
             if verdict == 'absent' and self.policy.can_retry(item.attempts):
                 self.stats.add(retries=1)
                 continue
@@ -248,14 +247,16 @@ class GraphClient:
         body = _decode_body(response)
         if status == 429:
             delay, reason, scope = self._throttled(item, headers, body)
-        if status == 429 and can_retry:
-            if scope == 'random':
-                self._retry_pause(delay, reason)  # only this request waits; nothing else is paused
-            else:
-                self.stats.add(retries=1)  # _await_turn waits for what the 429 paused
-            return None
+            if can_retry:
+                if scope == 'random':
+                    self._retry_pause(delay, reason)  # only this request waits; nothing else is paused
+                else:
+                    self.stats.add(retries=1)  # _await_turn waits for what the 429 paused
+                return None
         if status == 503 and can_retry:
-            self._retry_pause(self.policy.delay(item.attempts, header_value(headers, 'Retry-After')), 'backoff')
+            retry_after = header_value(headers, 'Retry-After')
+            self._retry_pause(self.policy.delay(item.attempts, retry_after),
+                              'retry_after' if parse_retry_after(retry_after) is not None else 'backoff')
             return None
         if status in LOST_ANSWER_STATUSES:
             if item.resendable and can_retry:
@@ -265,13 +266,14 @@ class GraphClient:
                 self.stats.add(lost_answers=1)
                 return GraphResponse(None, status, headers, body, item.attempts, outcome_unknown=True)
         if status != 429:
-            self.pacer.observe(status, headers, item.mailbox, item.is_write)
+            self.pacer.observe([(headers, item.mailbox, item.is_write)])
         return GraphResponse(None, status, headers, body, item.attempts)
 
-    def _settle_direct(self, item, lost):
+    def _settle_direct(self, item):
         """``('done', response)``, ``('absent', None)`` or ``('unknown', None)`` for a direct request whose answer was lost."""
         if item.settle is None:
             return 'unknown', None
+        read = None
         if callable(item.settle):
             verdict = item.settle(item.view())
         else:
@@ -282,7 +284,7 @@ class GraphClient:
         if not verdict:
             return 'absent', None
         self.stats.add(settled_by_reading=1)
-        return 'done', _settled_response(item, verdict, lost)
+        return 'done', _settled_response(item, verdict, read)
 
     def _retry_pause(self, seconds, reason):
         self.stats.add(retries=1)
@@ -383,6 +385,9 @@ class GraphClient:
             self.stats.add(http_requests=1)
             try:
                 response = self.session.request(method, url, json=body, headers=request_headers)
+            except requests.exceptions.SSLError as exc:
+                # A certificate problem is a setting to fix, not a fault to retry, and nothing was sent.
+                raise GraphError('%s %s: %s' % (method, url, describe_transport_error(exc, self.settings)))
             except requests.RequestException as exc:
                 return None, exc
             if response.status_code == 401 and not refreshed and self.tokens.method != 'access_token':
@@ -449,8 +454,8 @@ class _BatchRun:
                 if self.inflight:
                     timeout = None if wake is None else max(0.0, wake[0] - now)
                     for future in wait(list(self.inflight), timeout=timeout, return_when=FIRST_COMPLETED).done:
-                        batch = self.inflight.pop(future)
-                        self._absorb(batch, future.result())
+                        batch, sent_at = self.inflight.pop(future)
+                        self._absorb(batch, sent_at, future.result())
                 elif wake is None:
                     raise GraphError('internal error: requests are queued but none can ever be sent')
                 else:
@@ -510,17 +515,19 @@ class _BatchRun:
                 self.busy.add(item.mailbox)
         self.pacer.take(*_directory_counts(batch))
         self.stats.add(batches=1, inner_requests=len(batch))
-        self.inflight[pool.submit(self.client._post_batch, self.url, batch, linked)] = batch
+        self.inflight[pool.submit(self.client._post_batch, self.url, batch, linked)] = (batch, now)
 
     # ----- answers ---------------------------------------------------------------------------
 
-    def _absorb(self, batch, outcome):
+    def _absorb(self, batch, sent_at, outcome):
         kind, payload = outcome
         now = self.clock()
         for item in batch:
             self.busy.discard(item.mailbox)
         self.pacer.answered(*_directory_counts(batch))
         if kind == 'answers':
+            self.pacer.observe([(answer.get('headers'), item.mailbox, item.is_write) for item, answer in payload
+                                if answer.get('status') not in (424, 429)], sent_at)
             self._inner_answers(batch, payload, now)
             return
         for item in batch:
@@ -575,8 +582,6 @@ class _BatchRun:
                     throttled.append(item)
                     round_delay = max(round_delay, (delay, reason))
                     continue
-            else:
-                self.pacer.observe(status, headers, item.mailbox, item.is_write)
             if status == 503 and can_retry:
                 later.append(item)
                 retry_after = header_value(headers, 'Retry-After')

@@ -20,11 +20,8 @@ call. Only references the caller says were created moments ago are re-queried wh
 
 from __future__ import annotations
 
-import copy
-import inspect
 import time
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import GraphClient
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import MAX_IN_VALUES, chunked, filter_query, is_guid
 
@@ -153,23 +150,6 @@ def typed(obj, type_):
     if type_ and not obj.get('@odata.type'):
         obj['@odata.type'] = ODATA_PREFIX + type_
     return obj
-
-
-# ----- batches against another API version ----------------------------------------------------
-
-
-def batch_on(client, requests_, api_version, paginate=False):
-    """``client.batch`` against ``api_version`` (beta lists service principals among a group's members, v1.0 does not)."""
-    if api_version == client.settings.api_version:
-        return client.batch(requests_, paginate=paginate)
-    if 'api_version' in inspect.signature(client.batch).parameters:
-        return client.batch(requests_, paginate=paginate, api_version=api_version)
-    # Local stand-in until the client takes api_version: a sibling client sharing token, session, pacing and statistics.
-    settings = copy.copy(client.settings)
-    settings.api_version = api_version
-    sibling = GraphClient(settings, token_provider=client.tokens, session=client.session, policy=client.policy, pacer=client.pacer)
-    sibling.stats = client.stats
-    return sibling.batch(requests_, paginate=paginate)
 
 
 # ----- resolving ------------------------------------------------------------------------------
@@ -319,7 +299,7 @@ class DirectoryResolver:
         for start in range(0, len(by_id), MAX_IDS_PER_CALL):
             request_id = 'ids-%d' % start
             wanted[request_id] = (None, 'id')
-            requests_.append({'id': request_id, 'method': 'POST', 'url': '/directoryObjects/getByIds',
+            requests_.append({'id': request_id, 'method': 'POST', 'url': '/directoryObjects/getByIds', 'safe_to_resend': True,  # a read
                               'headers': {'Content-Type': 'application/json'},
                               'body': {'ids': list(dict.fromkeys(ref.value.lower() for ref in by_id[start:start + MAX_IDS_PER_CALL]))}})
         for type_ in MEMBER_TYPES:

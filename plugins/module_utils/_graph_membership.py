@@ -19,7 +19,6 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory i
     MEMBER_TYPES,
     ODATA_PREFIX,
     DirectoryResolver,
-    batch_on,
     name_of,
     object_type,
     parse_reference,
@@ -358,7 +357,7 @@ class Planner:
         A group's members come from the beta endpoint, because v1.0 leaves service principals out of
         ``/members`` (a Graph known issue; beta is the documented workaround). A member's groups come from v1.0.
         """
-        wanted = {'v1.0': [], 'beta': []}
+        wanted = {None: [], 'beta': []}  # None: the configured version
         wait = 0.0 if self.check_mode else self.request.replication_timeout
         for side, owner in self._owners():
             key = (side, owner['id'])
@@ -371,16 +370,16 @@ class Planner:
             else:
                 collection = COLLECTIONS.get(object_type(owner), 'directoryObjects')
                 url = object_path(collection, owner['id'], 'memberOf') + '?$select=%s&$top=999' % ','.join(GROUP_FIELDS)
-                version = 'v1.0'
+                version = None
             wanted[version].append({'id': '%s:%s' % key, 'url': url, 'replication_wait': wait if owner['id'] in self.fresh else 0.0})
         for version, requests_ in wanted.items():
             if not requests_:
                 continue
-            for answer in batch_on(self.client, requests_, version, paginate=True):
+            for answer in self.client.batch(requests_, paginate=True, api_version=version):
                 side, owner_id = answer.id.split(':', 1)
                 if not answer.ok:
-                    raise answer.error(context="Reading the %s of %s '%s'" % ('members' if side == 'group' else 'groups', side,
-                                                                               name_of(self.objects.get(owner_id)) or owner_id))
+                    relation = 'members' if side == 'group' else 'groups'
+                    raise answer.error(context="Reading the %s of %s '%s'" % (relation, side, name_of(self.objects.get(owner_id)) or owner_id))
                 values = [v for v in (answer.body or {}).get('value', []) if isinstance(v, dict) and v.get('id')]
                 if side == 'user':
                     # memberOf also lists directory roles and administrative units
@@ -566,7 +565,8 @@ class Writer:
 
     def _single(self, request_id, entry):
         fresh = entry['group_id'] in self.fresh or entry['member_id'] in self.fresh
-        return {'id': request_id, 'method': 'POST', 'url': object_path('groups', entry['group_id'], 'members', '$ref'),
+        # Sent twice, the second answer is "already exist", which counts as done: safe to resend after a lost answer.
+        return {'id': request_id, 'method': 'POST', 'url': object_path('groups', entry['group_id'], 'members', '$ref'), 'safe_to_resend': True,
                 'replication_wait': self.wait if fresh else 0.0, 'body': {'@odata.id': self.bind_base + entry['member_id']}}
 
     @staticmethod
@@ -589,10 +589,10 @@ def _failure(entry, action, answer):
     return failure
 
 
-def failure_message(failed):
-    lines = ['%s %s %s group %s: %s %s' % (f['action'], f['member'] or f['member_id'], 'to' if f['action'] == 'add' else 'from',
-                                           f['group'] or f['group_id'], f['status'], f['message']) for f in failed]
-    return '%d membership change(s) failed: %s' % (len(failed), '; '.join(lines))
+def membership_of(failure):
+    """What a failure is about, for messages: ``member to group G`` or ``member from group G``."""
+    return '%s %s group %s' % (failure['member'] or failure['member_id'], 'to' if failure['action'] == 'add' else 'from',
+                               failure['group'] or failure['group_id'])
 
 
 # ----- reading groups and memberships for graph_group_info ---------------------------------------
@@ -618,7 +618,7 @@ class GroupExport:
         readable = [group for group in self.groups if not unwritable_reason(group)]
         requests_ = [{'id': group['id'], 'url': object_path('groups', group['id'], 'members') + '?$select=%s&$top=999' % ','.join(MEMBER_FIELDS)}
                      for group in readable]
-        for answer in batch_on(self.client, requests_, 'beta', paginate=True) if requests_ else []:
+        for answer in self.client.batch(requests_, paginate=True, api_version='beta') if requests_ else []:
             if not answer.ok:
                 raise answer.error(context="Reading the members of group '%s'" % answer.id)
             self.members[answer.id] = [v for v in (answer.body or {}).get('value', []) if isinstance(v, dict) and v.get('id')]

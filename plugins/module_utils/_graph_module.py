@@ -69,6 +69,9 @@ CONNECTION_RANGES = dict(
 # Options every module with a replication or mailbox wait takes the same way.
 WAIT_RANGE = (0, 3600, True)
 
+# How many failures a task's message spells out; the result lists them all.
+MESSAGE_LIMIT = 20
+
 # ansible-core scrubs every output string against every no_log value, which grows with values x output:
 # thousands of distinct passwords cost seconds. Secrets are masked structurally in everything the
 # modules report; only the first ones also go into no_log_values as a second line of defence.
@@ -176,6 +179,29 @@ class GraphModule(AnsibleModule):
         except (GraphError, GraphRequestError) as exc:
             self.fail_from_exception(exc)
 
+    def refuse(self, failures, what, list_name, subject_of, **result):
+        """Fail before any write: ``Nothing was changed: N problem(s) in <what>: ...``, every problem in ``result[list_name]``."""
+        result[list_name] = failures
+        result.setdefault('stats', self.stats())
+        self.fail_json(msg='Nothing was changed: %d problem(s) in %s: %s' % (len(failures), what, summarise_failures(failures, subject_of, list_name)),
+                       **result)
+
+    def finish(self, changed, failures, list_name, subject_of, fail_on_error=True, before=None, after=None, **result):
+        """End the task after writing: fail (or, without ``fail_on_error``, warn) for each change Graph refused, else succeed.
+
+        ``failures`` are dicts with ``action``, ``status``, ``code`` and ``message``; ``subject_of(failure)`` names what each is about.
+        """
+        result[list_name] = failures
+        if failures:
+            text = '%d change(s) failed: %s' % (len(failures), summarise_failures(failures, subject_of, list_name))
+            if fail_on_error:
+                self.fail_json(msg=text, changed=changed, stats=self.stats(), check_mode=self.check_mode, **result)
+            for failure in failures[:MESSAGE_LIMIT]:
+                self.warn(failure_line(failure, subject_of(failure)))
+            if len(failures) > MESSAGE_LIMIT:
+                self.warn('%d more failures are listed in %s' % (len(failures) - MESSAGE_LIMIT, list_name))
+        self.exit_result(changed, before=before if changed else None, after=after if changed else None, **result)
+
     def exit_result(self, changed, before=None, after=None, **result):
         """``exit_json`` with ``stats``, ``check_mode`` and, in diff mode, ``diff`` built from ``before``/``after``.
 
@@ -187,6 +213,22 @@ class GraphModule(AnsibleModule):
         if self._diff and (before is not None or after is not None):
             result['diff'] = {'before': mask_secrets(before), 'after': mask_secrets(after)}
         self.exit_json(changed=changed, **result)
+
+
+def failure_line(failure, subject):
+    """``subject: action: status code: message`` for a change Graph refused; a validation problem is its own message."""
+    if failure.get('action') == 'validate':
+        return failure['message']
+    status = '%s %s: ' % (failure['status'], failure.get('code') or '') if failure.get('status') else ''
+    return '%s: %s: %s%s' % (subject, failure['action'], status, failure['message'])
+
+
+def summarise_failures(failures, subject_of, list_name):
+    """The first failures as one line for a task's message, and how many more ``list_name`` holds."""
+    lines = [failure_line(failure, subject_of(failure)) for failure in failures[:MESSAGE_LIMIT]]
+    if len(failures) > MESSAGE_LIMIT:
+        lines.append('and %d more (see %s)' % (len(failures) - MESSAGE_LIMIT, list_name))
+    return '; '.join(lines)
 
 
 def range_problem(name, value, low=None, high=None, low_allowed=True):
@@ -206,13 +248,14 @@ def range_problem(name, value, low=None, high=None, low_allowed=True):
     return '%s must be %s, got %s' % (name, wanted, value)
 
 
-def check_raw_parameters(spec, params, module_name=None, where=''):
+def check_raw_parameters(spec, params, module_name=None, path=''):
     """Problems Ansible's own validation reports badly or not at all, found on the raw (unconverted) input.
 
     - an option name that does not exist, with the closest existing one suggested (reported before the
       "missing required" errors it would otherwise cause);
     - a list option given as text (Ansible would split ``"Engineering, All staff"`` at commas);
-    - the same checks inside ``options`` of list and dict options, naming the item (``memberships[2]``).
+    - an element of a list of dicts that is not a dict;
+    - the same checks inside ``options`` of list and dict options, naming the item (``memberships[2].groups``).
     """
     problems = []
     if not isinstance(params, dict):
@@ -227,28 +270,28 @@ def check_raw_parameters(spec, params, module_name=None, where=''):
         close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
         hint = " (did you mean '%s'?)" % known[close[0]] if close else ''
         problems.append("%sunsupported option '%s'%s; %s takes: %s" % (
-            where, key, hint, module_name or 'this module', ', '.join(sorted(spec))))
+            path + ': ' if path else '', key, hint, module_name or 'this module', ', '.join(sorted(spec))))
     for name, options in spec.items():
         value = _raw_value(params, name, options)
         if value is None:
             continue
+        where = '%s.%s' % (path, name) if path else name
         if options.get('type') == 'list' and isinstance(value, (str, bytes)):
-            problems.append("%s%s must be a list, got the text %r; write it as a YAML list ([a, b] or one '- item' per line)"
-                            % (where, name, value))
+            problems.append("%s must be a list, got the text %r; write it as a YAML list ([a, b] or one '- item' per line)" % (where, value))
             continue
         if options.get('type') == 'list' and options.get('elements') == 'dict' and isinstance(value, list):
             for index, item in enumerate(value):
                 if not isinstance(item, dict):
-                    problems.append('%s%s[%d] must be a dict, got %s %r' % (where, name, index, type(item).__name__, item))
+                    problems.append('%s[%d] must be a dict, got %s %r' % (where, index, type(item).__name__, item))
         suboptions = options.get('options')
         if not suboptions:
             continue
         if options.get('type') == 'list' and isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, dict):
-                    problems.extend(check_raw_parameters(suboptions, item, name, '%s%s[%d]: ' % (where, name, index)))
+                    problems.extend(check_raw_parameters(suboptions, item, name, '%s[%d]' % (where, index)))
         elif isinstance(value, dict):
-            problems.extend(check_raw_parameters(suboptions, value, name, '%s%s: ' % (where, name)))
+            problems.extend(check_raw_parameters(suboptions, value, name, where))
     return problems
 
 

@@ -20,6 +20,8 @@ import threading
 import time
 from email.utils import parsedate_to_datetime
 
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import header_value
+
 # Inner and direct answers that mean "not done, try later".
 RETRYABLE_STATUSES = frozenset((429, 503, 504))
 # Graph refused these before running anything: always safe to send again.
@@ -67,17 +69,6 @@ def parse_retry_after(value, now=None):
     if math.isnan(seconds):
         return None
     return max(0.0, seconds)
-
-
-def header_value(headers, name):
-    """Case-insensitive header lookup on a plain dict (batch inner headers are plain dicts)."""
-    if not headers:
-        return None
-    lowered = name.lower()
-    for key, value in headers.items():
-        if key.lower() == lowered:
-            return value
-    return None
 
 
 def throttle_scope(headers, is_write=False, mailbox=None, body=None):
@@ -171,6 +162,14 @@ class TokenBucket:
         """What Graph reported wins when it holds less than the mirror thought."""
         self.tokens = min(self.level(now), tokens)
 
+    def raise_to(self, tokens, now):
+        """What Graph reported wins when it holds more than the mirror thought."""
+        self.tokens = min(self.capacity, max(self.level(now), tokens))
+
+    def set(self, tokens, now):
+        self.level(now)
+        self.tokens = min(self.capacity, tokens)
+
 
 class Pacer:
     """Decides when each kind of request may go; shared by every request of a task.
@@ -178,11 +177,12 @@ class Pacer:
     Directory (Entra) requests spend two budgets, mirrored as token buckets of Graph's documented shape:
     writes (3,000 per 150 s) and resource units (per 10 s). The write mirror paces every directory write
     from the start, so a job that outgrows the burst settles at the quota's refill rate instead of running
-    into 429s. The resource-unit mirror starts pacing once Graph reports pressure, because the tenant's
-    size (and so the budget) is unknown until then. ``x-ms-throttle-limit-percentage`` (sent above 80 %)
-    tells how much of a budget is left, and lowers the mirror to it; a scoped 429 empties it for its
-    Retry-After. Outlook requests spend neither: a mailbox's 429 pauses that mailbox only. A 429 that
-    names no scope (noise) changes nothing here: only the throttled request waits.
+    into 429s. The resource-unit mirror paces only while Graph reports pressure, because the tenant's
+    size (and so the budget) is unknown. ``x-ms-throttle-limit-percentage`` (sent on every answer once
+    more than 80 % is used) tells how much of a budget is left and lowers the mirror to it; an Entra answer
+    without it says more than 20 % is left. A scoped 429 empties its mirror for its Retry-After. Outlook
+    requests spend neither: a mailbox's 429 pauses that mailbox only. A 429 that names no scope (noise)
+    changes nothing here: only the throttled request waits.
     """
 
     def __init__(self, clock=time.monotonic, write_quota=WRITE_QUOTA, resource_quota=RESOURCE_QUOTA):
@@ -198,6 +198,7 @@ class Pacer:
         self.mailbox_paused_until = {}
         self._inflight_writes = 0
         self._inflight_requests = 0
+        self._pressure_at = float('-inf')
 
     def paused_until(self, mailbox, is_write):
         """``(time, reason)`` before which a request of this kind must not go (a scoped 429's Retry-After)."""
@@ -224,7 +225,7 @@ class Pacer:
             now = self._clock()
             if writes:
                 self.writes.take(writes, now)
-            if requests_:
+            if requests_ and self.resources_paced:
                 self.resources.take(requests_ * self.unit_cost, now)
             self._inflight_writes += writes
             self._inflight_requests += requests_
@@ -235,25 +236,49 @@ class Pacer:
             self._inflight_writes -= writes
             self._inflight_requests -= requests_
 
-    def observe(self, status, headers, mailbox=None, is_write=False):
-        """Learn from an answer that was not throttled: resource-unit costs and how much budget is left."""
-        if mailbox is not None or not headers:
-            return
-        cost = _float(header_value(headers, 'x-ms-resource-unit'))
-        used = _float(header_value(headers, 'x-ms-throttle-limit-percentage'))
+    def observe(self, answers, sent_at=None):
+        """Learn from the answers of one batch (or one direct request) that were not throttled.
+
+        ``answers`` are ``(headers, mailbox, is_write)``; ``sent_at`` is when they were sent. Costs come from
+        ``x-ms-resource-unit``; what is left from the highest ``x-ms-throttle-limit-percentage``, the state
+        after the last request Graph ran. Entra-metered answers without it say more than 20 % is left -
+        news only when they were sent after the last report of pressure.
+        """
         with self._lock:
             now = self._clock()
-            if cost is not None and cost > 0:
-                self.unit_cost = 0.8 * self.unit_cost + 0.2 * cost
-            if used is None:
+            used = {True: None, False: None}
+            metered = False
+            for headers, mailbox, is_write in answers:
+                if mailbox is not None or not headers:
+                    continue
+                cost = _float(header_value(headers, 'x-ms-resource-unit'))
+                if cost is not None and cost > 0:
+                    metered = True
+                    self.unit_cost = 0.8 * self.unit_cost + 0.2 * cost
+                share = _float(header_value(headers, 'x-ms-throttle-limit-percentage'))
+                if share is not None:
+                    used[bool(is_write)] = max(share, used[bool(is_write)] or 0.0)
+            if used[True] is not None or used[False] is not None:
+                self._pressure_at = now
+            elif metered and (sent_at is None or sent_at > self._pressure_at):
+                self.resources_paced = False
+                self.writes.raise_to(0.2 * self.writes.capacity - self._inflight_writes, now)
                 return
-            # Graph reports the share used by the time it ran this request; requests sent after it are
-            # already taken from the mirror but not yet seen by Graph.
-            if is_write:
-                self.writes.lower_to((1.0 - used) * self.writes.capacity - self._inflight_writes, now)
-            else:
-                self.resources_paced = True
-                self.resources.lower_to((1.0 - used) * self.resources.capacity - self._inflight_requests * self.unit_cost, now)
+            # Requests sent after these are taken from the mirror but not yet seen by Graph. The header does not
+            # name its quota: above 100 % on a write Graph admitted, it speaks of another (resource units may
+            # run into debt).
+            if used[True] is not None:
+                self.writes.lower_to(max(0.0, 1.0 - used[True]) * self.writes.capacity - self._inflight_writes, now)
+            if used[False] is not None:
+                self._pace_resources((1.0 - used[False]) * self.resources.capacity - self._inflight_requests * self.unit_cost, now)
+
+    def _pace_resources(self, tokens, now):
+        """Start pacing resource units from what Graph reported, or lower the mirror while pacing."""
+        if self.resources_paced:
+            self.resources.lower_to(tokens, now)
+        else:
+            self.resources_paced = True
+            self.resources.set(tokens, now)
 
     def throttled(self, scope, seconds, mailbox=None):
         """A 429 about ``scope``: pause what it is about for ``seconds`` and empty the mirror it names."""
@@ -267,9 +292,8 @@ class Pacer:
                 # Graph will hold one write's worth after Retry-After; what is in flight is already spent.
                 self.writes.lower_to(1.0 - seconds * self.writes.rate - self._inflight_writes, now)
             elif scope == 'resource':
-                self.resources_paced = True
                 self.directory_paused_until = max(self.directory_paused_until, until)
-                self.resources.lower_to(self.unit_cost - seconds * self.resources.rate - self._inflight_requests * self.unit_cost, now)
+                self._pace_resources(self.unit_cost - seconds * self.resources.rate - self._inflight_requests * self.unit_cost, now)
 
 
 def _float(value):

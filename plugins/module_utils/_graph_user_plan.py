@@ -17,7 +17,7 @@ in ``recently_created`` (created by an earlier task and perhaps not visible yet)
 from __future__ import annotations
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import is_guid
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_resolve import DirectoryResolver
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory import DirectoryResolver
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_reader import (
     LICENSE_FIELDS,
     MANAGER_FIELDS,

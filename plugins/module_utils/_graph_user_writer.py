@@ -24,7 +24,6 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users impor
 # stays flat for tens of thousands of users while 50 batches per slice keep every connection busy.
 WRITE_SLICE = 1000
 INVALID_USAGE_LOCATION = 'invalid usage location'
-MESSAGE_LIMIT = 20
 RESULT_LISTS = ('created', 'updated', 'disabled', 'deleted', 'revoked')
 
 
@@ -261,11 +260,6 @@ def _after_view(plan, old, names, catalog):
     return view
 
 
-def summarise(failures):
-    """One line for the task's message: the first failures, and how many more there are."""
-    lines = [f['message'] if f['action'] == 'validate' else
-             '%s: %s: %s%s' % (f['userPrincipalName'], f['action'], '%s %s: ' % (f['status'], f['code'] or '') if f['status'] else '', f['message'])
-             for f in failures[:MESSAGE_LIMIT]]
-    if len(failures) > MESSAGE_LIMIT:
-        lines.append('and %d more (see failed_users)' % (len(failures) - MESSAGE_LIMIT))
-    return '; '.join(lines)
+def user_of(failure):
+    """What a failure is about, for messages: the user's userPrincipalName."""
+    return failure['userPrincipalName']

@@ -73,6 +73,15 @@ options:
           - Request body. JSON content is sent as is; with another C(Content-Type) the text is sent base64-encoded, as Graph requires.
           - POST, PATCH and PUT without a body send V({}), which Graph requires inside a batch.
         type: raw
+      safe_to_resend:
+        description:
+          - Whether this POST may be sent again when its answer is lost (a gateway timeout, or the connection dropped after
+            sending). Set it when a repeat is harmless, for example adding a member with C(members/$ref) (Graph answers
+            "already exist") or an event with a C(transactionId) (always resent).
+          - Without it such a POST is not sent again and comes back with RV(responses[].outcome_unknown). GET, PUT, PATCH and
+            DELETE are always sent again.
+        type: bool
+        default: false
       depends_on:
         description:
           - The id of a request that must succeed first, as a string (V(create-group)) or a list holding that one id
@@ -218,10 +227,16 @@ responses:
       type: int
       returned: when retried
       sample: 2
-    resent_after_unknown_outcome:
+    outcome_unknown:
       description:
-        - V(true) when a non-idempotent request (POST) was sent again after an answer that left its outcome unknown
-          (gateway timeout or lost connection). It may have run twice; check the result.
+        - V(true) when the answer was lost (a gateway timeout, or the connection dropped after the request was sent) and the
+          request is a POST that could act twice, so it was not sent again. It may or may not have run; the request is also
+          listed in RV(failed_requests). Mark requests that are harmless to repeat with O(requests[].safe_to_resend).
+      type: bool
+      returned: when it happened
+      sample: true
+    settled_by_reading:
+      description: V(true) when the answer was lost and a read showed the request had been carried out; C(body) is that read.
       type: bool
       returned: when it happened
       sample: true
@@ -257,14 +272,37 @@ stats:
     retries:
       description: Requests sent again after throttling or a transient failure.
       type: int
-    wait_seconds:
-      description: Seconds spent waiting for Retry-After, backoff or pacing.
-      type: float
-    resent_after_unknown_outcome:
-      description: Non-idempotent requests sent again although their first outcome was unknown.
+    replication_retries:
+      description: Requests sent again because Graph answered 404 for an object created moments ago (O(replication_timeout)).
       type: int
-  sample: {"http_requests": 3, "batches": 3, "inner_requests": 45, "throttled": 2, "retries": 2, "wait_seconds": 1.5,
-           "resent_after_unknown_outcome": 0}
+    wait_seconds:
+      description: Seconds during which nothing was in flight because the client was waiting (Retry-After, backoff, pacing, replication).
+      type: float
+    wait_seconds_by_reason:
+      description: C(wait_seconds) split into C(retry_after), C(backoff), C(pacing) and C(replication).
+      type: dict
+    throttled_by_scope:
+      description:
+        - 429 answers by what they were about - C(random) (no Entra scope headers - retried after their own Retry-After without
+          slowing anything else), C(write) and C(resource) (Entra quotas, which pace directory writes or all directory
+          requests), C(mailbox) (Outlook's per-mailbox limits, which pause only that mailbox).
+      type: dict
+    retry_after_received:
+      description: Sum of the Retry-After seconds Graph sent, to compare with C(wait_seconds).
+      type: float
+    lost_answers:
+      description: Answers lost after the request was sent (gateway timeouts, dropped connections).
+      type: int
+    settled_by_reading:
+      description: Requests whose lost answer was settled by reading what they should have created.
+      type: int
+    outcome_unknown:
+      description: Requests whose lost answer could not be settled and that were not sent again.
+      type: int
+  sample: {"http_requests": 3, "batches": 3, "inner_requests": 45, "throttled": 2, "retries": 2, "replication_retries": 0,
+           "wait_seconds": 1.0, "wait_seconds_by_reason": {"retry_after": 1.0, "backoff": 0, "pacing": 0, "replication": 0},
+           "throttled_by_scope": {"random": 2, "write": 0, "resource": 0, "mailbox": 0}, "retry_after_received": 2.0,
+           "lost_answers": 0, "settled_by_reading": 0, "outcome_unknown": 0}
 '''
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_batch_plan import dependents_of, prepare_requests
@@ -279,6 +317,7 @@ ARGUMENT_SPEC = dict(
         headers=dict(type='dict'),
         body=dict(type='raw'),
         depends_on=dict(type='raw', aliases=['dependsOn']),
+        safe_to_resend=dict(type='bool', default=False),
     )),
     fail_on_error=dict(type='bool', default=True),
     paginate=dict(type='bool', default=False),

@@ -429,7 +429,6 @@ ARGUMENT_SPEC = dict(
     mailbox_timeout=dict(type='float', default=600.0),
     fail_on_error=dict(type='bool', default=True),
 )
-MESSAGE_LIMIT = 20
 EMPTY = dict(calendars=[], pending_mailboxes=[])
 
 
@@ -456,21 +455,14 @@ class CalendarModule(GraphModule):
         return stats
 
 
-def summarise(failures):
-    lines = [failure['message'] if failure['action'] == 'validate' else '%s: %s %s: %s%s' % (
-        failure['item'], failure['action'], failure.get('subject') or failure.get('address') or '',
-        '%s %s: ' % (failure['status'], failure['code'] or '') if failure['status'] else '', failure['message'])
-        for failure in failures[:MESSAGE_LIMIT]]
-    if len(failures) > MESSAGE_LIMIT:
-        lines.append('and %d more (see failed_items)' % (len(failures) - MESSAGE_LIMIT))
-    return '; '.join(lines)
+def item_of(failure):
+    """What a failure is about, for messages: the item, and the event's subject or the permission's address."""
+    return ('%s %s' % (failure['item'], failure.get('subject') or failure.get('address') or '')).strip()
 
 
 def refuse(module, problems):
     """Fail before any write, naming every problem."""
-    failures = [problem.to_dict() for problem in problems]
-    module.fail_json(msg='Nothing was changed: %d problem(s) in calendars: %s' % (len(failures), summarise(failures)),
-                     failed_items=failures, stats=module.stats(), **EMPTY)
+    module.refuse([problem.to_dict() for problem in problems], 'calendars', 'failed_items', item_of, **EMPTY)
 
 
 def run(module):
@@ -485,19 +477,10 @@ def run(module):
     if problems:
         refuse(module, problems)
     calendars, pending, failures, changed, before, after = sync.outcome()
-    result = dict(calendars=calendars, pending_mailboxes=pending, failed_items=failures)
     if pending:
         module.warn('%d mailbox(es) listed in new_mailboxes did not exist after mailbox_timeout (%g s), and nothing was written to them: %s. '
                     'Run the task again later to complete them.' % (len(pending), params['mailbox_timeout'], ', '.join(pending)))
-    if failures:
-        text = '%d change(s) failed: %s' % (len(failures), summarise(failures))
-        if params['fail_on_error']:
-            module.fail_json(msg=text, changed=changed, stats=module.stats(), **result)
-        for failure in failures[:MESSAGE_LIMIT]:
-            module.warn('%s: %s failed: %s' % (failure['item'], failure['action'], failure['message']))
-        if len(failures) > MESSAGE_LIMIT:
-            module.warn('%d more failures are listed in failed_items' % (len(failures) - MESSAGE_LIMIT))
-    module.exit_result(changed, before=before if changed else None, after=after if changed else None, **result)
+    module.finish(changed, failures, 'failed_items', item_of, params['fail_on_error'], before, after, calendars=calendars, pending_mailboxes=pending)
 
 
 def main():

@@ -314,7 +314,7 @@ stats:
 """
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory import MEMBER_TYPES
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_membership import Planner, Writer, failure_message, public, read_request
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_membership import Planner, Writer, membership_of, public, read_request
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import WAIT_RANGE, GraphModule
 
 ARGUMENT_SPEC = dict(
@@ -346,11 +346,8 @@ def run(module):
         added, removed, failed = Writer(module.client, planner.fresh, request.replication_timeout).apply(added, removed)
     before, after = planner.view(added, removed)
     changed = bool(added or removed)
-    result = dict(added=public(added), removed=public(removed), unchanged=planner.unchanged, skipped_memberships=public(planner.skipped),
-                  failed_memberships=public(failed))
-    if failed:
-        module.fail_json(msg=failure_message(failed), changed=changed, stats=module.stats(), **result)
-    module.exit_result(changed, before=before if changed else None, after=after if changed else None, **result)
+    module.finish(changed, public(failed), 'failed_memberships', membership_of, before=before, after=after, added=public(added),
+                  removed=public(removed), unchanged=planner.unchanged, skipped_memberships=public(planner.skipped))
 
 
 def main():

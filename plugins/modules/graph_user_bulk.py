@@ -354,7 +354,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_plan i
     plan_users,
     read_directory,
 )
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_writer import MESSAGE_LIMIT, UserWriter, changed, report, summarise
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_writer import UserWriter, changed, report, user_of
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import ACCOUNT_STATES, parse_users, reference_problems
 
 ARGUMENT_SPEC = dict(
@@ -383,25 +383,14 @@ def run(module):
     plans, plan_problems, warnings = plan_users(specs, directory, params['purge_licenses'], params['revoke_sessions'])
     problems.extend(plan_problems)
     if problems:
-        failures = [p.to_dict() for p in problems]
-        module.fail_json(msg='Nothing was changed: %d problem(s) in users: %s' % (len(problems), summarise(failures)),
-                         failed_users=failures, stats=module.stats(), **EMPTY)
+        module.refuse([p.to_dict() for p in problems], 'users', 'failed_users', user_of, **EMPTY)
     for warning in warnings:
         module.warn(warning)
     if not module.check_mode:
         UserWriter(module.client, [p for p in plans if p.pending], params['replication_timeout'], params['revoke_sessions']).apply()
     result, before, after = report(plans, directory.catalog, module.check_mode, module._diff)
-    is_changed = changed(result)
-    failures = result['failed_users']
-    if failures:
-        text = '%d change(s) failed: %s' % (len(failures), summarise(failures))
-        if params['fail_on_error']:
-            module.fail_json(msg=text, changed=is_changed, stats=module.stats(), **result)
-        for failure in failures[:MESSAGE_LIMIT]:
-            module.warn('%s: %s failed: %s' % (failure['userPrincipalName'], failure['action'], failure['message']))
-        if len(failures) > MESSAGE_LIMIT:
-            module.warn('%d more failures are listed in failed_users' % (len(failures) - MESSAGE_LIMIT))
-    module.exit_result(is_changed, before=before if is_changed else None, after=after if is_changed else None, **result)
+    failures = result.pop('failed_users')
+    module.finish(changed(result), failures, 'failed_users', user_of, params['fail_on_error'], before, after, **result)
 
 
 def main():

@@ -133,27 +133,31 @@ class PlaybookResult:
             with open(results_file) as handle:
                 self.tasks = [json.loads(line) for line in handle if line.strip()]
 
-    def entry(self, task_name):
-        """The (last) recorded entry of the task called ``task_name``: ``{'task', 'status', 'result'}``."""
+    def entry(self, task_name, host=None):
+        """The (last) recorded entry of the task called ``task_name`` (on ``host``): ``{'task', 'host', 'status', 'result'}``."""
         for entry in reversed(self.tasks):
-            if entry['task'] == task_name:
+            if entry['task'] == task_name and host in (None, entry.get('host')):
                 return entry
-        raise KeyError('no task named %r ran; tasks: %s' % (task_name, [e['task'] for e in self.tasks]))
+        raise KeyError('no task named %r ran%s; tasks: %s' % (task_name, ' on %s' % host if host else '', [e['task'] for e in self.tasks]))
 
-    def result(self, task_name):
-        """The module result of the task called ``task_name``."""
-        return self.entry(task_name)['result']
+    def result(self, task_name, host=None):
+        """The module result of the task called ``task_name`` (on ``host``)."""
+        return self.entry(task_name, host)['result']
 
-    def failed(self, task_name):
-        return self.entry(task_name)['status'] == 'failed'
+    def failed(self, task_name, host=None):
+        return self.entry(task_name, host)['status'] == 'failed'
 
     @property
     def recap(self):
         """``{'ok': n, 'changed': n, 'failed': n, ...}`` for localhost from the PLAY RECAP line."""
-        match = re.search(r'^localhost\s*:\s*(.+)$', self.stdout, re.MULTILINE)
-        if not match:
-            return {}
-        return dict((key, int(value)) for key, value in re.findall(r'(\w+)=(\d+)', match.group(1)))
+        return self.recaps.get('localhost', {})
+
+    @property
+    def recaps(self):
+        """``{host: {'ok': n, 'changed': n, ...}}`` for every host in the PLAY RECAP."""
+        recap = self.stdout[self.stdout.rfind('PLAY RECAP'):] if 'PLAY RECAP' in self.stdout else ''
+        return dict((host, dict((key, int(value)) for key, value in re.findall(r'(\w+)=(\d+)', counts)))
+                    for host, counts in re.findall(r'^(\S+)\s*:\s*(ok=.+)$', recap, re.MULTILINE))
 
     def __repr__(self):
         return 'PlaybookResult(rc=%s)\n--- stdout ---\n%s\n--- stderr ---\n%s' % (self.rc, self.stdout[-6000:], self.stderr[-3000:])
@@ -166,6 +170,7 @@ class PlaybookRunner:
         self.emulator = emulator
         self.collections_dir = collections_dir
         self.workdir = str(workdir)
+        self.runs = 0
 
     def __call__(self, text, check=False, diff=False, verbosity=0, env=None, extra_vars=None, credentials=True):
         path = os.path.join(self.workdir, 'playbook-%d.yml' % int(time.time() * 1000000))
@@ -173,8 +178,14 @@ class PlaybookRunner:
             handle.write(text)
         return self.run_file(path, check=check, diff=diff, verbosity=verbosity, env=env, extra_vars=extra_vars, credentials=credentials)
 
-    def run_file(self, path, check=False, diff=False, verbosity=0, env=None, extra_vars=None, credentials=True, extra_vars_file=None):
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', path]
+    def run_file(self, path, check=False, diff=False, verbosity=0, env=None, extra_vars=None, credentials=True, extra_vars_file=None,
+                 inventory=None, extra_args=()):
+        """Run the playbook at ``path``; by default on ``localhost`` alone, or on the hosts of an ``inventory`` file."""
+        if inventory is None:
+            command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', path]
+        else:
+            command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, path]
+        command += list(extra_args)
         if check:
             command.append('--check')
         if diff:
@@ -200,7 +211,11 @@ class PlaybookRunner:
         })
         if credentials:
             environment.update(self.emulator.environment())
-        results_file = path + '.results.jsonl'
+        # Test output goes into the runner's own (temporary) directory, never next to the playbook: the
+        # example playbooks live in playbooks/, which ships in the artifact. One file per run, because the
+        # callback appends and the same playbook may run several times.
+        self.runs += 1
+        results_file = os.path.join(self.workdir, '%s-%d.results.jsonl' % (os.path.basename(path), self.runs))
         environment.update({
             'ANSIBLE_CALLBACK_PLUGINS': os.path.join(os.path.dirname(os.path.abspath(__file__)), 'callback_plugins'),
             'ANSIBLE_CALLBACKS_ENABLED': 'record_results',

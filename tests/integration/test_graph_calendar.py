@@ -242,7 +242,7 @@ def test_graph_refusals_are_reported_per_item(emulator, playbook):
     (failure,) = result['failed_items']
     assert failure['item'] == 'calendars[0].permissions[0]' and failure['action'] == 'grant' and failure['status'] == 400
     assert failure['address'] == 'partner@fabrikam.example' and failure['mailbox'] == upn('adele')
-    assert 'calendars[0].permissions[0]: grant partner@fabrikam.example: 400' in result['msg']
+    assert 'calendars[0].permissions[0] partner@fabrikam.example: grant: 400 ErrorInvalidRequest' in result['msg']
     assert result['calendars'][0]['status'] == 'failed'
     state = Mailboxes(emulator)
     assert state.subjects(upn('adele')) == ['Welcome'] and state.permissions[upn('adele')][upn('megan')] == 'read'
@@ -250,7 +250,7 @@ def test_graph_refusals_are_reported_per_item(emulator, playbook):
     lenient = playbook(play(task('Calendars', calendars=calendars, fail_on_error=False)))
     assert lenient.rc == 0, lenient
     assert lenient.result('Calendars')['failed_items'][0]['action'] == 'grant'
-    assert 'calendars[0].permissions[0]: grant failed' in lenient.stdout + lenient.stderr
+    assert 'calendars[0].permissions[0] partner@fabrikam.example: grant: 400' in lenient.stdout + lenient.stderr
 
 
 def test_a_missing_mailbox_not_listed_as_new_fails_at_once(emulator, playbook):

@@ -402,7 +402,7 @@ def test_failed_patch_falls_back_to_single_adds_and_names_the_bad_member(emulato
     assert run.rc != 0
     result = run.result('Crew')
     assert result['changed'] is True
-    assert result['msg'].startswith("1 membership change(s) failed: add %s to group Crew: 404 Resource '%s' does not exist"
+    assert result['msg'].startswith("1 change(s) failed: %s to group Crew: add: 404 Request_ResourceNotFound: Resource '%s' does not exist"
                                     % (upn('member07'), victim))
     assert [(f['member'], f['action'], f['status'], f['code']) for f in result['failed_memberships']] == [
         (upn('member07'), 'add', 404, 'Request_ResourceNotFound')]

@@ -275,7 +275,7 @@ def test_per_user_failures_do_not_stop_the_others(emulator, playbook):
     assert warned.rc == 0, warned
     result = warned.result('Create')
     assert result['changed'] is False and len(result['failed_users']) == 1 and result['unchanged'] == 3
-    assert any('new01@contoso.example: create failed' in w for w in result['warnings'])
+    assert any('new01@contoso.example: create: 400' in w for w in result['warnings'])
 
 
 def test_throttled_requests_are_retried(emulator, playbook):

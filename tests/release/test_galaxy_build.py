@@ -18,6 +18,7 @@ from .support import REPO_ROOT, artifact_members, build_artifact, galaxy_metadat
 # Local clutter a developer's checkout (or a CI workspace after `make test`) really has.
 CLUTTER = (
     '.venv/bin/python',
+    '.venv-2.21-py3.12/bin/python',
     'venv/pyvenv.cfg',
     'build/ansible_collections/mynster/msgraph/galaxy.yml',
     'build/bench/results.json',
@@ -41,6 +42,8 @@ CLUTTER = (
     'changelogs/.plugin-cache.yaml',
     'mynster-msgraph-0.0.1.tar.gz',
     'playbooks/onboarding_demo.retry',
+    'playbooks/onboarding_demo.yml.results.jsonl',
+    'roles/onboarding/tests/test.yml.results.jsonl',
     '.idea/workspace.xml',
     '.vscode/settings.json',
     'docs/quickstart.md.swp',
@@ -58,7 +61,7 @@ SHIPPED_FILES = ('README.md', 'COPYING')
 def _is_clutter(path):
     parts = path.split('/')
     caches = {'__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '.ansible', '.cache', '.idea', '.vscode'}
-    return (bool(caches & set(parts)) or path.endswith(('.pyc', '.pyo', '.retry', '.swp', '~', '.tar.gz'))
+    return (bool(caches & set(parts)) or path.endswith(('.pyc', '.pyo', '.retry', '.swp', '~', '.tar.gz', '.results.jsonl'))
             or path == 'changelogs/.plugin-cache.yaml')
 
 
@@ -79,7 +82,7 @@ def test_artifact_leaves_out_clutter_and_development_tooling(tmp_path):
     assert 'MANIFEST.json' in members and 'FILES.json' in members
 
     leaked = sorted(set(CLUTTER) & set(members))
-    leaked += [m for m in members if m.split('/')[0] in ('.venv', 'venv', 'build', 'dist') or _is_clutter(m)]
+    leaked += [m for m in members if m.split('/')[0] in ('.venv', 'venv', 'build', 'dist') or m.startswith('.venv-') or _is_clutter(m)]
     assert not leaked, 'local clutter in the artifact: %s' % leaked
     tooling = [m for m in members if m.split('/')[0] in DEVELOPMENT_ONLY]
     assert not tooling, 'development tooling in the artifact: %s' % tooling
@@ -106,6 +109,9 @@ def test_artifact_has_the_product(artifact):
                  'extensions/ee/execution-environment.yml', 'extensions/ee/requirements.yml', 'changelogs/changelog.yaml',
                  'docs/reference/index.rst', 'docs/authentication.md', 'playbooks/drift_report.yml'):
         assert path in members, path
+    # Test output must never ship, whichever test or benchmark left it in the tree (it once sat in playbooks/).
+    test_output = sorted(m for m in members if m.endswith('.results.jsonl') or m.startswith(('tests/output/', '.venv')))
+    assert not test_output, 'test output in the artifact: %s' % test_output
     with tarfile.open(artifact) as archive:
         manifest = json.load(archive.extractfile('MANIFEST.json'))
     metadata = galaxy_metadata()

@@ -60,7 +60,7 @@ CASES = [
          'memberships[1]: groups goes with user, not members'),
     Case('membership-user-without-groups', MODULE, after_valid({'user': upn('alex')}), 'memberships[1]: groups is required with user'),
     Case('membership-groups-as-text-in-item', MODULE, after_valid({'user': upn('alex'), 'groups': 'Engineering, All staff'}),
-         ["memberships[1]: groups must be a list, got the text 'Engineering, All staff'"]),
+         ["memberships[1].groups must be a list, got the text 'Engineering, All staff'"]),
     Case('membership-members-as-text', MODULE, {'group': 'Sales', 'members': '%s, %s' % (upn('alex'), upn('adele'))},
          'members must be a list, got the text'),
     Case('membership-exact-empty-without-allow-empty', MODULE, after_valid({'user': upn('alex'), 'groups': []}, state='exact'),

@@ -39,8 +39,7 @@ BOTH = ('real', 'check')
 CASES = [
     # the shape of users and their entries
     Case('users-as-text', 'graph_user_bulk', {'users': upn('megan')}, 'users must be a list'),
-    Case('users-item-not-a-dict', 'graph_user_bulk', _users(upn('megan')), "Elements value for option 'users' is of type str",
-         why="Ansible converts the elements before the module runs; its message names the option, not the item"),
+    Case('users-item-not-a-dict', 'graph_user_bulk', _users(upn('megan')), "users[1] must be a dict, got str 'megan@contoso.example'"),
     Case('users-no-upn', 'graph_user_bulk', _users({'displayName': 'Nobody'}), 'users[1]: userPrincipalName: is required'),
     Case('users-upn-not-an-address', 'graph_user_bulk', _users({'userPrincipalName': 'megan'}),
          "users[1]: userPrincipalName: 'megan' is not of the form name@domain.tld"),

@@ -558,9 +558,8 @@ class Directory(FakeGraph):
 def test_after_an_outer_504_a_plain_post_is_not_sent_again_but_reported_unknown():
     graph = Directory(after_outer=lost_first_batch())
     client, clock = make_client(graph)
-    answers = client.batch([user_create('a@x'), {'id': 'read', 'url': '/organization'}, {'id': 'patch', 'method': 'PATCH', 'url': '/users/b',
-                                                                                            'body': {'jobTitle': 'x'}}])
-    create, read, patch = answers
+    patch = {'id': 'patch', 'method': 'PATCH', 'url': '/users/b', 'body': {'jobTitle': 'x'}}
+    create, read, patch = client.batch([user_create('a@x'), {'id': 'read', 'url': '/organization'}, patch])
     assert create.outcome_unknown is True and create.status == 504 and not create.ok
     assert create.to_dict()['outcome_unknown'] is True
     assert read.ok and patch.ok and not read.outcome_unknown
@@ -781,6 +780,23 @@ def test_a_direct_post_whose_answer_is_lost_is_settled_or_reported():
     assert unknown.outcome_unknown and unknown.status == 504
     assert sorted(graph.users) == ['a@x', 'b@x']
     assert client.stats['outcome_unknown'] == 1 and client.stats['settled_by_reading'] == 1
+
+
+def test_a_direct_settle_verdict_of_true_takes_the_read_as_the_result():
+    graph = Directory()
+    graph.users['a@x'] = {'id': 'id-a@x', 'userPrincipalName': 'a@x'}
+
+    def handle(request, seen):
+        if request['method'] == 'POST':
+            return reply(504)
+        return Directory.handle(graph, dict(request, url=request['url'].replace(ROOT + '/v1.0', '')), seen)
+
+    graph.handler = handle
+    client, clock = make_client(graph)
+    answer = client.request('POST', '/users', {'userPrincipalName': 'a@x'},
+                            settle={'url': "/users('a@x')", 'found': lambda read: read.ok and read.body['id'] == 'id-a@x'})
+    assert answer.ok and answer.settled and answer.status == 200 and answer.body['id'] == 'id-a@x'
+    assert [call[0] for call in graph.calls] == ['POST', 'GET']
 
 
 def test_get_all_follows_next_links_on_the_graph_host_only():

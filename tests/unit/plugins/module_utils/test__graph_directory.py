@@ -13,7 +13,6 @@ import pytest
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory import (
     DirectoryResolver,
     Reference,
-    batch_on,
     name_of,
     object_type,
     parse_reference,
@@ -190,13 +189,6 @@ def test_plain_user_and_group_lookups_keep_their_shape():
     assert all(r.get('method', 'GET') == 'GET' for r in client.requests())  # ids are filtered in /users, as before
     groups = DirectoryResolver(client).groups(['Twin', 'Engineering'])
     assert groups.ambiguous == {'Twin': [guid(3), guid(4)]} and groups.get('engineering')['id'] == guid(2)
-
-
-def test_batch_on_another_api_version():
-    client = tenant()
-    batch_on(client, [{'id': 'a', 'url': '/groups/%s/members?$top=1' % guid(2)}], 'beta')
-    batch_on(client, [{'id': 'b', 'url': '/groups/%s/members?$top=1' % guid(2)}], 'v1.0')
-    assert [version for version, dummy in client.sent] == ['beta', 'v1.0']
 
 
 def test_reference_repr():

@@ -44,7 +44,7 @@ def test_lists_given_as_text_are_refused_with_the_item_named():
     problems = check_raw_parameters(SPEC, {'members': 'a, b', 'memberships': [{'group': 'G', 'members': 'Engineering, All staff'}],
                                            'dependsOn': 'x'})
     assert problems[0].startswith("members must be a list, got the text 'a, b'")
-    assert problems[1].startswith("memberships[0]: members must be a list, got the text 'Engineering, All staff'")
+    assert problems[1].startswith("memberships[0].members must be a list, got the text 'Engineering, All staff'")
     assert problems[2].startswith("depends_on must be a list")
     assert check_raw_parameters(SPEC, {'memberships': [{'group': 'G', 'members': []}, 'G']}) == ["memberships[1] must be a dict, got str 'G'"]
     assert check_raw_parameters(SPEC, {'memberships': [{'group': 'G', 'memberz': []}]})[0].startswith(

@@ -105,22 +105,58 @@ def test_reported_usage_lowers_the_mirror_minus_what_is_still_in_flight():
     pacer = Pacer(clock=clock)
     pacer.take(40, 40)  # two batches out
     pacer.answered(20, 20)  # one is back, saying 90 % of the quota is used
-    pacer.observe(204, {'x-ms-throttle-limit-percentage': '0.9'}, is_write=True)
+    pacer.observe([({'x-ms-throttle-limit-percentage': '0.9'}, None, True)])
     assert pacer.writes.level(clock.now) == pytest.approx(300 - 20)
-    pacer.observe(204, {'x-ms-throttle-limit-percentage': '0.5'}, is_write=True)
+    pacer.observe([({'x-ms-throttle-limit-percentage': '0.5'}, None, True)])
     assert pacer.writes.level(clock.now) == pytest.approx(280), 'a lower report never raises the mirror above its own count'
 
 
-def test_resource_units_are_paced_only_once_graph_reports_pressure():
+def test_usage_above_the_limit_on_an_admitted_write_empties_the_write_mirror_but_no_more():
     clock = FakeClock()
     pacer = Pacer(clock=clock)
-    for sent in range(500):
+    pacer.observe([({'x-ms-throttle-limit-percentage': '1.6'}, None, True)])
+    assert pacer.writes.level(clock.now) == 0
+    assert pacer.tokens_wait(20, 20) == pytest.approx(1.0)
+
+
+def test_resource_units_are_paced_only_while_graph_reports_pressure():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock)
+    for sent in range(500):  # 10,000 reads at full speed: no pacing, and no debt piling up in the mirror
         pacer.take(0, 20)
+        pacer.answered(0, 20)
     assert pacer.tokens_wait(0, 20) == 0
-    pacer.observe(200, {'x-ms-resource-unit': '3', 'x-ms-throttle-limit-percentage': '0.95'})
+    pacer.observe([({'x-ms-resource-unit': '3', 'x-ms-throttle-limit-percentage': '0.95'}, None, False)])
     assert pacer.resources_paced
     assert pacer.unit_cost == pytest.approx(1.4)
-    assert pacer.tokens_wait(0, 200) > 0
+    assert pacer.resources.level(clock.now) == pytest.approx(0.05 * 3500)
+    assert pacer.tokens_wait(0, 200) == pytest.approx((200 * 1.4 - 175) / 350.0)
+    clock.now += 1
+    pacer.observe([({'x-ms-resource-unit': '1'}, None, False)], sent_at=clock.now)
+    assert not pacer.resources_paced, 'an answer without the percentage: below 80 % again'
+    assert pacer.tokens_wait(0, 200) == 0
+
+
+def test_an_entra_answer_without_the_percentage_gives_back_what_a_wrong_reading_took():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock)
+    pacer.observe([({'x-ms-resource-unit': '1', 'x-ms-throttle-limit-percentage': '1.2'}, None, True)])
+    assert pacer.writes.level(clock.now) == 0
+    pacer.observe([({'x-ms-resource-unit': '1'}, None, True)], sent_at=clock.now - 0.5)
+    assert pacer.writes.level(clock.now) == 0, 'sent before the pressure was reported: old news'
+    clock.now += 0.1
+    pacer.observe([({}, None, True)], sent_at=clock.now)
+    assert pacer.writes.level(clock.now) == pytest.approx(2), 'not metered by Entra: says nothing (0.1 s of refill)'
+    pacer.observe([({'x-ms-resource-unit': '1'}, None, True)], sent_at=clock.now)
+    assert pacer.writes.level(clock.now) == pytest.approx(600)
+
+
+def test_within_a_batch_the_highest_usage_wins():
+    clock = FakeClock()
+    pacer = Pacer(clock=clock)
+    pacer.observe([({'x-ms-resource-unit': '1'}, None, True), ({'x-ms-resource-unit': '1', 'x-ms-throttle-limit-percentage': '0.9'}, None, True),
+                   ({'x-ms-resource-unit': '1', 'x-ms-throttle-limit-percentage': '0.85'}, None, True)])
+    assert pacer.writes.level(clock.now) == pytest.approx(300)
 
 
 def test_a_scoped_429_pauses_what_it_names_and_noise_pauses_nothing():

@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import summarise_failures
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_plan import Directory, plan_users
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_writer import UserWriter, create_settle, report, summarise
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_writer import UserWriter, create_settle, report, user_of
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import SkuCatalog, parse_users
 
 E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900'
@@ -142,7 +143,8 @@ def test_revocations_come_after_disabling_and_only_when_it_worked():
     assert result['revoked'] == [{'userPrincipalName': 'a@contoso.example', 'id': users[0]['id']}]
     assert [(f['userPrincipalName'], f['action'], f['status']) for f in result['failed_users']] == [
         ('b@contoso.example', 'update', 403), ('b@contoso.example', 'revoke_sessions', None)]
-    assert 'b@contoso.example: revoke_sessions: not attempted: disabling the account failed' in summarise(result['failed_users'])
+    message = summarise_failures(result['failed_users'], user_of, 'failed_users')
+    assert 'b@contoso.example: revoke_sessions: not attempted: disabling the account failed' in message
     # always: users that need no other write are revoked in round one
     plans = plans_for(entries, users, revoke='always')
     client = FakeWriter()

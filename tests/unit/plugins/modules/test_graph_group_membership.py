@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory import MEMBER_TYPES
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import GraphModule
 from ansible_collections.mynster.msgraph.plugins.modules.graph_group_membership import ARGUMENT_SPEC, run
 from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import FakeDirectory, guid, obj
 
@@ -45,6 +46,8 @@ class FakeModule:
 
     def fail_json(self, msg, **result):
         raise Done(dict(result, msg=msg, failed=True))
+
+    finish = GraphModule.finish  # the real ending: fail or warn for refused changes, else exit_result
 
 
 def directory():
