@@ -101,8 +101,8 @@ CASES = [
                '%s: calendar_permissions[0].address' % BOB),
     onboarding('permission-for-the-hire-itself', new_hire('bob', calendar_permissions=[{'address': BOB, 'role': 'read'}]),
                '%s: calendar_permissions[0]' % BOB),
-    onboarding('permission-listed-twice', new_hire('bob', calendar_permissions=[{'address': upn('megan'), 'role': 'read'},
-                                                                               {'address': upn('MEGAN'), 'role': 'write'}]),
+    onboarding('permission-listed-twice',
+               new_hire('bob', calendar_permissions=[{'address': upn('megan'), 'role': 'read'}, {'address': upn('MEGAN'), 'role': 'write'}]),
                '%s: calendar_permissions[1]' % BOB),
     # offboarding
     offboarding('unknown-leaver', {'offboarding_users': [upn('alex'), upn('nobody')]},
