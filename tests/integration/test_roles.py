@@ -421,6 +421,10 @@ def test_onboarding_pending_mailbox_is_named_and_a_rerun_completes_it(emulator, 
     assert state.groups_of[upn('nestor')] == {'Engineering', 'VPN users', 'All staff'} and state.licences('nestor') == [SPE_E3]
     assert upn('nestor') not in state.events and len(state.events[upn('adele')]) == 1
 
+    early = playbook(play, extra_vars=cohort)  # still being provisioned: waited for again and still pending, nothing refused
+    assert early.rc == 0, early
+    assert early.result('Plan')['onboarding_plan']['pending_mailboxes'] == [upn('nestor')]
+
     emulator.configure(mailbox_provisioning_delay_ms=0)  # Exchange has created the mailbox by now
     again = playbook(play, extra_vars=cohort)
     assert again.rc == 0, again
