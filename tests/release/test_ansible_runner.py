@@ -218,10 +218,10 @@ def test_onboarding_job_and_scheduled_drift_reports(demo_tenant, job):
     with_secret = secret_inputs(demo_tenant)
     key_line = private_key_line(with_certificate['client_certificate'])
 
-    # A job template left on Job Type "Run" is refused before anything is read or written.
-    refused = job(with_certificate, 'drift_report.yml', ident='drift-not-check').run()
-    assert refused.status == 'failed' and 'Job Type' in refused.stdout, refused
-    assert demo_tenant.stats()['http_requests'] == 0
+    # A job template left on Job Type "Run" still only reads: the play runs in check mode whatever the job says.
+    on_run = job(with_certificate, 'drift_report.yml', ident='drift-job-type-run').run()
+    assert on_run.status == 'failed' and 'Drift found' in on_run.stdout, on_run
+    assert demo_tenant.stats()['writes'] == 0, 'a drift report run as Job Type "Run" wrote to the tenant'
 
     # Nobody is onboarded yet: everything is drift, and the job fails.
     drift = job(with_certificate, 'drift_report.yml', ident='drift-before', check=True).run()
@@ -251,5 +251,5 @@ def test_onboarding_job_and_scheduled_drift_reports(demo_tenant, job):
     assert clean.recap('changed') == 0, clean
 
     onboarding.assert_no_leak(with_secret['client_secret'])
-    for finished in (refused, drift, report, onboarding, clean):
+    for finished in (on_run, drift, report, onboarding, clean):
         finished.assert_no_leak(key_line)
