@@ -380,6 +380,12 @@ failed_items:
   sample: [{"mailbox": "nestor.wilke@contoso.com", "item": "calendars[0].permissions[1]", "action": "grant", "status": 400,
             "code": "ErrorInvalidRequest", "message": "The role 'write' is not allowed for this permission.",
             "address": "partner@fabrikam.com", "role": "write"}]
+check_mode:
+  description: Whether the task ran in check mode, so nothing was written. A play's C(check_mode) keyword is not visible
+    to C(ansible_check_mode); roles read this instead.
+  returned: success
+  type: bool
+  sample: false
 stats:
   description:
     - What the client did (see M(mynster.msgraph.graph_batch) for those fields), plus C(mailboxes_waited_for)
