@@ -306,6 +306,12 @@ failed_memberships:
   sample: [{"group_id": "0f2d...", "group": "Engineering", "member_id": "6e7b...", "member": "adele.vance@contoso.com",
             "member_type": "user", "action": "add", "status": 404, "code": "Request_ResourceNotFound",
             "message": "Resource '6e7b...' does not exist..."}]
+check_mode:
+  description: Whether the task ran in check mode, so nothing was written. A play's C(check_mode) keyword is not visible
+    to C(ansible_check_mode); roles read this instead.
+  returned: success
+  type: bool
+  sample: false
 stats:
   description: What the client did (see M(mynster.msgraph.graph_batch) for the fields).
   returned: always

@@ -340,6 +340,12 @@ failed_users:
       type: str
   sample: [{"userPrincipalName": "x@contoso.com", "action": "licenses", "status": 400, "code": "Request_BadRequest",
             "message": "License assignment cannot be done for user with invalid usage location."}]
+check_mode:
+  description: Whether the task ran in check mode, so nothing was written. A play's C(check_mode) keyword is not visible
+    to C(ansible_check_mode); roles read this instead.
+  returned: success
+  type: bool
+  sample: false
 stats:
   description: What the client did (see M(mynster.msgraph.graph_batch) for the fields).
   returned: always

@@ -151,6 +151,12 @@ missing:
   type: list
   elements: str
   sample: ["left.already@contoso.com"]
+check_mode:
+  description: Whether the task ran in check mode, so nothing was written. A play's C(check_mode) keyword is not visible
+    to C(ansible_check_mode); roles read this instead.
+  returned: success
+  type: bool
+  sample: false
 stats:
   description: What the client did (see M(mynster.msgraph.graph_batch) for the fields).
   returned: always
