@@ -597,7 +597,8 @@ def membership_of(failure):
 
 # ----- reading groups and memberships for graph_group_info ---------------------------------------
 
-INFO_FIELDS = ('id', 'displayName', 'groupTypes', 'mailEnabled', 'securityEnabled', 'isAssignableToRole', 'membershipRule')
+INFO_FIELDS = ('id', 'displayName', 'groupTypes', 'mailEnabled', 'securityEnabled', 'isAssignableToRole', 'onPremisesSyncEnabled',
+               'membershipRule')
 
 
 class GroupExport:

@@ -109,6 +109,9 @@ groups:
     isAssignableToRole:
       description: Whether Entra ID roles can be assigned to the group (changing its members needs C(RoleManagement.ReadWrite.Directory)).
       type: bool
+    onPremisesSyncEnabled:
+      description: V(true) for a group synced from an on-premises directory (its members are changed there, not through Graph).
+      type: bool
     membershipRule:
       description: The rule of a dynamic group.
       type: str

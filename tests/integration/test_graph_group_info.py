@@ -34,6 +34,7 @@ def info_world(emulator):
          'membershipRuleProcessingState': 'On', 'members': [upn(n) for n in PEOPLE]},
         {'displayName': 'Helpdesk admins', 'isAssignableToRole': True, 'members': [upn('carol')]},
         {'displayName': 'Device: fleet', 'members': ['device:LAPTOP-1']},
+        {'displayName': 'Synced', 'onPremisesSyncEnabled': True, 'members': [upn('erin')]},
     ], devices=['LAPTOP-1', 'Twin PC'], service_principals=['HR sync'], contacts=['Partner'])
     world.twin = world.ids['Twin PC']
     emulator.seed(devices=[{'displayName': 'Twin PC'}])  # now two devices share the name of one member of Mixed
@@ -50,7 +51,7 @@ def test_groups_and_memberships_by_name_and_id(emulator, playbook):
     groups = dict((g['displayName'], g) for g in result['groups'])
     assert sorted(groups) == ['All staff', 'Device: fleet', 'Mixed', 'Team']
     assert groups['Mixed'] == {'id': world.ids['Mixed'], 'displayName': 'Mixed', 'groupTypes': [], 'mailEnabled': False, 'securityEnabled': True,
-                               'isAssignableToRole': False}
+                               'isAssignableToRole': False, 'onPremisesSyncEnabled': None}
     assert groups['All staff']['membershipRule'] == 'user.accountEnabled -eq true' and 'membershipRule' not in groups['Team']
     memberships = dict((m['group'], m['members']) for m in result['memberships'])
     # the dynamic group is not in memberships: graph_group_membership would refuse it
@@ -59,6 +60,17 @@ def test_groups_and_memberships_by_name_and_id(emulator, playbook):
                                            'orgContact:Partner', world.twin])  # a device whose name is shared: by id
     assert memberships['Team'] == ['user:' + upn('bob')] and memberships['group:Device: fleet'] == ['device:LAPTOP-1']
     assert emulator.stats()['writes'] == 0 and result['stats']['http_requests'] <= 4
+
+
+def test_every_group_read_leaves_groups_graph_cannot_change_out_of_memberships(emulator, playbook):
+    info_world(emulator)
+    run = playbook(play('- name: Info\n  mynster.msgraph.graph_group_info: {}'))
+    assert run.rc == 0, run
+    result = run.result('Info')
+    groups = dict((g['displayName'], g) for g in result['groups'])
+    assert groups['Synced']['onPremisesSyncEnabled'] is True and groups['All staff']['membershipRule']
+    names = [m['group'] for m in result['memberships']]
+    assert 'Synced' not in names and 'All staff' not in names and 'Mixed' in names
 
 
 def test_round_trip_through_graph_group_membership_changes_nothing(emulator, playbook):
