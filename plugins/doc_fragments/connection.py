@@ -87,25 +87,28 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP response.
+      - Seconds to wait for each HTTP response. More than 0 and at most 3600.
     type: float
     default: 30.0
   max_concurrency:
     description:
-      - How many C($batch) requests may be in flight at once.
+      - How many C($batch) requests may be in flight at once. From 1 to 32.
     type: int
     default: 4
   max_retries:
     description:
       - How many times a throttled (429), unavailable (503) or timed-out (504) request is retried before its failure is reported.
+        From 0 to 20.
     type: int
-    default: 6
+    default: 10
   max_retry_wait:
     description:
-      - Upper bound in seconds for a single wait before a retry, whatever Graph's C(Retry-After) says.
+      - Upper bound in seconds for a single wait before a retry, whatever Graph's C(Retry-After) says. From 0 to 3600.
     type: float
     default: 60.0
 notes:
-  - All requests of one task share one token, one connection pool and one pacer that slows sending down when
-    Graph reports it is close to its throttling limits. See the batching and throttling guide in the collection docs.
+  - All requests of one task share one token and one connection pool. A 429 slows down only what it is about - the throttled
+    request itself for throttling noise, directory writes or reads for Entra's quotas, one mailbox for Outlook's limits - and
+    sending slows down before Graph refuses when it reports a quota close to its limit. See the batching and throttling guide
+    in the collection docs.
 '''

@@ -31,7 +31,7 @@ class GraphSettings:
     def __init__(self, tenant_id=None, client_id=None, client_secret=None, client_certificate_path=None,
                  client_certificate_password=None, access_token=None, auth_method='auto', cloud='global',
                  graph_url=None, authority_url=None, api_version='v1.0', validate_certs=True, ca_path=None,
-                 timeout=30.0, max_concurrency=4, max_retries=6, max_retry_wait=60.0):
+                 timeout=30.0, max_concurrency=4, max_retries=10, max_retry_wait=60.0):
         if cloud not in CLOUDS:
             raise ValueError('cloud must be one of %s, got %r' % (', '.join(CLOUDS), cloud))
         if auth_method not in AUTH_METHODS:

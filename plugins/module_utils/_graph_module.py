@@ -54,7 +54,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     ca_path=dict(type='path', fallback=(env_fallback, ['MSGRAPH_CA_PATH'])),
     timeout=dict(type='float', default=30.0),
     max_concurrency=dict(type='int', default=4),
-    max_retries=dict(type='int', default=6),
+    max_retries=dict(type='int', default=10),
     max_retry_wait=dict(type='float', default=60.0),
 )
 

@@ -111,7 +111,7 @@ def _says_mailbox_concurrency(body):
 class RetryPolicy:
     """How many times to retry and how long to wait before each try."""
 
-    def __init__(self, max_retries=6, max_retry_wait=60.0, base_delay=0.5, rng=None):
+    def __init__(self, max_retries=10, max_retry_wait=60.0, base_delay=0.5, rng=None):
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
         self.base_delay = base_delay
