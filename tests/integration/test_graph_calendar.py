@@ -350,7 +350,6 @@ def test_no_waiting_with_a_zero_timeout(emulator, playbook):
     assert result['pending_mailboxes'] == [upn('nestor')] and result['stats']['mailbox_polls'] == 0 and result['changed'] is False
 
 
-
 HIRES = 200
 
 
