@@ -9,8 +9,9 @@ FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 Three layers, top-down:
 - parsing: the task's ``calendars`` list, checked completely before anything is sent (``parse_calendars``);
 - planning: what one mailbox needs, from what Graph holds (``read_requests``, ``plan_mailbox``, ``write_requests``);
-- running: ``CalendarSync`` reads every mailbox, stops before any write when something is wrong, then writes,
-  waiting per mailbox for the new mailboxes the task names while the others proceed.
+- running: ``CalendarSync`` looks up the users behind the new mailboxes the task names, reads every mailbox whose user
+  exists, stops before any write when something is wrong, then writes, waiting per mailbox for the new mailboxes
+  that are not there yet while the others proceed.
 No ``AnsibleModule`` here; ``graph_calendar`` turns the outcome into a task result.
 """
 
@@ -23,7 +24,7 @@ import re
 import time
 from urllib.parse import quote
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import is_guid, odata_string, quote_filter, user_path
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import chunked, in_queries, is_guid, odata_string, quote_filter, user_path
 
 try:
     import zoneinfo
@@ -87,6 +88,8 @@ SUBJECTS_PER_QUERY = 10
 MAX_FILTER_LENGTH = 1500
 # Outlook's answer for a user without a mailbox (no Exchange licence yet, still provisioning, or hosted on-premises).
 NO_MAILBOX = 'MailboxNotEnabledForRESTAPI'
+# What the users behind new mailboxes are looked up with (``userPrincipalName in (..)`` / ``id in (..)``, 15 a query).
+USER_FIELDS = ('id', 'userPrincipalName')
 # Polling a new mailbox: first after 2 s, then 1.5 times longer each time, at most every 30 s.
 FIRST_POLL = 2.0
 POLL_FACTOR = 1.5
@@ -593,6 +596,43 @@ def missing_text(spec, error):
             % (spec.mailbox, reason))
 
 
+def lookup_requests(mailboxes):
+    """``[(request, names)]``: the queries that look up the users behind ``mailboxes`` (userPrincipalNames and object
+    ids), 15 to an ``in``, each with the names it asks for."""
+    names = list(dict((str(name).strip().lower(), str(name).strip()) for name in mailboxes).values())
+    pairs = []
+    for prop, values in (('userPrincipalName', [n for n in names if not is_guid(n)]), ('id', [n for n in names if is_guid(n)])):
+        for chunk, url in zip(chunked(values), in_queries('/users', prop, values, USER_FIELDS)):
+            pairs.append(({'id': 'users:%d' % len(pairs), 'url': url}, chunk))
+    return pairs
+
+
+def absent_users(client, mailboxes):
+    """The lower-case names among ``mailboxes`` that no user has, from one ``client.batch`` of ``in`` queries.
+
+    Only a query Graph answered tells that a user is not there: the names of a query that failed (for example
+    without permission to read users, or refused for a userPrincipalName it cannot take) are not returned, so
+    their mailboxes are read as if there had been no lookup. A user created moments ago may not be visible yet
+    (replication): it counts as absent, which for a new mailbox means the same as its mailbox not being there.
+    """
+    pairs = lookup_requests(mailboxes)
+    if not pairs:
+        return set()
+    answers = dict((answer.id, answer) for answer in client.batch([request for request, names in pairs], paginate=True))
+    absent = set()
+    for request, names in pairs:
+        answer = answers.get(request['id'])
+        body = answer.body if answer is not None and answer.ok else None
+        if not isinstance(body, dict) or not isinstance(body.get('value'), list):
+            continue
+        found = set()
+        for user in body['value']:
+            if isinstance(user, dict):
+                found.update(str(user.get(key) or '').lower() for key in USER_FIELDS)
+        absent.update(name.lower() for name in names if name.lower() not in found)
+    return absent
+
+
 class MailboxPlan:
     """The writes one mailbox needs."""
 
@@ -711,9 +751,12 @@ class MailboxRun:
 class CalendarSync:
     """Brings the calendars of many mailboxes to what the task lists, in as few batches as Outlook's limits allow.
 
-    1. Every mailbox is read at once (one ``client.batch``). A mailbox that is missing and not listed in
+    1. The users behind the mailboxes listed in ``new_mailboxes`` are looked up (one ``client.batch`` of
+       ``in`` queries); a new mailbox whose user is not there (or not visible yet) is not read: its mailbox
+       cannot be there either.
+    2. Every other mailbox is read at once (one ``client.batch``). A mailbox that is missing and not listed in
        ``new_mailboxes``, a failed read, or a role Graph does not allow stops the run there: nothing is written.
-    2. In check mode that is all (a listed new mailbox that is not there yet is planned as empty).
+       In check mode that is all (a listed new mailbox that is not there yet is planned as empty).
     3. Then rounds: each sends the writes of the mailboxes that are ready together with a new read of each
        waiting mailbox whose turn has come. A waiting mailbox is read again after 2 s, then 1.5 times later each
        time (at most 30 s apart), until ``timeout`` seconds after the start; then it is left ``pending``.
@@ -743,10 +786,17 @@ class CalendarSync:
     # ----- rounds ----------------------------------------------------------------------------------
 
     def _first_read(self):
-        reading = [run for run in self.runs if run.spec.has_work]
+        working = [run for run in self.runs if run.spec.has_work]
         for run in self.runs:
             if not run.spec.has_work:
                 run.state = 'done'
+        absent = absent_users(self.client, [run.spec.mailbox for run in working if run.new])
+        reading = []
+        for run in working:
+            if run.new and run.spec.key in absent:
+                self._not_there(run)
+            else:
+                reading.append(run)
         answers = self._send([(run, read_requests(run.spec, run.prefix)) for run in reading])
         problems = []
         for run in reading:
@@ -754,14 +804,7 @@ class CalendarSync:
             if outcome == 'ok':
                 problems.extend(self._planned(run, value))
             elif outcome == 'missing' and run.new:
-                self.stats['mailboxes_waited_for'] += 1
-                run.found = False
-                if self.check_mode:
-                    run.plan = plan_mailbox(run.spec, None, self.exact)
-                    run.before = MailboxContent().view(run.spec)
-                    run.state = 'write'
-                else:
-                    self._wait(run)
+                self._not_there(run)
             elif outcome == 'missing':
                 problems.append(Problem(run.spec.path + '.mailbox', missing_text(run.spec, value), run.spec.mailbox))
             else:
@@ -823,6 +866,17 @@ class CalendarSync:
         run.plan.existing = [(e, i) for e, i in run.plan.existing if e.transaction_id not in run.created]
         run.state = 'write' if run.plan.writes else 'done'
         return run.plan.problems
+
+    def _not_there(self, run):
+        """A new mailbox that is not there yet: planned as empty in check mode, else waited for."""
+        self.stats['mailboxes_waited_for'] += 1
+        run.found = False
+        if self.check_mode:
+            run.plan = plan_mailbox(run.spec, None, self.exact)
+            run.before = MailboxContent().view(run.spec)
+            run.state = 'write'
+        else:
+            self._wait(run)
 
     def _wait(self, run):
         """Schedule the next read of a missing new mailbox, or give up on it at the deadline."""

@@ -350,6 +350,52 @@ def test_no_waiting_with_a_zero_timeout(emulator, playbook):
     assert result['pending_mailboxes'] == [upn('nestor')] and result['stats']['mailbox_polls'] == 0 and result['changed'] is False
 
 
+HIRES = 200
+
+
+def test_a_preview_of_hires_not_created_yet_reads_no_mailbox_and_the_real_run_creates_everything(emulator, playbook):
+    """The onboarding preview: every calendar belongs to a hire not created yet. The users behind new_mailboxes are
+    looked up in one batch of ``in`` queries (15 names each), and no mailbox is read; the real run, after the hires
+    are created and licensed, waits for their mailboxes and writes every calendar."""
+    seed(emulator, 'megan')
+    names = ['hire%03d' % n for n in range(HIRES)]
+    calendars = [calendar(name, events=[event('Welcome, %s' % name)], permissions=[{'address': upn('megan'), 'role': 'read'}])
+                 for name in names]
+    calendar_task = task('Calendars', calendars=calendars, new_mailboxes=[upn(name) for name in names])
+    preview = playbook(play(calendar_task), check=True)
+    assert preview.rc == 0, preview
+    stats = emulator.stats()
+    assert stats['http_requests'] <= 3 and stats['writes'] == 0, stats
+    assert stats['inner_requests'] == -(-HIRES // 15), stats  # the lookups only: no mailbox read
+    result = preview.result('Calendars')
+    assert result['changed'] is True and result['failed_items'] == [] and result['pending_mailboxes'] == []
+    assert result['stats']['mailboxes_waited_for'] == HIRES and result['stats']['mailbox_polls'] == 0
+    assert result['stats']['http_requests'] == stats['http_requests']
+    assert all(c['found'] is False and c['status'] == 'ok' and len(c['events']['created']) == 1
+               and c['permissions']['granted'] == [{'address': upn('megan'), 'role': 'read'}] for c in result['calendars'])
+
+    # A real run before the users exist, not waiting: the lookup alone, and every mailbox is pending.
+    emulator.reset_stats()
+    early = playbook(play(task('Calendars', calendars=calendars, new_mailboxes=[upn(name) for name in names], mailbox_timeout=0)))
+    assert early.rc == 0, early
+    assert emulator.stats()['inner_requests'] == -(-HIRES // 15) and writes(emulator) == 0
+    assert len(early.result('Calendars')['pending_mailboxes']) == HIRES
+
+    # The real run: the hires are created and licensed by the play's first task; users replicate, mailboxes follow.
+    emulator.configure(replication_delay_ms=1000, mailbox_provisioning_delay_ms=3000)
+    hires = [dict(LICENSED, userPrincipalName=upn(name), displayName=name.title()) for name in names]
+    run = playbook(play(task('Hire', module='graph_user_bulk', users=hires), calendar_task))
+    assert run.rc == 0, run
+    result = run.result('Calendars')
+    assert result['pending_mailboxes'] == [] and result['failed_items'] == []
+    assert all(c['found'] is True and c['status'] == 'ok' and len(c['events']['created']) == 1 for c in result['calendars'])
+    state = Mailboxes(emulator)
+    assert all(state.subjects(upn(name)) == ['Welcome, %s' % name] and state.permissions[upn(name)][upn('megan')] == 'read' for name in names)
+    emulator.reset_stats()
+    again = playbook(play(calendar_task))
+    assert again.rc == 0, again
+    assert again.result('Calendars')['changed'] is False and writes(emulator) == 0
+
 # ----- Outlook's limits ---------------------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ import pytest
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_calendar import (
     CalendarSync,
     MailboxContent,
+    absent_users,
+    lookup_requests,
     parse_calendars,
     parse_date_time,
     parse_mailbox_names,
@@ -290,22 +292,46 @@ class Clock:
 
 
 class FakeMailboxes:
-    """A client whose mailboxes appear at given times; records every batch."""
+    """A client whose mailboxes appear at given times; records every batch of mailbox requests in ``batches`` and
+    every user lookup (``/users?$filter=...``) in ``lookups``."""
 
-    def __init__(self, clock, appear=None, refuse=None, permissions=None):
+    def __init__(self, clock, appear=None, refuse=None, permissions=None, users=None):
         self.clock = clock
         self.permissions = permissions or {}  # mailbox -> entries besides the default one
         self.appear = appear or {}    # mailbox -> time it appears (None: never); others exist
         self.refuse = refuse or {}    # request id -> (status, code)
+        self.users = users or {}      # user (lower-case UPN or id) -> time it shows in lookups (None: never); others do at once
         self.events = {}
         self.batches = []
+        self.lookups = []
         self.not_yet_for_writes = set()
 
     def _mailbox(self, url):
         return re.match(r"^/users(?:\('([^']+)'\)|/([^/?]+))", url).group(1)
 
+    def _look_up(self, request):
+        """``/users?$filter=userPrincipalName in (...)`` or ``id in (...)``: the users that are there."""
+        if request['id'] in self.refuse:
+            status, code = self.refuse.pop(request['id'])
+            return GraphResponse(request['id'], status, {}, {'error': {'code': code, 'message': 'refused'}})
+        query = unquote(request['url'])
+        prop, values = re.match(r"^/users\?\$filter=(userPrincipalName|id) in \((.*)\)&\$select=id,userPrincipalName$", query).groups()
+        names = [value.replace("''", "'") for value in re.findall(r"'((?:[^']|'')*)'", values)]
+        assert 1 <= len(names) <= 15
+        found = []
+        for name in names:
+            shows = self.users.get(name.lower(), 0.0)
+            if shows is not None and self.clock() >= shows:
+                user_id = name if prop == 'id' else 'id-' + name.lower()
+                found.append({'id': user_id, 'userPrincipalName': name.upper() if prop != 'id' else 'u@contoso.com'})
+        return GraphResponse(request['id'], 200, {}, {'value': found})
+
     def batch(self, requests, paginate=False):
         assert paginate
+        if requests and all(r['url'].startswith('/users?') for r in requests):
+            self.lookups.append([r['url'] for r in requests])
+            return [self._look_up(r) for r in requests]
+        assert not any(r['url'].startswith('/users?') for r in requests)
         self.batches.append([(r.get('method', 'GET'), r['url']) for r in requests])
         answers = []
         for request in requests:
@@ -356,6 +382,7 @@ def test_a_missing_mailbox_not_listed_as_new_stops_everything_before_any_write()
                         "Online licence, or hosted on-premises); if the user was created or licensed moments ago, list it in new_mailboxes to "
                         "wait for its mailbox"]
     assert len(client.batches) == 1 and client.writes() == [] and clock.slept == [] and run.stats['mailbox_polls'] == 0
+    assert client.lookups == []  # only the users behind listed new mailboxes are looked up
 
 
 def test_a_new_mailbox_is_polled_while_the_others_are_written():
@@ -481,3 +508,116 @@ def test_a_409_grant_that_is_not_there_afterwards_is_tried_once_more_then_report
     calendars, pending, failures, changed, dummy, dummy = run.outcome()
     assert [(f['action'], f['status'], f['address']) for f in failures] == [('grant', 409, 'm@contoso.com')]
     assert calendars[0]['status'] == 'failed' and not changed
+
+
+# ----- looking up the users behind new mailboxes --------------------------------------------------
+
+
+def test_lookup_requests_ask_15_names_a_query_by_upn_and_by_object_id():
+    guid = '4F1C2D3E-0000-4000-8000-000000000001'
+    names = ['hire%02d@contoso.com' % n for n in range(40)] + ['HIRE00@contoso.com', guid, "o'neil@contoso.com", '$adm@contoso.com']
+    pairs = lookup_requests(names)
+    assert [(r['id'], len(chunk)) for r, chunk in pairs] == [('users:0', 15), ('users:1', 15), ('users:2', 12), ('users:3', 1)]
+    assert pairs[3][1] == [guid]
+    for request, chunk in pairs:
+        prop, values = re.match(r"^/users\?\$filter=(\w+) in \((.*)\)&\$select=id,userPrincipalName$", unquote(request['url'])).groups()
+        assert prop == ('id' if chunk == [guid] else 'userPrincipalName')
+        assert values == ','.join("'%s'" % name.replace("'", "''") for name in chunk)
+    assert "'o''neil@contoso.com'" in unquote(pairs[2][0]['url']) and '%24adm' in pairs[2][0]['url']
+    assert lookup_requests([]) == []
+
+
+def test_absent_users_are_the_ones_a_query_answered_without():
+    clock = Clock()
+    client = FakeMailboxes(clock, users={'ghost@contoso.com': None, '4f1c2d3e-0000-4000-8000-000000000009': None})
+    names = ['Adele@contoso.com', 'Ghost@Contoso.com', '4F1C2D3E-0000-4000-8000-000000000001', '4f1c2d3e-0000-4000-8000-000000000009']
+    assert absent_users(client, names) == {'ghost@contoso.com', '4f1c2d3e-0000-4000-8000-000000000009'}
+    assert len(client.lookups) == 1 and len(client.lookups[0]) == 2 and client.batches == []
+    assert absent_users(client, []) == set() and len(client.lookups) == 1  # nothing to look up: no request
+
+
+def test_a_lookup_graph_refused_says_nothing_about_its_users():
+    clock = Clock()
+    client = FakeMailboxes(clock, users=dict(('u%02d@contoso.com' % n, None) for n in range(20)), refuse={'users:0': (403, 'Authorization_RequestDenied')})
+    absent = absent_users(client, ['u%02d@contoso.com' % n for n in range(20)])
+    assert absent == set('u%02d@contoso.com' % n for n in range(15, 20))  # the first 15 were in the refused query
+
+
+def test_check_mode_does_not_read_the_mailboxes_of_users_that_do_not_exist():
+    clock = Clock()
+    hires = ['hire%03d' % n for n in range(200)]
+    client = FakeMailboxes(clock, users=dict(('%s@contoso.com' % name, None) for name in hires))
+    calendars = [welcome(name, permissions=[{'address': 'm@contoso.com', 'role': 'read'}]) for name in hires] + [welcome('adele'), welcome('nestor')]
+    run = sync(client, clock, calendars, new_mailboxes=['%s@contoso.com' % name for name in hires] + ['nestor@contoso.com'], check_mode=True)
+    assert run.run() == []
+    assert len(client.lookups) == 1 and len(client.lookups[0]) == 14  # 201 names, 15 a query, one client.batch
+    # Only adele (not new) and nestor (new, his user exists) are read; no hire's mailbox is.
+    assert [sorted(set(u.split("'")[1] for m, u in b)) for b in client.batches] == [['adele@contoso.com', 'nestor@contoso.com']]
+    assert clock.slept == [] and run.stats == {'mailboxes_waited_for': 200, 'mailbox_polls': 0}
+    calendars, pending, failures, changed, before, after = run.outcome()
+    assert changed and pending == [] and failures == []
+    hire = calendars[0]
+    assert hire['found'] is False and hire['new_mailbox'] is True and hire['status'] == 'ok'
+    assert [e['subject'] for e in hire['events']['created']] == ['Welcome, hire000'] and hire['events']['created'][0]['id'] is None
+    assert hire['permissions']['granted'] == [{'address': 'm@contoso.com', 'role': 'read'}]
+    assert before['hire000@contoso.com'] == {'events': [], 'permissions': {}}
+    assert after['hire000@contoso.com'] == {'events': ['Welcome, hire000'], 'permissions': {'m@contoso.com': 'read'}}
+    assert calendars[-1]['found'] is True and calendars[-2]['found'] is True
+
+
+def test_check_mode_reads_as_before_when_the_lookup_is_refused():
+    """Without permission to read users (Calendars.ReadWrite alone) every mailbox is read, as without the lookup."""
+    clock = Clock()
+    client = FakeMailboxes(clock, users={'nestor@contoso.com': None}, appear={'nestor@contoso.com': None},
+                           refuse={'users:0': (403, 'Authorization_RequestDenied')})
+    run = sync(client, clock, [welcome('nestor')], new_mailboxes=['nestor@contoso.com'], check_mode=True)
+    assert run.run() == [] and len(client.lookups) == 1
+    assert client.batches == [[('GET', client.batches[0][0][1])]] and "nestor@contoso.com" in client.batches[0][0][1]
+    calendars = run.outcome()[0]
+    assert calendars[0]['found'] is False and len(calendars[0]['events']['created']) == 1 and run.stats['mailboxes_waited_for'] == 1
+
+
+def test_a_real_run_waits_at_once_for_the_mailbox_of_a_user_not_there_yet():
+    """Created seconds ago: the user is not visible yet (replication) and his mailbox comes later. He is not read in
+    the first round; he is polled as before and written once his mailbox is there."""
+    clock = Clock()
+    client = FakeMailboxes(clock, users={'nestor@contoso.com': 1.0}, appear={'nestor@contoso.com': 5.0})
+    run = sync(client, clock, [welcome('nestor', permissions=[{'address': 'm@contoso.com', 'role': 'read'}]), welcome('adele')],
+               new_mailboxes=['nestor@contoso.com'], timeout=600)
+    assert run.run() == []
+    assert len(client.lookups) == 1
+    assert client.batches[0] == [('GET', client.batches[0][0][1])] and 'adele' in client.batches[0][0][1]  # adele only
+    assert client.batches[1] == [('POST', "/users('adele@contoso.com')/events")]  # nestor's first poll is due at 2 s
+    nestor_batches = [b for b in client.batches if any("nestor" in u for m, u in b)]
+    assert all(m == 'GET' for m, u in nestor_batches[0]) and clock.now >= 5.0
+    calendars, pending, failures, changed, before, after = run.outcome()
+    assert pending == [] and failures == [] and changed
+    assert [c['status'] for c in calendars] == ['ok', 'ok'] and calendars[0]['found'] is True
+    assert calendars[0]['events']['created'][0]['id'] and calendars[0]['permissions']['granted'] == [{'address': 'm@contoso.com', 'role': 'read'}]
+    assert run.stats['mailboxes_waited_for'] == 1 and run.stats['mailbox_polls'] == len(nestor_batches) - 1 >= 2
+    assert before['nestor@contoso.com'] == {'events': [], 'permissions': {'My Organization': 'freeBusyRead'}}
+
+
+def test_a_user_that_never_shows_is_pending_at_the_deadline_and_not_read_with_zero_timeout():
+    clock = Clock()
+    client = FakeMailboxes(clock, users={'nestor@contoso.com': None}, appear={'nestor@contoso.com': None})
+    run = sync(client, clock, [welcome('nestor')], new_mailboxes=['nestor@contoso.com'], timeout=0)
+    assert run.run() == [] and clock.slept == [] and client.batches == [] and len(client.lookups) == 1
+    calendars, pending, failures, changed, dummy, dummy = run.outcome()
+    assert pending == ['nestor@contoso.com'] and not changed and calendars[0]['status'] == 'pending' and calendars[0]['found'] is False
+
+    clock = Clock()
+    client = FakeMailboxes(clock, users={'nestor@contoso.com': None}, appear={'nestor@contoso.com': None})
+    run = sync(client, clock, [welcome('nestor')], new_mailboxes=['nestor@contoso.com'], timeout=60)
+    assert run.run() == [] and clock.now == 60.0 and run.outcome()[1] == ['nestor@contoso.com']
+    assert run.stats['mailbox_polls'] == len(client.batches) >= 3
+
+
+def test_a_mailbox_by_object_id_is_looked_up_by_id():
+    clock = Clock()
+    guid = '4f1c2d3e-0000-4000-8000-000000000001'
+    client = FakeMailboxes(clock, users={guid: None})
+    run = sync(client, clock, [{'mailbox': guid.upper(), 'events': [EVENT]}], new_mailboxes=[guid], check_mode=True)
+    assert run.run() == [] and client.batches == []
+    assert unquote(client.lookups[0][0]) == "/users?$filter=id in ('%s')&$select=id,userPrincipalName" % guid.upper()
+    assert run.outcome()[0][0]['found'] is False
