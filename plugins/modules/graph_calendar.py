@@ -187,6 +187,9 @@ options:
         for when Outlook does not find them yet; a mailbox of this list that O(calendars) does not name is ignored.
       - Every other mailbox that is not found (the user does not exist, has no Exchange Online licence, or its mailbox
         is on-premises) fails the task at once, before anything is written.
+      - The users behind these mailboxes are looked up first, 15 per query in one C($batch); mailboxes of users that do
+        not exist yet are not read - in check mode they are planned as empty, in a real run they are waited for. This
+        lookup needs C(User.Read.All); without it the mailboxes are read as the others.
     type: list
     elements: str
     default: []
