@@ -8,7 +8,7 @@ processing, 2 % processed then answered 504, 1 % processed then the connection d
 Part 1 drives the client directly with what a module supplies: user creates carry a ``settle`` read (the user by
 UPN), licence assignments and ``$ref`` member adds are marked ``safe_to_resend`` ("already exists" counts as done),
 welcome events carry a ``transactionId``. 200 licensed users, each added to 2 groups and given one event; the end
-state must be exact. Part 2 runs the onboarding role as it is (its modules may not supply those hooks yet) under the
+state must be exact. Part 2 runs the onboarding role (its modules supply those hooks) under the
 same faults, then again without faults, and checks that nothing was ever duplicated.
 Environment: BENCH_FAULT_USERS (default 200), BENCH_FAULT_RUNS (default 5: part 1 sends about 50 HTTP requests a run,
 so one run meets only two or three faults), BENCH_FAULT_ROLE_RUNS (default 4) for part 2.
