@@ -6,6 +6,8 @@
 
 graph_user_info reads the users by name (15 to an ``in`` query, 20 queries to a batch) and by ``$filter`` (999 to a
 page), with licences and managers; then the export is fed back to graph_user_bulk, which must write nothing. The
+users' memberships (ten groups) are read with graph_group_info in the same play and fed back to graph_group_membership
+with ``state: exact``, which must write nothing either. The
 baseline is what an admin writes with ``ansible.builtin.uri``: one GET per user with ``$select`` and ``$expand``,
 in parts of 200 users (the harness stops a run after 900 s).
 
@@ -19,7 +21,8 @@ import os
 from benchlib import PLAY_HEADER, TOKEN_TASK, uri_task
 
 NAME = 'info'
-DESCRIPTION = '1,000 licensed users with managers read as graph_user_bulk entries, by name and by filter, and fed back'
+DESCRIPTION = ('1,000 licensed users with managers and memberships read as graph_user_bulk and graph_group_membership entries, '
+               'and fed back')
 COUNT = int(os.environ.get('BENCH_INFO_USERS', '1000'))
 BASELINE = os.environ.get('BENCH_INFO_BASELINE', '1') != '0'
 PART = 200
@@ -52,6 +55,20 @@ ROUND_TRIP = BY_FILTER + """
         users: "{{ found.users }}"
         purge_licenses: true
       register: fed_back
+"""
+
+WITH_MEMBERSHIPS = BY_FILTER + """
+    - name: Read every group and its members
+      mynster.msgraph.graph_group_info: {}
+      register: groups_found
+"""
+
+MEMBERSHIPS_ROUND_TRIP = WITH_MEMBERSHIPS + """
+    - name: Feed the memberships back
+      mynster.msgraph.graph_group_membership:
+        memberships: "{{ groups_found.memberships }}"
+        state: exact
+      register: memberships_fed_back
 """
 
 LOOP = PLAY_HEADER + TOKEN_TASK + uri_task(
@@ -88,9 +105,15 @@ def run(bench):
     round_trip = bench.measure(NAME, 'graph_user_info + graph_user_bulk', ROUND_TRIP)
     fed_back = round_trip['run'].result('Feed them back')
     assert fed_back['changed'] is False and fed_back['unchanged'] == COUNT and round_trip['writes'] == 0, fed_back.get('msg')
+    with_memberships = bench.measure(NAME, 'graph_user_info + graph_group_info', WITH_MEMBERSHIPS)
+    exported = with_memberships['run'].result('Read every group and its members')['memberships']
+    assert sum(len(item['members']) for item in exported) == COUNT, exported
+    memberships_round_trip = bench.measure(NAME, '... + graph_group_membership (exact)', MEMBERSHIPS_ROUND_TRIP)
+    memberships_fed_back = memberships_round_trip['run'].result('Feed the memberships back')
+    assert memberships_fed_back['changed'] is False and memberships_round_trip['writes'] == 0, memberships_fed_back.get('msg')
     print('\n%s licensed users with managers, read as graph_user_bulk entries (emulator latency %d ms)' % (format(COUNT, ','), bench.latency_ms))
     print('  %-44s %14s %10s %10s' % ('', 'HTTP requests', 'writes', 'wall s'))
-    for row in (by_name, by_filter, round_trip):
+    for row in (by_name, by_filter, round_trip, with_memberships, memberships_round_trip):
         print('  %-44s %14d %10d %10.1f' % (row['label'], row['http_requests'], row['writes'], row['seconds']))
     if BASELINE:
         parts = [bench.measure(NAME, 'uri loop (part %d)' % (n + 1), LOOP, {'items': names[start:start + PART]})
