@@ -114,8 +114,10 @@ class UserExport:
     """Users read back as ``graph_user_bulk`` entries (``graph_user_info``): by name or id, by ``$filter``, or all.
 
     ``names`` (userPrincipalNames or object ids; None when the task named nobody) or ``expression`` (a ``$filter``;
-    with neither, every user). ``read(client)`` returns ``(items, missing, unknown)``: the entries, the names that
-    matched no user, and the property names Graph does not know (when there are any, nothing else is returned).
+    with neither, every user). ``read(client)`` returns ``(items, ids, missing, unknown)``: the entries, each found
+    user's object id by userPrincipalName (ids cannot go in the entries, which graph_user_bulk must take back), the
+    names that matched no user, and the property names Graph does not know (when there are any, nothing else is
+    returned).
     """
 
     def __init__(self, names=None, expression=None, properties=(), include_licenses=False, include_manager=False):
@@ -143,10 +145,10 @@ class UserExport:
 
     def read(self, client):
         if self.names == []:
-            return [], [], []
+            return [], {}, [], []
         answers, unknown = UserReads(self.build).read(client, self.fields(), self.properties)
         if unknown:
-            return [], [], unknown
+            return [], {}, [], unknown
         catalog = SkuCatalog([])
         found = []
         for request_id in sorted(answers, key=_order):
@@ -167,7 +169,8 @@ class UserExport:
             chosen = dict((by_key[n.lower()]['id'], by_key[n.lower()]) for n in self.names if n.lower() in by_key)
             users, missing = list(chosen.values()), [n for n in self.names if n.lower() not in by_key]
         items = [user_item(user, self.properties, catalog, self.include_licenses, self.include_manager) for user in users]
-        return items, missing, []
+        ids = dict((user['userPrincipalName'], user['id']) for user in users)
+        return items, ids, missing, []
 
 
 def _order(request_id):

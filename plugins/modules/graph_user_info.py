@@ -145,6 +145,14 @@ users:
   sample: [{"userPrincipalName": "adele.vance@contoso.com", "displayName": "Adele Vance", "jobTitle": "Product Manager",
             "state": "Hovedstaden", "accountEnabled": true, "businessPhones": ["+45 33 12 34 56"],
             "licenses": ["EMS", {"sku": "SPE_E3", "disabled_plans": ["TEAMS1"]}], "manager": "megan.bowen@contoso.com"}]
+ids:
+  description:
+    - The object id of each user in RV(users), by userPrincipalName.
+    - Kept apart from RV(users) so that those stay valid M(mynster.msgraph.graph_user_bulk) entries; useful for audit
+      records (a deleted user is restored by its object id) and for requests that need the id.
+  returned: always
+  type: dict
+  sample: {"adele.vance@contoso.com": "6e7b768e-07e2-4810-8459-485f84f8f204"}
 missing:
   description: The names and ids in O(users) that matched no user.
   returned: always
@@ -186,14 +194,14 @@ def run(module):
     if params['filter'] is not None and not params['filter'].strip():
         problems.append('filter: is empty; leave it out to read every user')
     if problems:
-        module.fail_json(msg='Nothing was read: %s' % '; '.join(problems), users=[], missing=[], stats=module.stats())
+        module.fail_json(msg='Nothing was read: %s' % '; '.join(problems), users=[], ids={}, missing=[], stats=module.stats())
     export = UserExport(params['users'], params['filter'], params['properties'], params['include_licenses'], params['include_manager'])
-    items, missing, unknown = export.read(module.client)
+    items, ids, missing, unknown = export.read(module.client)
     if unknown:
         module.fail_json(msg='Nothing was read: %s' % '; '.join(
             "properties[%d]: Graph's users have no property '%s'" % (params['properties'].index(name), name) for name in unknown),
-            users=[], missing=[], stats=module.stats())
-    module.exit_result(False, users=items, missing=missing)
+            users=[], ids={}, missing=[], stats=module.stats())
+    module.exit_result(False, users=items, ids=ids, missing=missing)
 
 
 def main():

@@ -69,6 +69,8 @@ def test_users_by_name_and_id_with_licences_and_manager(emulator, playbook):
                               'mailNickname', 'mobilePhone', 'officeLocation', 'postalCode', 'preferredLanguage', 'state',
                               'streetAddress', 'surname', 'usageLocation'])
     assert 'id' not in first
+    assert result['ids'] == {'u0000@contoso.example': ids['u0000@contoso.example'], 'boss@contoso.example': ids['boss@contoso.example'],
+                             '$adm@contoso.example': ids['$adm@contoso.example']}
     assert emulator.stats()['writes'] == 0
 
 

@@ -483,7 +483,7 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
     assert writes(emulator) == 0
     plan = preview.result('Plan')['offboarding_plan']
     lee, nestor = plan['users']
-    assert lee['userPrincipalName'] == upn('lee')
+    assert lee['userPrincipalName'] == upn('lee') and (lee['id'], nestor['id']) == (ids[upn('lee')], ids[upn('nestor')])
     assert (lee['disable'], lee['revoke_sessions'], lee['delete']) == (True, True, False)
     assert lee['licenses_removed'] == ['SPE_E3']  # the EMS inherited from 'Licensed staff' is not a direct licence
     assert sorted(lee['groups_removed']) == ['Alumni-excluded', 'Licensed staff']

@@ -178,14 +178,15 @@ def test_export_reads_names_and_ids_in_one_batch_and_keeps_their_order():
                             {'id': '1', 'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x'}])
     export = UserExport(['A@contoso.example', BOSS_ID, 'gone@contoso.example', 'boss@contoso.example'], properties=['jobTitle', 'id'],
                         include_licenses=True)
-    items, missing, unknown = export.read(client)
+    items, ids, missing, unknown = export.read(client)
     assert len(client.calls) == 1 and client.calls[0][-1] == '/subscribedSkus'
     assert [call.split('%20in%20')[0] for call in client.calls[0][:2]] == ['/users?$filter=userPrincipalName', '/users?$filter=id']
     assert items == [{'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x', 'licenses': []},
                      {'userPrincipalName': 'boss@contoso.example', 'jobTitle': 'CEO', 'licenses': []}]
+    assert ids == {'a@contoso.example': '1', 'boss@contoso.example': BOSS_ID}
     assert missing == ['gone@contoso.example'] and unknown == []
-    assert UserExport([]).read(client) == ([], [], [])
-    assert UserExport(None, properties=['favouriteColour']).read(client) == ([], [], ['favouriteColour'])
+    assert UserExport([]).read(client) == ([], {}, [], [])
+    assert UserExport(None, properties=['favouriteColour']).read(client) == ([], {}, [], ['favouriteColour'])
 
 
 def test_properties_to_read_back_must_be_writable():
