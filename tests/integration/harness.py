@@ -33,6 +33,20 @@ def collections_path(repo_root):
     return base
 
 
+def guide_block(guide, first_line):
+    """The fenced code block of the Markdown file ``guide`` whose first line is ``first_line`` (without that line).
+
+    Guides' examples are run as they are written, so the tests fail when a guide's code stops working.
+    """
+    with open(guide, encoding='utf-8') as handle:
+        text = handle.read()
+    for block in re.findall(r'^```[a-z]*\n(.*?)^```', text, re.MULTILINE | re.DOTALL):
+        lines = block.splitlines()
+        if lines and lines[0].strip() == first_line:
+            return '\n'.join(lines[1:]) + '\n'
+    raise AssertionError('%s has no code block starting with %r' % (os.path.relpath(guide), first_line))
+
+
 class EmulatorProcess:
     """The Graph emulator started through its command line, on a free loopback port."""
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from .conftest import REPO_ROOT
-from .harness import EmulatorProcess, PlaybookRunner
+from .harness import EmulatorProcess, PlaybookRunner, guide_block
 
 GUIDE = os.path.join(REPO_ROOT, 'docs', 'export-tenant.md')
 EXPORT_TASKS = ('Read every user with licences and manager', 'Read every group and the members of those Graph can change',
@@ -87,17 +87,6 @@ def seed_tenant_a(emulator):
     emulator.seed(groups=groups)
     emulator.reset_stats()
     return twin
-
-
-def guide_block(first_line):
-    """The fenced code block of the guide whose first line is ``first_line`` (without that line)."""
-    with open(GUIDE, encoding='utf-8') as handle:
-        text = handle.read()
-    for block in re.findall(r'^```[a-z]*\n(.*?)^```', text, re.MULTILINE | re.DOTALL):
-        lines = block.splitlines()
-        if lines and lines[0].strip() == first_line:
-            return '\n'.join(lines[1:]) + '\n'
-    raise AssertionError('docs/export-tenant.md has no code block starting with %r' % first_line)
 
 
 def copy_playbooks(tmp_path):
@@ -189,7 +178,7 @@ def test_export_seeds_an_emulator_that_exports_the_same_and_takes_the_export_bac
     # A's tenant.yml fed back to B, with the guide's playbook: nothing to change, nothing written
     apply = os.path.join(str(tmp_path), 'apply_tenant.yml')
     with open(apply, 'w', encoding='utf-8') as handle:
-        handle.write(guide_block('# apply_tenant.yml'))
+        handle.write(guide_block(GUIDE, '# apply_tenant.yml'))
     for check in (True, False):
         b.reset_stats()
         fed_back = runner_b.run_file(apply, check=check, extra_vars={'export_tenant_dir': folder_a})

@@ -13,7 +13,6 @@ used.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 
@@ -21,7 +20,7 @@ import pytest
 import yaml
 
 from .conftest import REPO_ROOT
-from .harness import EmulatorProcess, PlaybookRunner
+from .harness import EmulatorProcess, PlaybookRunner, guide_block
 
 GUIDE = os.path.join(REPO_ROOT, 'docs', 'many-tenants.md')
 SPE_E3 = '05e9a617-0261-4cee-bb44-138d3ef5d965'
@@ -72,17 +71,6 @@ SIDE_BY_SIDE = """
 """
 
 
-def guide_block(first_line):
-    """The fenced code block of the guide whose first line is ``first_line`` (without that line)."""
-    with open(GUIDE, encoding='utf-8') as handle:
-        text = handle.read()
-    for block in re.findall(r'^```[a-z]*\n(.*?)^```', text, re.MULTILINE | re.DOTALL):
-        lines = block.splitlines()
-        if lines and lines[0].strip() == first_line:
-            return '\n'.join(lines[1:]) + '\n'
-    raise AssertionError('docs/many-tenants.md has no code block starting with %r' % first_line)
-
-
 def hire(name, domain):
     return {'userPrincipalName': '%s@%s' % (name, domain), 'displayName': name.replace('.', ' ').title(),
             'password': 'Welcome-2026!', 'usageLocation': 'DK', 'licenses': ['SPE_E3'], 'groups': list(GROUPS)}
@@ -127,7 +115,7 @@ def project(tenants, tmp_path):
     with open(password_file, 'w') as handle:
         handle.write(VAULT_PASSWORD + '\n')
 
-    inventory = yaml.safe_load(guide_block('# tenants.yml'))
+    inventory = yaml.safe_load(guide_block(GUIDE, '# tenants.yml'))
     assert sorted(inventory['tenants']['hosts']) == sorted(TENANTS), 'the guide names other tenants than this test'
     for host, variables in inventory['tenants']['hosts'].items():
         emulator = tenants[host]
@@ -141,7 +129,7 @@ def project(tenants, tmp_path):
     with open(root / 'tenants.yml', 'w') as handle:
         yaml.safe_dump(inventory, handle, sort_keys=False)
     with open(root / 'onboard_tenants.yml', 'w') as handle:
-        handle.write(guide_block('# onboard_tenants.yml'))
+        handle.write(guide_block(GUIDE, '# onboard_tenants.yml'))
     with open(root / 'side_by_side.yml', 'w') as handle:
         handle.write(SIDE_BY_SIDE)
     (tmp_path / 'barrier').mkdir()
