@@ -14,7 +14,7 @@ import time
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'integration'))
 
-from harness import EmulatorProcess, PlaybookRunner, collections_path  # noqa: E402  pylint: disable=wrong-import-position
+from harness import EmulatorProcess, PlaybookRunner, collections_path, security_group  # noqa: E402,F401  pylint: disable=wrong-import-position
 
 PLAY_HEADER = """
 - hosts: localhost

@@ -22,7 +22,7 @@ import sys
 import time
 from collections import Counter
 
-from benchlib import PLAY_HEADER, direct_client
+from benchlib import PLAY_HEADER, direct_client, security_group
 from scenario_onboarding import PASSWORD, SKU_ID, hires
 
 NAME = 'faults'
@@ -36,8 +36,7 @@ ALREADY = 'already exist'
 
 
 def seed_groups(bench, names):
-    groups = [{'displayName': name, 'mailNickname': name.lower().replace(' ', '-'), 'mailEnabled': False, 'securityEnabled': True}
-              for name in names]
+    groups = [security_group(name) for name in names]
     return [group['id'] for group in bench.emulator.seed(groups=groups)['groups']]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from benchlib import PLAY_HEADER, TOKEN_TASK, uri_task
+from benchlib import PLAY_HEADER, TOKEN_TASK, security_group, uri_task
 
 NAME = 'onboarding'
 DESCRIPTION = '200 hires, onboarding role vs uri loop'
@@ -79,8 +79,7 @@ def baseline_plays():
 
 
 def seed(bench):
-    groups = [{'displayName': name, 'mailNickname': name.lower().replace(' ', '-'), 'mailEnabled': False, 'securityEnabled': True}
-              for name in GROUPS]
+    groups = [security_group(name) for name in GROUPS]
     seeded = bench.emulator.seed(users=[{'userPrincipalName': MANAGER, 'displayName': 'Megan Bowen'}], groups=groups)
     return [group['id'] for group in seeded['groups']]
 

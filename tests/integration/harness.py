@@ -33,6 +33,13 @@ def collections_path(repo_root):
     return base
 
 
+def security_group(name, **extra):
+    """A security group's body for ``EmulatorProcess.seed``: ``name`` with a mailNickname made from it, plus ``extra``."""
+    body = {'displayName': name, 'mailNickname': name.lower().replace(' ', '-'), 'mailEnabled': False, 'securityEnabled': True}
+    body.update(extra)
+    return body
+
+
 def guide_block(guide, first_line):
     """The fenced code block of the Markdown file ``guide`` whose first line is ``first_line`` (without that line).
 

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from .conftest import REPO_ROOT
-from .harness import EmulatorProcess, PlaybookRunner, guide_block
+from .harness import EmulatorProcess, PlaybookRunner, guide_block, security_group
 
 GUIDE = os.path.join(REPO_ROOT, 'docs', 'many-tenants.md')
 SPE_E3 = '05e9a617-0261-4cee-bb44-138d3ef5d965'
@@ -97,8 +97,7 @@ def tenants(tmp_path):
                 '--client-secret', tenant['client_secret'], '--verified-domain', tenant['domain']])
             emulator.start()
             emulators[host] = emulator
-            emulator.seed(groups=[{'displayName': name, 'mailNickname': name.lower().replace(' ', '-'), 'mailEnabled': False,
-                                   'securityEnabled': True} for name in GROUPS])
+            emulator.seed(groups=[security_group(name) for name in GROUPS])
             emulator.reset_stats()
         yield emulators
     finally:

@@ -21,6 +21,7 @@ import pytest
 
 from .bad_input.tenant import SKUS
 from .conftest import REPO_ROOT
+from .harness import security_group
 
 DOMAIN = 'contoso.example'
 SPE_E3 = '05e9a617-0261-4cee-bb44-138d3ef5d965'
@@ -60,12 +61,6 @@ def upn(name):
     return '%s@%s' % (name, DOMAIN)
 
 
-def group(name, **extra):
-    body = {'displayName': name, 'mailNickname': name.lower().replace(' ', '-'), 'mailEnabled': False, 'securityEnabled': True}
-    body.update(extra)
-    return body
-
-
 def hire(name, groups=('Engineering', 'VPN users', 'All staff'), **extra):
     person = {
         'userPrincipalName': upn(name), 'displayName': name.title(), 'jobTitle': 'Engineer', 'department': 'Engineering',
@@ -82,7 +77,8 @@ def seed_tenant(emulator, users=(), groups=()):
     """Megan (a manager), the cohort's groups, and whatever else a test needs. The subscriptions are seeded up front:
     left to the first read, they would appear in the directory during a run and look like a write."""
     everyone = [{'userPrincipalName': upn('megan'), 'displayName': 'Megan Bowen'}] + list(users)
-    seeded = emulator.seed(subscribedSkus=SKUS, users=everyone, groups=[group('Engineering'), group('VPN users'), group('All staff'), group('Sales')]
+    seeded = emulator.seed(subscribedSkus=SKUS, users=everyone,
+                           groups=[security_group(name) for name in ('Engineering', 'VPN users', 'All staff', 'Sales')]
                            + list(groups))
     emulator.reset_stats()
     ids = dict((u['userPrincipalName'], u['id']) for u in seeded['users'])
@@ -467,9 +463,9 @@ def seed_leavers(emulator):
         users=[dict(leaver, userPrincipalName=upn('lee'), displayName='Lee Gu'),
                dict(leaver, userPrincipalName=upn('nestor'), displayName='Nestor Wilke'),
                {'userPrincipalName': upn('stays'), 'displayName': 'Stays', 'assignedLicenses': [{'skuId': SPE_E3}]}],
-        groups=[group('Alumni-excluded', members=[upn('lee'), upn('nestor'), upn('stays')]),
-                group('Licensed staff', assignedLicenses=[{'skuId': EMS, 'disabledPlans': []}], members=[upn('lee')]),
-                group('All users (dynamic)', groupTypes=['DynamicMembership'], membershipRule='user.accountEnabled -eq true',
+        groups=[security_group('Alumni-excluded', members=[upn('lee'), upn('nestor'), upn('stays')]),
+                security_group('Licensed staff', assignedLicenses=[{'skuId': EMS, 'disabledPlans': []}], members=[upn('lee')]),
+                security_group('All users (dynamic)', groupTypes=['DynamicMembership'], membershipRule='user.accountEnabled -eq true',
                       membershipRuleProcessingState='On', members=[upn('lee'), upn('nestor')])])
 
 
@@ -583,7 +579,7 @@ def test_offboarding_role_assignable_group_is_left_and_named_at_the_end(emulator
     everything else is done (disable, revoke, other groups, licences, delete when asked), then the role fails naming the
     group and the permission. Once the permission is granted, a re-run completes the job."""
     seed_leavers(emulator)
-    emulator.seed(groups=[group('Helpdesk admins', isAssignableToRole=True, members=[upn('lee'), upn('stays')])])
+    emulator.seed(groups=[security_group('Helpdesk admins', isAssignableToRole=True, members=[upn('lee'), upn('stays')])])
     emulator.reset_stats()
     leavers = {'leavers': [upn('lee'), upn('nestor')]}
 
@@ -621,7 +617,7 @@ def test_offboarding_role_assignable_group_is_left_and_named_at_the_end(emulator
 
 def test_offboarding_role_assignable_group_with_delete(emulator, playbook):
     seed_leavers(emulator)
-    emulator.seed(groups=[group('Helpdesk admins', isAssignableToRole=True, members=[upn('lee')])])
+    emulator.seed(groups=[security_group('Helpdesk admins', isAssignableToRole=True, members=[upn('lee')])])
     run = playbook(OFFBOARD, extra_vars={'leavers': [upn('lee')], 'offboarding_delete': True})
     assert run.rc != 0 and "lee@contoso.example in 'Helpdesk admins'" in failure(run)
     state = State(emulator)
@@ -633,7 +629,7 @@ def test_offboarding_role_assignable_group_with_delete(emulator, playbook):
 def test_offboarding_existing_users_with_unusual_upns(emulator, playbook):
     seed_tenant(emulator, users=[{'userPrincipalName': name, 'displayName': 'Odd %d' % n, 'assignedLicenses': [{'skuId': SPE_E3}],
                                   'usageLocation': 'DK'} for n, name in enumerate(UNUSUAL)],
-                groups=[group('Odd ones', members=UNUSUAL)])
+                groups=[security_group('Odd ones', members=UNUSUAL)])
     before = State(emulator)
     run = playbook(OFFBOARD, extra_vars={'leavers': UNUSUAL})
     assert run.rc == 0, run

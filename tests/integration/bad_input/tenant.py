@@ -6,18 +6,14 @@
 
 from __future__ import annotations
 
+from ..harness import security_group
+
 DOMAIN = 'contoso.example'
 PASSWORD = 'Welcome-2026!'
 
 
 def upn(name):
     return '%s@%s' % (name, DOMAIN)
-
-
-def security_group(name, **extra):
-    body = {'displayName': name, 'mailNickname': name.lower().replace(' ', '-'), 'mailEnabled': False, 'securityEnabled': True}
-    body.update(extra)
-    return body
 
 
 USERS = [
