@@ -14,7 +14,8 @@ import time
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'integration'))
 
-from harness import EmulatorProcess, PlaybookRunner, collections_path, security_group  # noqa: E402,F401  pylint: disable=wrong-import-position
+# security_group is for the scenarios, which reach the harness through this module.
+from harness import EmulatorProcess, PlaybookRunner, collections_path, security_group  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 PLAY_HEADER = """
 - hosts: localhost

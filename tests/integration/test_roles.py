@@ -466,7 +466,7 @@ def seed_leavers(emulator):
         groups=[security_group('Alumni-excluded', members=[upn('lee'), upn('nestor'), upn('stays')]),
                 security_group('Licensed staff', assignedLicenses=[{'skuId': EMS, 'disabledPlans': []}], members=[upn('lee')]),
                 security_group('All users (dynamic)', groupTypes=['DynamicMembership'], membershipRule='user.accountEnabled -eq true',
-                      membershipRuleProcessingState='On', members=[upn('lee'), upn('nestor')])])
+                               membershipRuleProcessingState='On', members=[upn('lee'), upn('nestor')])])
 
 
 def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
