@@ -30,6 +30,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users impor
     creation_body,
     creation_problems,
     current_licenses,
+    given_key,
     plan_licenses,
     property_value,
     resolve_licenses,
@@ -226,10 +227,10 @@ def _unknown_property_problems(specs, unknown):
     problems = []
     for name in unknown:
         for spec in specs:
-            given = [key for key in spec.properties if key.lower() == name.lower()]
-            if given:
-                problems.append(spec.problem(given[0], "Graph's users have no property '%s' (Graph: Could not find a property named '%s' "
-                                                       "on type 'microsoft.graph.user'.)" % (given[0], name)))
+            given = given_key(spec.properties, name)
+            if given is not None:
+                problems.append(spec.problem(given, "Graph's users have no property '%s' (Graph: Could not find a property named '%s' "
+                                                    "on type 'microsoft.graph.user'.)" % (given, name)))
     return problems
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import user_path
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import chunks, current_licenses
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory import name_of
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import chunked, user_path
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import current_licenses, given_key
 
 # Requests handed to the client at a time: answers are reduced to what the module needs per slice, so memory
 # stays flat for tens of thousands of users while 50 batches per slice keep every connection busy.
@@ -67,15 +68,24 @@ class UserWriter:
                 continue
             if plan.action == 'update':
                 first.append(self._request(plan, 'update', 'PATCH', user_path(plan.id), plan.changes))
-            waits_for_update = plan.action == 'update' and any(k.lower() == 'usagelocation' for k in plan.changes)
-            if plan.licenses and not waits_for_update:
-                first.append(self._license_request(plan))
-            if plan.manager_change and plan.manager_plan is None:
-                first.append(self._manager_request(plan))
-            if plan.revoke and plan.action != 'update':
-                first.append(self._revoke_request(plan))
-            if (plan.licenses and waits_for_update) or (plan.manager_change and plan.manager_plan is not None) or \
-                    (plan.revoke and plan.action == 'update'):
+            waits_for_update = plan.action == 'update' and given_key(plan.changes, 'usageLocation') is not None
+            deferred = False  # a follow-up goes in the second round
+            if plan.licenses:
+                if waits_for_update:
+                    deferred = True
+                else:
+                    first.append(self._license_request(plan))
+            if plan.manager_change:
+                if plan.manager_plan is not None:
+                    deferred = True
+                else:
+                    first.append(self._manager_request(plan))
+            if plan.revoke:
+                if plan.action == 'update':
+                    deferred = True
+                else:
+                    first.append(self._revoke_request(plan))
+            if deferred:
                 later.append(plan)
         self._send(first)
         second = []
@@ -136,7 +146,7 @@ class UserWriter:
 
     def _send(self, requests_):
         """Send in slices; keep only the outcome (and a new user's id) of each answer."""
-        for part in chunks(requests_, WRITE_SLICE):
+        for part in chunked(requests_, WRITE_SLICE):
             owners = dict((r['id'], (r.pop('_plan'), r.pop('_action'))) for r in part)
             for answer in self.client.batch(part):
                 plan, action = owners[answer.id]
@@ -170,7 +180,7 @@ def _gone_is_done(plan, action):
 
 
 def _sets_usage_location(plan):
-    return (plan.ok('create') or plan.ok('update')) and any(k.lower() == 'usagelocation' for k in plan.changes)
+    return (plan.ok('create') or plan.ok('update')) and given_key(plan.changes, 'usageLocation') is not None
 
 
 # ----- reporting -------------------------------------------------------------------------------
@@ -235,8 +245,7 @@ def _view(user, spec, catalog):
     if spec.account_state == 'disabled':
         view['accountEnabled'] = user.get('accountEnabled')
     if spec.has_manager:
-        manager = user.get('manager') or {}
-        view['manager'] = manager.get('userPrincipalName') or manager.get('id')
+        view['manager'] = name_of(user.get('manager'))
     if spec.licenses is not None:
         direct, dummy = current_licenses(user)
         view['licenses'] = sorted(catalog.label(sku_id, plans) for sku_id, plans in direct.items())

@@ -19,6 +19,7 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory import name_of
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import is_guid
 
 ACCOUNT_STATES = ('present', 'disabled', 'absent')
@@ -74,12 +75,6 @@ class Problem(str):
         return {'userPrincipalName': self.upn, 'action': 'validate', 'field': self.field, 'status': None, 'code': None, 'message': str(self)}
 
 
-def chunks(items, size):
-    """Consecutive slices of ``items`` with at most ``size`` elements."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 class UserSpec:
     """One entry of the task's ``users`` list, validated and normalised."""
 
@@ -106,10 +101,6 @@ class UserSpec:
 
     def problem(self, field, text):
         return Problem(self.label, field, text, self.upn)
-
-    def gives(self, name):
-        """True when the entry sets Graph property ``name`` (any case)."""
-        return any(key.lower() == name.lower() for key in self.properties)
 
 
 def parse_users(raw_users, default_state='present', default_force_change=True):
@@ -305,13 +296,19 @@ def _parse_licenses(spec, value):
     return result, problems
 
 
-def property_value(properties, name, default=None):
-    """Case-insensitive lookup in a dict of properties."""
+def property_value(properties, name):
+    """Case-insensitive lookup in a dict of properties; None when it is not there."""
     low = name.lower()
     for key, value in properties.items():
         if key.lower() == low:
             return value
-    return default
+    return None
+
+
+def given_key(properties, name):
+    """The key under which ``properties`` holds Graph property ``name`` (any case), or None."""
+    low = name.lower()
+    return next((key for key in properties if key.lower() == low), None)
 
 
 def mail_nickname_from(upn):
@@ -616,8 +613,7 @@ def user_item(user, properties, catalog=None, include_licenses=False, include_ma
             entries.append(name if not disabled else {'sku': name, 'disabled_plans': catalog.plan_names(sku_id, disabled)})
         item['licenses'] = sorted(entries, key=lambda entry: str(entry if isinstance(entry, str) else entry['sku']).lower())
     if include_manager:
-        manager = user.get('manager') or {}
-        item['manager'] = manager.get('userPrincipalName') or manager.get('id')
+        item['manager'] = name_of(user.get('manager'))
     return item
 
 

@@ -360,7 +360,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_plan i
     plan_users,
     read_directory,
 )
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_writer import UserWriter, changed, report, user_of
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_writer import RESULT_LISTS, UserWriter, changed, report, user_of
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import ACCOUNT_STATES, parse_users, reference_problems
 
 ARGUMENT_SPEC = dict(
@@ -373,7 +373,7 @@ ARGUMENT_SPEC = dict(
     fail_on_error=dict(type='bool', default=True),
     replication_timeout=dict(type='float', default=30.0),
 )
-EMPTY = dict(created=[], updated=[], disabled=[], deleted=[], revoked=[], unchanged=0)
+EMPTY = dict(((name, []) for name in RESULT_LISTS), unchanged=0)
 
 
 def run(module):
