@@ -19,6 +19,8 @@ from urllib.parse import quote
 
 # Graph allows at most 15 values in one ``in (...)`` clause without advanced queries.
 MAX_IN_VALUES = 15
+# The largest $top Graph's directory collections accept: the fewest pages per list.
+PAGE_SIZE = 999
 GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 # Kept readable in $filter expressions; everything else that could break the URL is percent-encoded.
 _FILTER_SAFE = "'(),@"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import in_queries, is_guid, quote_filter
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import PAGE_SIZE, in_queries, is_guid, quote_filter
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import SkuCatalog, user_item
 
 USER_TYPE = 'microsoft.graph.user'
@@ -27,7 +27,6 @@ MANAGER_FIELDS = ('id', 'userPrincipalName')
 LICENSE_FIELDS = ('assignedLicenses', 'licenseAssignmentStates')
 # The answer to a $select naming a property the type does not have.
 _UNKNOWN_PROPERTY = re.compile(r"Could not find a property named '([^']+)' on type '([\w.]+)'")
-PAGE_SIZE = 999
 
 
 def unknown_property(answer, type_name=USER_TYPE):
@@ -74,24 +73,28 @@ class UserReads:
 
     ``build(fields)`` returns the requests (dicts with ``id`` and ``url``) for a list of property names;
     ``read(client, fields, given)`` sends them and returns ``(answers by id, unknown names)``, where
-    ``given`` are the names the task chose (the ones that may be unknown to Graph).
+    ``given`` are the names the task chose (the ones that may be unknown to Graph). When some are unknown,
+    the queries Graph refused are read again without them, unless ``reread`` is false (the caller stops there).
     """
 
     def __init__(self, build):
         self.build = build
 
-    def read(self, client, fields, given=()):
+    def read(self, client, fields, given=(), reread=True):
         answers = _send(client, self.build(fields))
-        if not any(unknown_property(answer) for answer in answers.values()):
+        refused = [answer for answer in answers.values() if unknown_property(answer)]
+        if not refused:
             return answers, []
-        candidates = list(dict.fromkeys(name for name in given if name.lower() in set(f.lower() for f in fields)))
-        unknown = find_unknown_properties(client, candidates)
+        unknown = find_unknown_properties(client, list(dict.fromkeys(given)))
         if not unknown:
             # Graph named something the task did not choose: report Graph's answer as it is.
-            first = [a for a in answers.values() if unknown_property(a)][0]
-            raise first.error(context='Reading users')
-        known = [f for f in fields if f not in unknown]
-        return _send(client, self.build(known)), unknown
+            raise refused[0].error(context='Reading users')
+        if reread:
+            # Only the refused queries are sent again, without the unknown names; their ids do not depend on the fields.
+            known = [f for f in fields if f not in unknown]
+            refused_ids = set(answer.id for answer in refused)
+            answers.update(_send(client, [request for request in self.build(known) if request['id'] in refused_ids]))
+        return answers, unknown
 
 
 def find_unknown_properties(client, names):
@@ -146,7 +149,7 @@ class UserExport:
     def read(self, client):
         if self.names == []:
             return [], {}, [], []
-        answers, unknown = UserReads(self.build).read(client, self.fields(), self.properties)
+        answers, unknown = UserReads(self.build).read(client, self.fields(), self.properties, reread=False)
         if unknown:
             return [], {}, [], unknown
         catalog = SkuCatalog([])
