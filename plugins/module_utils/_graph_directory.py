@@ -82,6 +82,10 @@ class Reference:
     def __repr__(self):
         return 'Reference(%r)' % self.text
 
+    def is_among(self, references):
+        """True when one of ``references`` names the same object (see ``matches``)."""
+        return any(self.matches(other) for other in references)
+
     def __str__(self):
         return self.text
 
@@ -247,9 +251,7 @@ class DirectoryResolver:
     # References of any type.
 
     def waits_for(self, reference):
-        if self.recently_created is None:
-            return True
-        return any(reference.matches(created) for created in self.recently_created)
+        return self.recently_created is None or reference.is_among(self.recently_created)
 
     def resolve(self, references, fields=None, ids_by_collection=False):
         """Resolve ``references`` (``Reference`` objects) in bulk; ``fields`` adds fields per type. Returns a ``Lookup``."""
@@ -273,9 +275,9 @@ class DirectoryResolver:
                         lookup.found[reference.key] = obj
                 else:
                     missing.append(reference)
-            waiting = [ref for ref in missing if self.waits_for(ref)]
-            lookup.missing.extend(ref for ref in missing if not self.waits_for(ref))
-            pending = waiting
+            pending = []
+            for ref in missing:
+                (pending if self.waits_for(ref) else lookup.missing).append(ref)
             attempt += 1
             if not pending or self._clock() >= deadline:
                 break
@@ -296,12 +298,12 @@ class DirectoryResolver:
         """
         requests_, wanted = [], {}
         by_id = [ref for ref in references if ref.is_id and (ref.type is None or not ids_by_collection)]
-        for start in range(0, len(by_id), MAX_IDS_PER_CALL):
-            request_id = 'ids-%d' % start
+        for index, chunk in enumerate(chunked(by_id, MAX_IDS_PER_CALL)):
+            request_id = 'ids-%d' % (index * MAX_IDS_PER_CALL)
             wanted[request_id] = (None, 'id')
             requests_.append({'id': request_id, 'method': 'POST', 'url': '/directoryObjects/getByIds', 'safe_to_resend': True,  # a read
                               'headers': {'Content-Type': 'application/json'},
-                              'body': {'ids': list(dict.fromkeys(ref.value.lower() for ref in by_id[start:start + MAX_IDS_PER_CALL]))}})
+                              'body': {'ids': list(dict.fromkeys(ref.value.lower() for ref in chunk))}})
         for type_ in MEMBER_TYPES:
             typed_refs = [ref for ref in references if ref.type == type_]
             names = [ref.value for ref in typed_refs if not ref.is_id]
@@ -340,16 +342,3 @@ class DirectoryResolver:
                 for key in found_keys:
                     matches.setdefault(key, {})[obj['id']] = obj
         return matches
-
-
-def require_resolved(resolution, kind, item_label=None):
-    """Raise ``GraphError`` (before any write) when something could not be resolved, naming it."""
-    problems = []
-    where = ' (%s)' % item_label if item_label else ''
-    for name in resolution.missing:
-        problems.append("%s '%s'%s was not found" % (kind, name, where))
-    for name, ids in sorted(resolution.ambiguous.items()):
-        problems.append("%s '%s'%s is ambiguous: %d objects have that name (ids %s); use the id instead"
-                        % (kind, name, where, len(ids), ', '.join(ids)))
-    if problems:
-        raise GraphError('; '.join(problems))

@@ -13,20 +13,22 @@ compares, and refuses (before any write) what Graph would refuse or what the tas
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory import (
     COLLECTIONS,
     GROUP_FIELDS,
     MEMBER_TYPES,
-    ODATA_PREFIX,
     DirectoryResolver,
     name_of,
     object_type,
     parse_reference,
     reference_of,
     type_phrase,
+    typed,
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import is_guid, object_path
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import PAGE_SIZE, chunked, is_guid, object_path
 
 MEMBERS_PER_PATCH = 20
 MEMBER_FIELDS = ('id', 'displayName', 'userPrincipalName', 'mail', 'appId')
@@ -53,10 +55,6 @@ class Item:
         self.listed_objs = {}  # id -> object
 
     @property
-    def listed_field(self):
-        return 'members' if self.side == 'group' else 'groups'
-
-    @property
     def name(self):
         return self.label or "%s '%s'" % (self.side, self.owner.text)
 
@@ -76,7 +74,7 @@ class Request:
         self.recently_created = list(recently_created)
 
     def is_recent(self, reference):
-        return any(reference.matches(created) for created in self.recently_created)
+        return reference.is_among(self.recently_created)
 
 
 def read_request(params):
@@ -204,13 +202,16 @@ def has_permission(claims, permission):
     return permission in granted
 
 
+def members_url(group_id):
+    """A group's direct members, every type, a page as large as Graph gives (read from beta: v1.0 leaves service principals out)."""
+    return object_path('groups', group_id, 'members') + '?$select=%s&$top=%d' % (','.join(MEMBER_FIELDS), PAGE_SIZE)
+
+
 def new_object(reference):
     """Stand-in for an object listed in recently_created that check mode cannot find (it is created by the real run)."""
     obj = {'id': 'new:%s:%s' % (reference.type or '*', reference.value.lower()), '_new': True}
-    if reference.type:
-        obj['@odata.type'] = ODATA_PREFIX + reference.type
     obj['userPrincipalName' if reference.type == 'user' else 'displayName'] = reference.value
-    return obj
+    return typed(obj, reference.type)
 
 
 def _places(references):
@@ -240,6 +241,7 @@ class Planner:
         self.items = request.items
         self.state = request.state
         self.check_mode = check_mode
+        self.wait = 0.0 if check_mode else request.replication_timeout  # check mode writes nothing, so there is nothing to wait for
         self.warn = warn or (lambda message: None)
         self.claims = claims or (lambda: {})
         self.objects = {}   # id -> every object met (owners, listed, current members and groups)
@@ -261,15 +263,15 @@ class Planner:
     def resolve(self):
         """Resolve every reference in one bulk lookup; refuse (naming each place) what is unknown, ambiguous or not allowed."""
         references = [item.owner for item in self.items] + [ref for item in self.items for ref in item.listed]
-        wait = 0.0 if self.check_mode else self.request.replication_timeout
-        resolver = DirectoryResolver(self.client, wait_for_missing=wait, recently_created=self.request.recently_created)
+        resolver = DirectoryResolver(self.client, wait_for_missing=self.wait, recently_created=self.request.recently_created)
         lookup = resolver.resolve(references)
         problems = {}  # text -> [references]
         resolved = {}  # reference key -> object
         for reference in references:
             obj = lookup.get(reference)
             problem = lookup.problem(reference)
-            if obj is None and problem == 'was not found' and self.request.is_recent(reference):
+            recent = self.request.is_recent(reference)
+            if obj is None and problem == 'was not found' and recent:
                 if self.check_mode:
                     obj = new_object(reference)
                 else:
@@ -279,7 +281,7 @@ class Planner:
                 continue
             obj = self.objects.setdefault(obj['id'], obj)
             resolved[reference.key] = obj
-            if self.request.is_recent(reference):
+            if recent:
                 self.fresh.add(obj['id'])
         for item in self.items:
             item.owner_obj = resolved.get(item.owner.key)
@@ -358,20 +360,19 @@ class Planner:
         ``/members`` (a Graph known issue; beta is the documented workaround). A member's groups come from v1.0.
         """
         wanted = {None: [], 'beta': []}  # None: the configured version
-        wait = 0.0 if self.check_mode else self.request.replication_timeout
         for side, owner in self._owners():
             key = (side, owner['id'])
             if owner.get('_new'):
                 self.current[key] = {}
                 continue
             if side == 'group':
-                url = object_path('groups', owner['id'], 'members') + '?$select=%s&$top=999' % ','.join(MEMBER_FIELDS)
+                url = members_url(owner['id'])
                 version = 'beta'
             else:
                 collection = COLLECTIONS.get(object_type(owner), 'directoryObjects')
-                url = object_path(collection, owner['id'], 'memberOf') + '?$select=%s&$top=999' % ','.join(GROUP_FIELDS)
+                url = object_path(collection, owner['id'], 'memberOf') + '?$select=%s&$top=%d' % (','.join(GROUP_FIELDS), PAGE_SIZE)
                 version = None
-            wanted[version].append({'id': '%s:%s' % key, 'url': url, 'replication_wait': wait if owner['id'] in self.fresh else 0.0})
+            wanted[version].append({'id': '%s:%s' % key, 'url': url, 'replication_wait': self.wait if owner['id'] in self.fresh else 0.0})
         for version, requests_ in wanted.items():
             if not requests_:
                 continue
@@ -445,7 +446,7 @@ class Planner:
 
     def check_permission(self):
         """Role-assignable groups: refuse (or, with on_missing_permission=skip, leave) their changes when the token lacks the permission."""
-        affected = [entry for entry in self.added + self.removed if self.objects[entry['_pair'][0]].get('isAssignableToRole')]
+        affected = [entry for entry in self.added + self.removed if self._role_assignable(entry)]
         if not affected or has_permission(self.claims(), ROLE_PERMISSION) is not False:
             return
         groups = list(dict.fromkeys("'%s' (%s)" % (entry['group'], entry['group_id']) for entry in affected))
@@ -453,14 +454,16 @@ class Planner:
             raise GraphError('Nothing was changed: changing the members of role-assignable group %s needs the Graph permission %s, which the '
                              'access token does not carry; grant it to the app, or set on_missing_permission: skip to leave these groups '
                              'and change the rest' % (', '.join(groups), ROLE_PERMISSION))
-        blocked = set(id(entry) for entry in affected)
-        for entry, action in [(e, 'add') for e in self.added] + [(e, 'remove') for e in self.removed]:
-            if id(entry) in blocked:
-                self.skipped.append(dict(entry, action=action, reason=ROLE_REASON, permission=ROLE_PERMISSION))
-        self.added = [entry for entry in self.added if id(entry) not in blocked]
-        self.removed = [entry for entry in self.removed if id(entry) not in blocked]
+        for action, entries in (('add', self.added), ('remove', self.removed)):
+            self.skipped.extend(dict(entry, action=action, reason=ROLE_REASON, permission=ROLE_PERMISSION)
+                                for entry in entries if self._role_assignable(entry))
+        self.added = [entry for entry in self.added if not self._role_assignable(entry)]
+        self.removed = [entry for entry in self.removed if not self._role_assignable(entry)]
         self.warn('Left the members of role-assignable group %s as they are: changing them needs %s, which the access token does not carry'
                   % (', '.join(groups), ROLE_PERMISSION))
+
+    def _role_assignable(self, entry):
+        return bool(self.objects[entry['_pair'][0]].get('isAssignableToRole'))
 
     def check_max_removals(self):
         limit = self.request.max_removals
@@ -528,9 +531,8 @@ class Writer:
         for entry in added:
             by_group.setdefault(entry['group_id'], []).append(entry)
         for group_id, entries in by_group.items():
-            for start in range(0, len(entries), MEMBERS_PER_PATCH):
-                chunk = entries[start:start + MEMBERS_PER_PATCH]
-                request_id = 'add:%s:%d' % (group_id, start)
+            for index, chunk in enumerate(chunked(entries, MEMBERS_PER_PATCH)):
+                request_id = 'add:%s:%d' % (group_id, index * MEMBERS_PER_PATCH)
                 if len(chunk) == 1:
                     singles[request_id] = chunk[0]
                     requests_.append(self._single(request_id, chunk[0]))
@@ -597,10 +599,6 @@ def membership_of(failure):
 
 # ----- reading groups and memberships for graph_group_info ---------------------------------------
 
-INFO_FIELDS = ('id', 'displayName', 'groupTypes', 'mailEnabled', 'securityEnabled', 'isAssignableToRole', 'onPremisesSyncEnabled',
-               'membershipRule')
-
-
 class GroupExport:
     """Groups and their direct members, as graph_group_membership takes them (``memberships`` items)."""
 
@@ -609,27 +607,28 @@ class GroupExport:
         self.groups = []    # group objects found, in the order asked for (or by name)
         self.missing = []   # references given that were not found
         self.members = {}   # group id -> [member objects]
+        self.every_group = False  # whether self.groups is every group of the tenant
 
     def read(self, texts=None):
         """Read the groups named by ``texts`` (references; every group when None) and the members of those Graph can change."""
-        if texts is None:
+        self.every_group = texts is None
+        if self.every_group:
             self.groups = self._all_groups()
         else:
             self._find(texts)
         readable = [group for group in self.groups if not unwritable_reason(group)]
-        requests_ = [{'id': group['id'], 'url': object_path('groups', group['id'], 'members') + '?$select=%s&$top=999' % ','.join(MEMBER_FIELDS)}
-                     for group in readable]
-        for answer in self.client.batch(requests_, paginate=True, api_version='beta') if requests_ else []:
+        requests_ = [{'id': group['id'], 'url': members_url(group['id'])} for group in readable]
+        for answer in self.client.batch(requests_, paginate=True, api_version='beta'):
             if not answer.ok:
                 raise answer.error(context="Reading the members of group '%s'" % answer.id)
             self.members[answer.id] = [v for v in (answer.body or {}).get('value', []) if isinstance(v, dict) and v.get('id')]
         return self
 
     def _all_groups(self):
-        (answer,) = self.client.batch([{'id': 'groups', 'url': '/groups?$select=%s&$top=999' % ','.join(INFO_FIELDS)}], paginate=True)
+        (answer,) = self.client.batch([{'id': 'groups', 'url': '/groups?$select=%s&$top=%d' % (','.join(GROUP_FIELDS), PAGE_SIZE)}], paginate=True)
         if not answer.ok:
             raise answer.error(context='Listing groups')
-        groups = [dict(g, **{'@odata.type': ODATA_PREFIX + 'group'}) for g in (answer.body or {}).get('value', [])]
+        groups = [typed(g, 'group') for g in (answer.body or {}).get('value', [])]
         return sorted(groups, key=lambda g: (str(g.get('displayName') or '').lower(), g['id']))
 
     def _find(self, texts):
@@ -643,7 +642,7 @@ class GroupExport:
                 references.append(reference)
         if problems:
             raise GraphError('; '.join(problems))
-        lookup = DirectoryResolver(self.client).resolve(references, {'group': INFO_FIELDS})
+        lookup = DirectoryResolver(self.client).resolve(references)
         found = {}
         for reference in references:
             problem = lookup.problem(reference)
@@ -663,7 +662,7 @@ class GroupExport:
         names = self._unique_names()
         groups = []
         for group in self.groups:
-            entry = dict((field, group.get(field)) for field in INFO_FIELDS if field != 'membershipRule')
+            entry = dict((field, group.get(field)) for field in GROUP_FIELDS if field != 'membershipRule')
             entry['isAssignableToRole'] = bool(group.get('isAssignableToRole'))  # Graph answers null for groups created without it
             if 'dynamicmembership' in [str(t).lower() for t in group.get('groupTypes') or []]:
                 entry['membershipRule'] = group.get('membershipRule')
@@ -682,12 +681,20 @@ class GroupExport:
         for members in self.members.values():
             for member in members:
                 objects.setdefault(member['id'], member)
+        # With every group read, whether a group's name is its own is counted here instead of asked of Graph,
+        # which matches displayName case-insensitively but otherwise exactly.
+        group_names = Counter(str(group.get('displayName')).lower() for group in self.groups) if self.every_group else None
         candidates, names = {}, {}
         for object_id, obj in objects.items():
             reference = _name_reference(obj)
-            if reference is not None and reference.type == 'user':
+            if reference is None:
+                continue
+            if reference.type == 'user':
                 names[object_id] = reference.text  # userPrincipalNames are unique
-            elif reference is not None:
+            elif reference.type == 'group' and group_names is not None:
+                if obj.get('displayName') == reference.value and group_names[reference.value.lower()] == 1:
+                    names[object_id] = reference.text
+            else:
                 candidates[object_id] = reference
         lookup = DirectoryResolver(self.client).resolve(list(dict((ref.key, ref) for ref in candidates.values()).values()))
         for object_id, reference in candidates.items():
