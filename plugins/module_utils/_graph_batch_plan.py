@@ -21,6 +21,7 @@ import re
 from urllib.parse import unquote
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphRequestError
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import header_value
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_retry import IDEMPOTENT_METHODS
 
 MAX_BATCH_SIZE = 20
@@ -214,7 +215,7 @@ def _relative_url(url, label, request_id, version_prefixes):
 
 def _encode_body(method, headers, body, label, request_id):
     """JSON bodies go inline, anything else as base64; write actions without a body still need ``{}``."""
-    content_type = _content_type(headers)
+    content_type = header_value(headers, 'Content-Type')
     if body is None:
         if method in ('POST', 'PUT', 'PATCH'):
             # Graph rejects bodyless writes inside a batch (e.g. revokeSignInSessions).
@@ -235,13 +236,6 @@ def _encode_body(method, headers, body, label, request_id):
         raise GraphRequestError('%s: body is structured data but Content-Type is %s' % (label, content_type), request_id, 'body')
     raw = body if isinstance(body, bytes) else str(body).encode('utf-8')
     return headers, base64.b64encode(raw).decode('ascii')
-
-
-def _content_type(headers):
-    for key, value in headers.items():
-        if key.lower() == 'content-type':
-            return value
-    return None
 
 
 def _check_dependencies(items):

@@ -24,7 +24,7 @@ import re
 import time
 from urllib.parse import quote
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import chunked, in_queries, is_guid, odata_string, quote_filter, user_path
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import chunked, filter_query, is_guid, odata_string, quote_filter, user_path
 
 try:
     import zoneinfo
@@ -38,6 +38,8 @@ ATTENDEE_TYPES = ('required', 'optional', 'resource')
 SHOW_AS = ('free', 'tentative', 'busy', 'oof', 'workingElsewhere')
 SENSITIVITIES = ('normal', 'personal', 'private', 'confidential')
 DEFAULT_TIME_ZONE = 'UTC'
+# What graph_calendar counts about new mailboxes, beside the client's stats.
+MAILBOX_WAIT_STATS = ('mailbox_polls', 'mailboxes_waited_for')
 CALENDAR_KEYS = ('mailbox', 'events', 'permissions')
 EVENT_KEYS = ('subject', 'body', 'body_type', 'start', 'end', 'timezone', 'location', 'attendees', 'categories', 'show_as', 'sensitivity',
               'reminder_minutes')
@@ -254,10 +256,11 @@ def time_zone_name(value):
     if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
         raise ValueError('must be a time zone name such as W. Europe Standard Time or Europe/Copenhagen, got %s' % _kind(value))
     name = value.strip()
-    iana = _iana_names()
-    for known in (_WINDOWS_BY_LOWER, iana):
-        if name.lower() in known:
-            return known[name.lower()]
+    if name.lower() in _WINDOWS_BY_LOWER:
+        return _WINDOWS_BY_LOWER[name.lower()]
+    iana = _iana_names()  # read from the time zone database only when a name is not a Windows one
+    if name.lower() in iana:
+        return iana[name.lower()]
     if len(iana) <= 1 and IANA_SHAPE.match(name):
         return name
     close = difflib.get_close_matches(name, list(WINDOWS_TIME_ZONES) + sorted(iana.values()), n=1, cutoff=0.75)
@@ -602,8 +605,8 @@ def lookup_requests(mailboxes):
     names = list(dict((str(name).strip().lower(), str(name).strip()) for name in mailboxes).values())
     pairs = []
     for prop, values in (('userPrincipalName', [n for n in names if not is_guid(n)]), ('id', [n for n in names if is_guid(n)])):
-        for chunk, url in zip(chunked(values), in_queries('/users', prop, values, USER_FIELDS)):
-            pairs.append(({'id': 'users:%d' % len(pairs), 'url': url}, chunk))
+        for chunk in chunked(values):
+            pairs.append(({'id': 'users:%d' % len(pairs), 'url': filter_query('/users', prop, chunk, USER_FIELDS)}, chunk))
     return pairs
 
 
@@ -773,7 +776,7 @@ class CalendarSync:
         new = set(name.lower() for name in new_mailboxes)
         self.runs = [MailboxRun(spec, spec.key in new) for spec in specs]
         self.deadline = None
-        self.stats = {'mailbox_polls': 0, 'mailboxes_waited_for': 0}
+        self.stats = dict.fromkeys(MAILBOX_WAIT_STATS, 0)
 
     def run(self):
         """Read, check and (unless in check mode) write; returns the problems that stopped the run before any write."""

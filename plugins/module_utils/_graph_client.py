@@ -255,8 +255,7 @@ class GraphClient:
                 return None
         if status == 503 and can_retry:
             retry_after = header_value(headers, 'Retry-After')
-            self._retry_pause(self.policy.delay(item.attempts, retry_after),
-                              'retry_after' if parse_retry_after(retry_after) is not None else 'backoff')
+            self._retry_pause(*self.policy.wait(item.attempts, retry_after))
             return None
         if status in LOST_ANSWER_STATUSES:
             if item.resendable and can_retry:
@@ -301,9 +300,9 @@ class GraphClient:
         scope = throttle_scope(headers, item.is_write, item.mailbox, body)
         retry_after = parse_retry_after(header_value(headers, 'Retry-After'))
         self.stats.add_throttled(scope, retry_after)
-        delay = self.policy.delay(item.attempts, retry_after)
+        delay, reason = self.policy.wait(item.attempts, retry_after)
         self.pacer.throttled(scope, delay, item.mailbox)
-        return delay, ('retry_after' if retry_after is not None else 'backoff'), scope
+        return delay, reason, scope
 
     # ----- batches ---------------------------------------------------------------------------
 
@@ -556,8 +555,8 @@ class _BatchRun:
             if not self.policy.can_retry(item.attempts):
                 self._finish(item, answer, now)
         if again:
-            delay = self.policy.delay(max(item.attempts for item in again), retry_after)
-            self._queue_again(again, now + delay, 'retry_after' if parse_retry_after(retry_after) is not None else 'backoff')
+            delay, reason = self.policy.wait(max(item.attempts for item in again), retry_after)
+            self._queue_again(again, now + delay, reason)
 
     def _queue_again(self, items, ready_at, reason):
         self.stats.add(retries=len(items))
@@ -585,8 +584,7 @@ class _BatchRun:
             if status == 503 and can_retry:
                 later.append(item)
                 retry_after = header_value(headers, 'Retry-After')
-                delays[item.id] = (self.policy.delay(item.attempts, retry_after),
-                                   'retry_after' if parse_retry_after(retry_after) is not None else 'backoff')
+                delays[item.id] = self.policy.wait(item.attempts, retry_after)
             elif status in LOST_ANSWER_STATUSES:
                 lost.append(item)
             elif status == 404 and item.replication_wait and now < item.first_sent_at + item.replication_wait:

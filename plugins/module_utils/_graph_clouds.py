@@ -22,6 +22,13 @@ AUTH_METHODS = ('auto', 'client_secret', 'certificate', 'managed_identity', 'acc
 API_VERSIONS = ('v1.0', 'beta')
 
 
+# Defaults of the numeric connection settings, for GraphSettings and the modules' options alike.
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_CONCURRENCY = 4
+DEFAULT_MAX_RETRIES = 10
+DEFAULT_MAX_RETRY_WAIT = 60.0
+
+
 class GraphSettings:
     """Connection settings, independent of Ansible.
 
@@ -31,7 +38,8 @@ class GraphSettings:
     def __init__(self, tenant_id=None, client_id=None, client_secret=None, client_certificate_path=None,
                  client_certificate_password=None, access_token=None, auth_method='auto', cloud='global',
                  graph_url=None, authority_url=None, api_version='v1.0', validate_certs=True, ca_path=None,
-                 timeout=30.0, max_concurrency=4, max_retries=10, max_retry_wait=60.0):
+                 timeout=DEFAULT_TIMEOUT, max_concurrency=DEFAULT_MAX_CONCURRENCY, max_retries=DEFAULT_MAX_RETRIES,
+                 max_retry_wait=DEFAULT_MAX_RETRY_WAIT):
         if cloud not in CLOUDS:
             raise ValueError('cloud must be one of %s, got %r' % (', '.join(CLOUDS), cloud))
         if auth_method not in AUTH_METHODS:

@@ -21,7 +21,16 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.mynster.msgraph.plugins.module_utils import _graph_auth, _graph_client, _graph_http
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds import API_VERSIONS, AUTH_METHODS, CLOUDS, GraphSettings
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds import (
+    API_VERSIONS,
+    AUTH_METHODS,
+    CLOUDS,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+    DEFAULT_TIMEOUT,
+    GraphSettings,
+)
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError, GraphRequestError
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_secrets import MASK, mask_secrets, secret_values
 
@@ -52,10 +61,10 @@ CONNECTION_ARGUMENT_SPEC = dict(
     api_version=dict(type='str', default='v1.0', choices=list(API_VERSIONS)),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['MSGRAPH_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['MSGRAPH_CA_PATH'])),
-    timeout=dict(type='float', default=30.0),
-    max_concurrency=dict(type='int', default=4),
-    max_retries=dict(type='int', default=10),
-    max_retry_wait=dict(type='float', default=60.0),
+    timeout=dict(type='float', default=DEFAULT_TIMEOUT),
+    max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
+    max_retries=dict(type='int', default=DEFAULT_MAX_RETRIES),
+    max_retry_wait=dict(type='float', default=DEFAULT_MAX_RETRY_WAIT),
 )
 
 # Allowed ranges of numeric options: (lowest, highest, whether the lowest itself is allowed).

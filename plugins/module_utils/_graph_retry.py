@@ -20,6 +20,7 @@ import threading
 import time
 from email.utils import parsedate_to_datetime
 
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import header_value
 
 # Inner and direct answers that mean "not done, try later".
@@ -111,7 +112,7 @@ def _says_mailbox_concurrency(body):
 class RetryPolicy:
     """How many times to retry and how long to wait before each try."""
 
-    def __init__(self, max_retries=10, max_retry_wait=60.0, base_delay=0.5, rng=None):
+    def __init__(self, max_retries=DEFAULT_MAX_RETRIES, max_retry_wait=DEFAULT_MAX_RETRY_WAIT, base_delay=0.5, rng=None):
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
         self.base_delay = base_delay
@@ -132,6 +133,11 @@ class RetryPolicy:
             ceiling = self.base_delay * (2 ** max(0, attempt - 1))
             seconds = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
         return min(seconds, self.max_retry_wait)
+
+    def wait(self, attempt, retry_after=None):
+        """``(seconds, reason)`` before try number ``attempt + 1``; the reason, for stats, says whether Graph set the time."""
+        given = parse_retry_after(retry_after)
+        return self.delay(attempt, given), ('retry_after' if given is not None else 'backoff')
 
 
 class TokenBucket:

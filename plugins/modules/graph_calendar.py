@@ -401,6 +401,8 @@ stats:
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_calendar import (
     BODY_TYPES,
+    DEFAULT_TIME_ZONE,
+    MAILBOX_WAIT_STATS,
     ROLES,
     SENSITIVITIES,
     SHOW_AS,
@@ -419,7 +421,7 @@ ARGUMENT_SPEC = dict(
             body_type=dict(type='str', default='text', choices=list(BODY_TYPES)),
             start=dict(type='raw', required=True),
             end=dict(type='raw', required=True),
-            timezone=dict(type='str', default='UTC'),
+            timezone=dict(type='str', default=DEFAULT_TIME_ZONE),
             location=dict(type='str'),
             attendees=dict(type='list', elements='raw'),
             categories=dict(type='list', elements='str'),
@@ -447,7 +449,7 @@ class CalendarModule(GraphModule):
     def __init__(self, **kwargs):
         self.calendar_specs = []
         self.calendar_problems = []
-        self.calendar_stats = {'mailboxes_waited_for': 0, 'mailbox_polls': 0}
+        self.calendar_stats = dict.fromkeys(MAILBOX_WAIT_STATS, 0)
         super().__init__(**kwargs)
 
     def _set_internal_properties(self, argument_spec=None, module_parameters=None):
