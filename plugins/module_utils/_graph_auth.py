@@ -19,6 +19,7 @@ import threading
 import time
 import traceback
 
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds import ENV_VARS
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphAuthError
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_http import describe_transport_error, new_session
 
@@ -36,13 +37,8 @@ EXPIRY_MARGIN_SECONDS = 300
 
 
 # Where each setting can come from, for messages that tell the user what to set.
-SETTING_SOURCES = {
-    'tenant_id': 'tenant_id (or AZURE_TENANT_ID)',
-    'client_id': 'client_id (or AZURE_CLIENT_ID)',
-    'client_secret': 'client_secret (or AZURE_CLIENT_SECRET)',
-    'client_certificate_path': 'client_certificate_path (or AZURE_CLIENT_CERTIFICATE_PATH)',
-    'access_token': 'access_token (or MSGRAPH_ACCESS_TOKEN)',
-}
+SETTING_SOURCES = dict((name, '%s (or %s)' % (name, ENV_VARS[name]))
+                       for name in ('tenant_id', 'client_id', 'client_secret', 'client_certificate_path', 'access_token'))
 NO_CREDENTIALS = ('no credentials were given: set %s, or %s, each with %s and %s; or %s. Without any of them a managed identity '
                   'is tried' % (SETTING_SOURCES['client_secret'], SETTING_SOURCES['client_certificate_path'],
                                 SETTING_SOURCES['tenant_id'], SETTING_SOURCES['client_id'], SETTING_SOURCES['access_token']))

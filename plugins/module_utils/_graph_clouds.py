@@ -22,6 +22,21 @@ AUTH_METHODS = ('auto', 'client_secret', 'certificate', 'managed_identity', 'acc
 API_VERSIONS = ('v1.0', 'beta')
 
 
+# The environment variable each connection setting falls back to (AWX's credential type injects these).
+ENV_VARS = {
+    'tenant_id': 'AZURE_TENANT_ID',
+    'client_id': 'AZURE_CLIENT_ID',
+    'client_secret': 'AZURE_CLIENT_SECRET',
+    'client_certificate_path': 'AZURE_CLIENT_CERTIFICATE_PATH',
+    'client_certificate_password': 'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+    'access_token': 'MSGRAPH_ACCESS_TOKEN',
+    'cloud': 'MSGRAPH_CLOUD',
+    'graph_url': 'MSGRAPH_URL',
+    'authority_url': 'MSGRAPH_AUTHORITY_URL',
+    'validate_certs': 'MSGRAPH_VALIDATE_CERTS',
+    'ca_path': 'MSGRAPH_CA_PATH',
+}
+
 # Defaults of the numeric connection settings, for GraphSettings and the modules' options alike.
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_CONCURRENCY = 4

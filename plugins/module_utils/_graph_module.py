@@ -29,6 +29,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds impo
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
     DEFAULT_TIMEOUT,
+    ENV_VARS,
     GraphSettings,
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_errors import GraphError, GraphRequestError
@@ -48,19 +49,19 @@ def env_fallback(*names, **kwargs):
 
 
 CONNECTION_ARGUMENT_SPEC = dict(
-    tenant_id=dict(type='str', fallback=(env_fallback, ['AZURE_TENANT_ID'])),
-    client_id=dict(type='str', fallback=(env_fallback, ['AZURE_CLIENT_ID'])),
-    client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['AZURE_CLIENT_SECRET'])),
-    client_certificate_path=dict(type='path', fallback=(env_fallback, ['AZURE_CLIENT_CERTIFICATE_PATH'])),
-    client_certificate_password=dict(type='str', no_log=True, fallback=(env_fallback, ['AZURE_CLIENT_CERTIFICATE_PASSWORD'])),
-    access_token=dict(type='str', no_log=True, fallback=(env_fallback, ['MSGRAPH_ACCESS_TOKEN'])),
+    tenant_id=dict(type='str', fallback=(env_fallback, [ENV_VARS['tenant_id']])),
+    client_id=dict(type='str', fallback=(env_fallback, [ENV_VARS['client_id']])),
+    client_secret=dict(type='str', no_log=True, fallback=(env_fallback, [ENV_VARS['client_secret']])),
+    client_certificate_path=dict(type='path', fallback=(env_fallback, [ENV_VARS['client_certificate_path']])),
+    client_certificate_password=dict(type='str', no_log=True, fallback=(env_fallback, [ENV_VARS['client_certificate_password']])),
+    access_token=dict(type='str', no_log=True, fallback=(env_fallback, [ENV_VARS['access_token']])),
     auth_method=dict(type='str', default='auto', choices=list(AUTH_METHODS)),
-    cloud=dict(type='str', default='global', choices=list(CLOUDS), fallback=(env_fallback, ['MSGRAPH_CLOUD'])),
-    graph_url=dict(type='str', fallback=(env_fallback, ['MSGRAPH_URL'])),
-    authority_url=dict(type='str', fallback=(env_fallback, ['MSGRAPH_AUTHORITY_URL'])),
+    cloud=dict(type='str', default='global', choices=list(CLOUDS), fallback=(env_fallback, [ENV_VARS['cloud']])),
+    graph_url=dict(type='str', fallback=(env_fallback, [ENV_VARS['graph_url']])),
+    authority_url=dict(type='str', fallback=(env_fallback, [ENV_VARS['authority_url']])),
     api_version=dict(type='str', default='v1.0', choices=list(API_VERSIONS)),
-    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['MSGRAPH_VALIDATE_CERTS'])),
-    ca_path=dict(type='path', fallback=(env_fallback, ['MSGRAPH_CA_PATH'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, [ENV_VARS['validate_certs']])),
+    ca_path=dict(type='path', fallback=(env_fallback, [ENV_VARS['ca_path']])),
     timeout=dict(type='float', default=DEFAULT_TIMEOUT),
     max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
     max_retries=dict(type='int', default=DEFAULT_MAX_RETRIES),
