@@ -24,7 +24,7 @@ import re
 import time
 from urllib.parse import quote
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import chunked, filter_query, is_guid, odata_string, quote_filter, user_path
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import is_guid, odata_string, quote_filter, user_lookups, user_path
 
 try:
     import zoneinfo
@@ -603,11 +603,7 @@ def lookup_requests(mailboxes):
     """``[(request, names)]``: the queries that look up the users behind ``mailboxes`` (userPrincipalNames and object
     ids), 15 to an ``in``, each with the names it asks for."""
     names = list(dict((str(name).strip().lower(), str(name).strip()) for name in mailboxes).values())
-    pairs = []
-    for prop, values in (('userPrincipalName', [n for n in names if not is_guid(n)]), ('id', [n for n in names if is_guid(n)])):
-        for chunk in chunked(values):
-            pairs.append(({'id': 'users:%d' % len(pairs), 'url': filter_query('/users', prop, chunk, USER_FIELDS)}, chunk))
-    return pairs
+    return [({'id': 'users:%d' % n, 'url': url}, chunk) for n, (chunk, url) in enumerate(user_lookups(names, USER_FIELDS))]
 
 
 def absent_users(client, mailboxes):

@@ -63,9 +63,13 @@ def filter_query(path, prop, values, fields=None):
     return url
 
 
-def in_queries(path, prop, values, fields=None):
-    """One ``filter_query`` per 15 values: the relative URLs that look all ``values`` up."""
-    return [filter_query(path, prop, chunk, fields) for chunk in chunked(values)]
+def user_lookups(names, fields=None):
+    """``[(names, url)]``: the ``in`` queries reading the users named by ``names`` (userPrincipalNames, and object
+    ids told apart by their shape), 15 to a query, each with the names it asks for."""
+    lookups = []
+    for prop, values in (('userPrincipalName', [n for n in names if not is_guid(n)]), ('id', [n for n in names if is_guid(n)])):
+        lookups.extend((chunk, filter_query('/users', prop, chunk, fields)) for chunk in chunked(values))
+    return lookups
 
 
 def key_segment(key):

@@ -117,13 +117,12 @@ def read_directory(client, specs, recently_created=(), replication_timeout=0.0, 
 
     def build(selected):
         requests_ = [{'id': 'users:%d' % n, 'url': url}
-                     for n, url in enumerate(user_queries('userPrincipalName', [s.upn for s in specs], selected, with_manager))]
+                     for n, url in enumerate(user_queries([s.upn for s in specs], selected, with_manager))]
         if with_licenses:
             requests_.append({'id': 'skus', 'url': '/subscribedSkus'})
         if any(s.password for s in live):  # only users with a password can be created
             requests_.append({'id': 'organization', 'url': '/organization?$select=verifiedDomains'})
-        for prop, values in (('userPrincipalName', by_upn), ('id', by_id)):
-            requests_.extend({'id': 'others:%s:%d' % (prop, n), 'url': url} for n, url in enumerate(user_queries(prop, values, MANAGER_FIELDS)))
+        requests_.extend({'id': 'others:%d' % n, 'url': url} for n, url in enumerate(user_queries(by_upn + by_id, MANAGER_FIELDS)))
         return requests_
 
     answers, unknown = UserReads(build).read(client, fields, given)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import PAGE_SIZE, in_queries, is_guid, quote_filter
+from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import PAGE_SIZE, quote_filter, user_lookups
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import SkuCatalog, user_item
 
 USER_TYPE = 'microsoft.graph.user'
@@ -45,9 +45,9 @@ def expand_manager():
     return '$expand=manager($select=%s)' % ','.join(MANAGER_FIELDS)
 
 
-def user_queries(prop, values, fields, with_manager=False):
-    """URLs reading the users whose ``prop`` (userPrincipalName or id) is one of ``values``, 15 per query."""
-    urls = in_queries('/users', prop, values, fields)
+def user_queries(names, fields, with_manager=False):
+    """URLs reading the users named by ``names`` (userPrincipalNames and object ids), 15 per query."""
+    urls = [url for dummy, url in user_lookups(names, fields)]
     if with_manager:
         urls = [url + '&' + expand_manager() for url in urls]
     return urls
@@ -138,9 +138,7 @@ class UserExport:
         if self.names is None:
             urls = [filter_url(self.expression, fields, self.include_manager)]
         else:
-            ids = [n for n in self.names if is_guid(n)]
-            upns = [n for n in self.names if not is_guid(n)]
-            urls = user_queries('userPrincipalName', upns, fields, self.include_manager) + user_queries('id', ids, fields, self.include_manager)
+            urls = user_queries(self.names, fields, self.include_manager)
         requests_ = [{'id': 'users:%d' % n, 'url': url} for n, url in enumerate(urls)]
         if self.include_licenses:
             requests_.append({'id': 'skus', 'url': '/subscribedSkus'})

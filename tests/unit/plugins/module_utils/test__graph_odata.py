@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from ansible_collections.mynster.msgraph.plugins.module_utils._graph_odata import (
     filter_query,
-    in_queries,
     is_guid,
     object_path,
     odata_string,
+    user_lookups,
     user_path,
 )
 
@@ -42,8 +42,11 @@ def test_object_paths():
 
 
 def test_in_filters_are_chunked_by_15_and_encoded():
-    urls = in_queries('/users', 'userPrincipalName', ['u%d#x@c.example' % n for n in range(31)], ('id',))
-    assert len(urls) == 3
+    guid = '4F1C2D3E-0000-4000-8000-000000000001'
+    lookups = user_lookups(['u%d#x@c.example' % n for n in range(31)] + [guid], ('id',))
+    urls = [url for dummy, url in lookups]
+    assert len(urls) == 4 and [len(names) for names, dummy in lookups] == [15, 15, 1, 1]
+    assert urls[3] == "/users?$filter=id%20in%20('" + guid + "')&$select=id"
     assert urls[0].startswith("/users?$filter=userPrincipalName%20in%20('u0%23x@c.example','u1%23x@c.example',")
     assert urls[0].endswith('&$select=id')
     assert filter_query('/groups', 'displayName', ["Bob's team"]) == "/groups?$filter=displayName%20in%20('Bob''s%20team')"
