@@ -133,8 +133,8 @@ def direct_client(bench, **options):
     """
     if bench.runner.collections_dir not in sys.path:
         sys.path.insert(0, bench.runner.collections_dir)
-    from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import GraphClient  # pylint: disable=import-error
-    from ansible_collections.mynster.msgraph.plugins.module_utils._graph_clouds import GraphSettings  # pylint: disable=import-error
+    from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphClient  # pylint: disable=import-error
+    from ansible_collections.mynster.msgraph.plugins.module_utils.client.clouds import GraphSettings  # pylint: disable=import-error
     env = bench.emulator.environment()
     settings = GraphSettings(tenant_id=env['AZURE_TENANT_ID'], client_id=env['AZURE_CLIENT_ID'], client_secret=env['AZURE_CLIENT_SECRET'],
                              graph_url=env['MSGRAPH_URL'], authority_url=env['MSGRAPH_AUTHORITY_URL'], ca_path=env['MSGRAPH_CA_PATH'],

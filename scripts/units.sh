@@ -8,4 +8,4 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 enter_collection_tree "$@"
 note "units: ansible-core $(python -c 'from ansible.release import __version__; print(__version__)'), Python $(python -c 'import sys; print(sys.version.split()[0])') ($VENV)"
-run_pytest tests/unit "$@"
+run_pytest tests/unit --import-mode=importlib "$@"

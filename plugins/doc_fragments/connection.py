@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """Connection and authentication options shared by every module (defined in module_utils/_graph_module.py)."""
+    """Connection and authentication options shared by every module (defined in module_utils/base/module.py)."""
 
     DOCUMENTATION = r'''
 options:

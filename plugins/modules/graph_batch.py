@@ -305,9 +305,9 @@ stats:
            "lost_answers": 0, "settled_by_reading": 0, "outcome_unknown": 0}
 '''
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_batch_plan import dependents_of, prepare_requests
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_client import GraphResponse
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import WAIT_RANGE, GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.batch_plan import dependents_of, prepare_requests
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import WAIT_RANGE, GraphModule
 
 ARGUMENT_SPEC = dict(
     requests=dict(type='list', elements='dict', required=True, options=dict(

@@ -399,7 +399,7 @@ stats:
            "mailbox_polls": 4}
 '''
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_calendar import (
+from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.calendar import (
     BODY_TYPES,
     DEFAULT_TIME_ZONE,
     MAILBOX_WAIT_STATS,
@@ -410,7 +410,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils._graph_calendar im
     parse_calendars,
     parse_mailbox_names,
 )
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import WAIT_RANGE, GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import WAIT_RANGE, GraphModule
 
 ARGUMENT_SPEC = dict(
     calendars=dict(type='list', elements='dict', required=True, options=dict(

@@ -154,8 +154,8 @@ stats:
   sample: {"http_requests": 3, "batches": 3, "inner_requests": 7, "throttled": 0, "retries": 0}
 """
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_membership import GroupExport
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership import GroupExport
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
 
 ARGUMENT_SPEC = dict(
     groups=dict(type='list', elements='str'),

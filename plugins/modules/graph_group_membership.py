@@ -319,9 +319,9 @@ stats:
   sample: {"http_requests": 3, "batches": 3, "inner_requests": 41, "throttled": 0, "retries": 0, "replication_retries": 0}
 """
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory import MEMBER_TYPES
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_membership import Planner, Writer, membership_of, public, read_request
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import WAIT_RANGE, GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import MEMBER_TYPES
+from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership import Planner, Writer, membership_of, public, read_request
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import WAIT_RANGE, GraphModule
 
 ARGUMENT_SPEC = dict(
     group=dict(type='str'),

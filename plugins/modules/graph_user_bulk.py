@@ -353,15 +353,15 @@ stats:
   sample: {"http_requests": 104, "batches": 104, "inner_requests": 2068, "throttled": 0, "retries": 0, "replication_retries": 0}
 '''
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import WAIT_RANGE, GraphModule
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_plan import (
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import WAIT_RANGE, GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import (
     REVOKE_CHOICES,
     Directory,
     plan_users,
     read_directory,
 )
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_writer import RESULT_LISTS, UserWriter, changed, report, user_of
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import ACCOUNT_STATES, parse_users, reference_problems
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import RESULT_LISTS, UserWriter, changed, report, user_of
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import ACCOUNT_STATES, parse_users, reference_problems
 
 ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='dict', required=True),

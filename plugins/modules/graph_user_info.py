@@ -172,9 +172,9 @@ stats:
   sample: {"http_requests": 4, "batches": 4, "inner_requests": 68, "throttled": 0, "retries": 0, "replication_retries": 0}
 '''
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import GraphModule
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_user_reader import UserExport
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_users import readable_property_problems, reference_problems
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import UserExport
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import readable_property_problems, reference_problems
 
 DEFAULT_PROPERTIES = ['accountEnabled', 'businessPhones', 'city', 'companyName', 'country', 'department', 'displayName', 'employeeId',
                       'employeeType', 'givenName', 'jobTitle', 'mailNickname', 'mobilePhone', 'officeLocation', 'postalCode',

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 
 import pytest
 
-from .conftest import REPO_ROOT
 
 DOMAIN = 'contoso.example'
 PASSWORD = 'Welcome-2026!'
@@ -399,11 +397,6 @@ def test_a_preview_of_hires_not_created_yet_reads_no_mailbox_and_the_real_run_cr
 # ----- Outlook's limits ---------------------------------------------------------------------------
 
 
-with open(os.path.join(REPO_ROOT, 'plugins', 'module_utils', '_graph_batch_plan.py')) as _plan:
-    CLIENT_KNOWS_MAILBOXES = 'def mailbox_key(' in _plan.read()
-
-
-@pytest.mark.xfail(not CLIENT_KNOWS_MAILBOXES, reason='needs the client to keep one batch in flight per mailbox (issue 11 item 3, wt/client)')
 def test_a_hundred_events_for_one_mailbox_stay_within_outlooks_concurrency(emulator, playbook):
     """Outlook allows 4 concurrent requests per app and mailbox; 100 events for one mailbox beside 20 other mailboxes
     are each created once, with at most a few MailboxConcurrency 429s."""

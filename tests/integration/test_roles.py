@@ -778,14 +778,3 @@ def test_no_filter_plugins_left():
                     text = handle.read()
                 assert 'mynster.msgraph.onboarding_' not in text and 'mynster.msgraph.offboarding_' not in text, name
                 assert '/users/' not in text and 'graph_batch:' not in text, name
-
-
-def test_ansible_lint_production_profile():
-    lint = os.path.join(os.path.dirname(sys.executable), 'ansible-lint')
-    if not os.path.exists(lint):
-        pytest.skip('ansible-lint is not installed next to %s' % sys.executable)
-    from .harness import collections_path
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(REPO_ROOT), NO_COLOR='1')
-    done = subprocess.run([lint, '--offline', '--profile', 'production', 'roles/onboarding', 'roles/offboarding', 'playbooks'],
-                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr

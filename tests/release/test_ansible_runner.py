@@ -181,7 +181,7 @@ def private_key_line(pem):
 def test_credential_type_is_valid_and_injects_what_the_modules_read():
     credential_type = load_credential_type()
     assert awx_credential.validate(credential_type) == []
-    from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import CONNECTION_ARGUMENT_SPEC
+    from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import CONNECTION_ARGUMENT_SPEC
     read = set()
     for spec in CONNECTION_ARGUMENT_SPEC.values():
         if spec.get('fallback'):

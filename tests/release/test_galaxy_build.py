@@ -29,8 +29,8 @@ CLUTTER = (
     'tests/unit/.pytest_cache/v/cache/lastfailed',
     'plugins/modules/__pycache__/graph_batch.cpython-311.pyc',
     'emulator/graph_emulator/__pycache__/server.cpython-311.pyc',
-    'plugins/module_utils/_graph_client.pyc',
-    'plugins/module_utils/_graph_client.pyo',
+    'plugins/module_utils/client/client.pyc',
+    'plugins/module_utils/client/client.pyo',
     '.mypy_cache/3.11/cache.db',
     'emulator/.mypy_cache/3.11/cache.db',
     '.ruff_cache/0.9.0/cache',
@@ -104,7 +104,7 @@ def test_artifact_has_the_product(artifact):
     members = set(artifact_members(artifact))
     for path in ('README.md', 'COPYING', 'LICENSES/BSD-2-Clause.txt', 'meta/runtime.yml', 'meta/execution-environment.yml',
                  'meta/ee-requirements.txt', 'meta/ee-bindep.txt', 'plugins/modules/graph_batch.py',
-                 'plugins/module_utils/_graph_client.py', 'plugins/doc_fragments/connection.py',
+                 'plugins/module_utils/client/client.py', 'plugins/doc_fragments/connection.py',
                  'emulator/README.md', 'emulator/graph_emulator/__main__.py', 'extensions/awx/credential_type.yml',
                  'extensions/ee/execution-environment.yml', 'extensions/ee/requirements.yml', 'changelogs/changelog.yaml',
                  'docs/reference/index.rst', 'docs/authentication.md', 'playbooks/drift_report.yml'):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_directory import MEMBER_TYPES
-from ansible_collections.mynster.msgraph.plugins.module_utils._graph_module import GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import MEMBER_TYPES
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
 from ansible_collections.mynster.msgraph.plugins.modules.graph_group_membership import ARGUMENT_SPEC, run
 from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import FakeDirectory, guid, obj
 

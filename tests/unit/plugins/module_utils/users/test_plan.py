@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The users plan: what one batched read asks for, and what ``plan_users`` decides, against a fake client."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphError
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import plan_users, read_directory
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import UserExport, filter_url, unknown_property
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import parse_users, readable_property_problems, reference_problems
+
+E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900'
+KNOWN = set(p.lower() for p in ('id', 'userPrincipalName', 'displayName', 'accountEnabled', 'usageLocation', 'assignedLicenses',
+                                'licenseAssignmentStates', 'jobTitle', 'state', 'department'))
+SKUS = [{'skuId': E3, 'skuPartNumber': 'ENTERPRISEPACK', 'consumedUnits': 0, 'prepaidUnits': {'enabled': 5}, 'servicePlans': []}]
+BOSS_ID = '00000000-0000-0000-0000-00000000b055'
+
+
+class FakeDirectory:
+    """Answers the reads the plan sends, like Graph: in-queries, $select checks, subscribedSkus, organization."""
+
+    def __init__(self, users=(), organization_status=200):
+        self.users = [dict(u) for u in users]
+        self.organization_status = organization_status
+        self.calls = []  # one list of urls per batch call
+
+    def batch(self, requests_, paginate=False):
+        self.calls.append([r['url'] for r in requests_])
+        return [self.answer(r['id'], r['url']) for r in requests_]
+
+    def answer(self, request_id, url):
+        parts = urlsplit(url)
+        query = dict((k, v[0]) for k, v in parse_qs(parts.query).items())
+        if parts.path == '/subscribedSkus':
+            return GraphResponse(request_id, 200, body={'value': SKUS})
+        if parts.path == '/organization':
+            if self.organization_status == 403:
+                denied = {'code': 'Authorization_RequestDenied', 'message': 'Insufficient privileges to complete the operation.'}
+                return GraphResponse(request_id, 403, body={'error': denied})
+            return GraphResponse(request_id, 200, body={'value': [{'verifiedDomains': [{'name': 'contoso.example'}]}]})
+        for name in query.get('$select', '').split(','):
+            if name and name.lower() not in KNOWN:
+                return GraphResponse(request_id, 400, body={'error': {'code': 'BadRequest', 'message': (
+                    "Parsing OData Select and Expand failed: Could not find a property named '%s' on type 'microsoft.graph.user'." % name)}})
+        match = re.match(r"(\w+) in \((.*)\)", unquote(query.get('$filter', '')))
+        if not match:
+            return GraphResponse(request_id, 200, body={'value': self.users[:1]})
+        prop, values = match.group(1), [v.replace("''", "'").lower() for v in re.findall(r"'((?:[^']|'')*)'", match.group(2))]
+        found = [u for u in self.users if str(u.get(prop)).lower() in values]
+        return GraphResponse(request_id, 200, body={'value': found})
+
+
+def specs_of(*entries, **kwargs):
+    specs, problems = parse_users(list(entries), **kwargs)
+    assert problems == []
+    return specs
+
+
+def test_one_batch_reads_users_skus_domains_and_managers():
+    client = FakeDirectory([{'id': '1', 'userPrincipalName': "o'neil@contoso.example"}])
+    specs = specs_of({'userPrincipalName': "O'Neil@contoso.example", 'jobTitle': 'x', 'manager': 'boss@contoso.example', 'licenses': []},
+                     {'userPrincipalName': 'new@contoso.example', 'password': 'Pw-1234567', 'manager': BOSS_ID})
+    directory = read_directory(client, specs)
+    assert len(client.calls) == 1
+    urls = client.calls[0]
+    assert urls[0].startswith("/users?$filter=userPrincipalName%20in%20('O''Neil@contoso.example','new@contoso.example')&$select=id,"
+                              "userPrincipalName,displayName,accountEnabled,usageLocation,assignedLicenses,licenseAssignmentStates,jobTitle")
+    assert urls[0].endswith('&$expand=manager($select=id,userPrincipalName)')
+    assert urls[1:3] == ['/subscribedSkus', '/organization?$select=verifiedDomains']
+    assert urls[3].startswith("/users?$filter=userPrincipalName%20in%20('boss@contoso.example')&$select=id,userPrincipalName")
+    assert urls[4].startswith("/users?$filter=id%20in%20('" + BOSS_ID + "')")
+    assert list(directory.users) == ["o'neil@contoso.example"] and directory.domains == ['contoso.example']
+    assert directory.catalog.part_number(E3) == 'ENTERPRISEPACK'
+
+
+def test_unknown_properties_are_found_and_named_per_user():
+    client = FakeDirectory([{'id': '1', 'userPrincipalName': 'a@contoso.example'}])
+    specs = specs_of({'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x', 'favouriteColour': 'red'},
+                     {'userPrincipalName': 'b@contoso.example', 'shoeSize': '42', 'favouriteColour': 'blue', 'state': 'Sjælland'})
+    directory = read_directory(client, specs)
+    assert directory.unknown == ['favouriteColour', 'shoeSize']
+    # first read refused, one probe per given property, then the read again without the unknown ones
+    assert [len(call) for call in client.calls] == [1, 4, 1]
+    assert 'favouriteColour' not in client.calls[2][0] and 'state' in client.calls[2][0]
+    plans, problems, warnings = plan_users(specs, directory)
+    assert [(p.upn, p.field) for p in problems if 'no property' in p] == [
+        ('a@contoso.example', 'favouriteColour'), ('b@contoso.example', 'favouriteColour'), ('b@contoso.example', 'shoeSize')]
+    assert str(problems[0]) == ("users[0] (a@contoso.example): favouriteColour: Graph's users have no property 'favouriteColour' (Graph: "
+                                "Could not find a property named 'favouriteColour' on type 'microsoft.graph.user'.)")
+
+
+def test_a_refused_select_the_task_did_not_cause_is_reported_as_is():
+    client = FakeDirectory()
+    specs = specs_of({'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x'})
+    KNOWN.discard('accountenabled')
+    try:
+        with pytest.raises(GraphError, match="Could not find a property named 'accountEnabled'"):
+            read_directory(client, specs)
+    finally:
+        KNOWN.add('accountenabled')
+
+
+def test_missing_managers_fail_at_once_unless_recently_created():
+    client = FakeDirectory([{'id': '1', 'userPrincipalName': 'a@contoso.example'}, {'id': '2', 'userPrincipalName': 'b@contoso.example'}])
+    specs = specs_of({'userPrincipalName': 'a@contoso.example', 'manager': 'typo@contoso.example'},
+                     {'userPrincipalName': 'b@contoso.example', 'manager': 'fresh@contoso.example'})
+    directory = read_directory(client, specs, recently_created=['FRESH@contoso.example'], replication_timeout=0)
+    # the misspelt manager is not looked up again; the recent one is (once, with a timeout of 0)
+    assert len(client.calls) == 2 and client.calls[1][0].startswith("/users?$filter=userPrincipalName%20in%20('fresh@contoso.example')")
+    plans, problems, warnings = plan_users(specs, directory)
+    assert [str(p) for p in problems] == [
+        "users[0] (a@contoso.example): manager: 'typo@contoso.example' was not found (only managers listed in recently_created are waited for)",
+        "users[1] (b@contoso.example): manager: 'fresh@contoso.example' was not found (only managers listed in recently_created are waited for)"]
+    # check mode: a recent manager that is not visible is the user an earlier task would create
+    client.calls = []
+    directory = read_directory(client, specs[1:], recently_created=['fresh@contoso.example'], check_mode=True)
+    assert len(client.calls) == 1
+    plans, problems, warnings = plan_users(specs[1:], directory)
+    assert problems == [] and plans[0].manager_change == 'set' and plans[0].manager_target is None
+
+
+def test_new_users_are_checked_against_the_verified_domains_or_warned_about():
+    specs = specs_of({'userPrincipalName': 'new@fabrikam.example', 'displayName': 'N', 'password': 'Pw-1234567'},
+                     {'userPrincipalName': 'jørgen@contoso.example', 'displayName': 'J', 'password': 'Pw-1234567'})
+    plans, problems, warnings = plan_users(specs, read_directory(FakeDirectory(), specs))
+    assert [str(p) for p in problems] == [
+        "users[0] (new@fabrikam.example): userPrincipalName: 'fabrikam.example' is not a verified domain of the tenant (verified: contoso.example)",
+        "users[1] (jørgen@contoso.example): userPrincipalName: 'jørgen@contoso.example' has characters Graph does not accept before the @ of "
+        "a new user: 'ø' (only A-Z a-z 0-9 and ' . - _ ! # ^ ~, no accents)"]
+    plans, problems, warnings = plan_users(specs[:1], read_directory(FakeDirectory(organization_status=403), specs[:1]))
+    assert problems == []
+    assert warnings == ['The domains of new userPrincipalNames were not checked: reading the verified domains was refused (403 '
+                        'Authorization_RequestDenied: Insufficient privileges to complete the operation.); grant Organization.Read.All '
+                        'to have them checked before anything is written']
+    # no password anywhere: nobody can be created, so the domains are not read
+    client = FakeDirectory()
+    read_directory(client, specs_of({'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x'}))
+    assert client.calls == [[client.calls[0][0]]]
+
+
+def test_revocations_follow_the_option():
+    users = [{'id': '1', 'userPrincipalName': 'on@contoso.example', 'accountEnabled': True},
+             {'id': '2', 'userPrincipalName': 'off@contoso.example', 'accountEnabled': False},
+             {'id': '3', 'userPrincipalName': 'gone@contoso.example', 'accountEnabled': True}]
+    entries = [{'userPrincipalName': 'on@contoso.example'}, {'userPrincipalName': 'off@contoso.example'},
+               {'userPrincipalName': 'gone@contoso.example', 'account_state': 'absent'},
+               {'userPrincipalName': 'new@contoso.example', 'displayName': 'N', 'password': 'Pw-1234567'}]
+    specs = specs_of(*entries, default_state='disabled')
+    directory = read_directory(FakeDirectory(users), specs)
+    revoked = dict((mode, [p.spec.upn for p in plan_users(specs, directory, revoke_sessions=mode)[0] if p.revoke])
+                   for mode in ('never', 'when_disabled', 'always'))
+    assert revoked == {'never': [], 'when_disabled': ['on@contoso.example'], 'always': ['on@contoso.example', 'off@contoso.example']}
+
+
+def test_recently_created_entries_must_be_names_or_ids():
+    assert [str(p) for p in reference_problems('recently_created', ['a@contoso.example', BOSS_ID, 'Engineering', 5])] == [
+        "recently_created[2]: 'Engineering' is neither a userPrincipalName nor an object id",
+        'recently_created[3]: 5 is neither a userPrincipalName nor an object id']
+
+
+def test_reader_helpers():
+    assert filter_url("startswith(displayName,'A')", ['id', 'displayName'], with_manager=True) == (
+        "/users?$select=id,displayName&$top=999&$filter=startswith(displayName,'A')&$expand=manager($select=id,userPrincipalName)")
+    refused = GraphResponse('x', 400, body={'error': {'message': "Could not find a property named 'zz' on type 'microsoft.graph.group'."}})
+    assert unknown_property(refused) is None and unknown_property(refused, 'microsoft.graph.group') == 'zz'
+
+
+def test_export_reads_names_and_ids_in_one_batch_and_keeps_their_order():
+    client = FakeDirectory([{'id': BOSS_ID, 'userPrincipalName': 'boss@contoso.example', 'jobTitle': 'CEO'},
+                            {'id': '1', 'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x'}])
+    export = UserExport(['A@contoso.example', BOSS_ID, 'gone@contoso.example', 'boss@contoso.example'], properties=['jobTitle', 'id'],
+                        include_licenses=True)
+    items, ids, missing, unknown = export.read(client)
+    assert len(client.calls) == 1 and client.calls[0][-1] == '/subscribedSkus'
+    assert [call.split('%20in%20')[0] for call in client.calls[0][:2]] == ['/users?$filter=userPrincipalName', '/users?$filter=id']
+    assert items == [{'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x', 'licenses': []},
+                     {'userPrincipalName': 'boss@contoso.example', 'jobTitle': 'CEO', 'licenses': []}]
+    assert ids == {'a@contoso.example': '1', 'boss@contoso.example': BOSS_ID}
+    assert missing == ['gone@contoso.example'] and unknown == []
+    assert UserExport([]).read(client) == ([], {}, [], [])
+    assert UserExport(None, properties=['favouriteColour']).read(client) == ([], {}, [], ['favouriteColour'])
+
+
+def test_properties_to_read_back_must_be_writable():
+    assert [str(p) for p in readable_property_problems(['jobTitle', 'licenses', 'createdDateTime', 'passwordProfile', 'job title'])] == [
+        "properties[1]: 'licenses' is not a user property; licences come with include_licenses",
+        "properties[2]: 'createdDateTime' cannot be written back by graph_user_bulk (read-only in Graph); the users returned must be "
+        "valid graph_user_bulk entries",
+        "properties[3]: 'passwordProfile' cannot be written back by graph_user_bulk; the users returned must be valid graph_user_bulk "
+        "entries",
+        "properties[4]: 'job title' is not a Graph property name"]
