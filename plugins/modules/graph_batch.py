@@ -306,7 +306,7 @@ stats:
 '''
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.batch_plan import dependents_of, prepare_requests
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import WAIT_RANGE, GraphModule
 
 ARGUMENT_SPEC = dict(

@@ -13,9 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-import pytest
-
-
 DOMAIN = 'contoso.example'
 PASSWORD = 'Welcome-2026!'
 DEFAULT_ENTRY = 'My Organization'

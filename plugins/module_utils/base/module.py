@@ -21,6 +21,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client import auth as graph_auth, client as graph_client, http as graph_http
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.stats import ClientStats
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.clouds import (
     API_VERSIONS,
     AUTH_METHODS,
@@ -169,7 +170,7 @@ class GraphModule(AnsibleModule):
     def stats(self):
         """Client statistics, or zeros when no request was needed."""
         if self._client is None:
-            return graph_client.ClientStats().as_dict()
+            return ClientStats().as_dict()
         return self._client.stats.as_dict()
 
     def fail_from_exception(self, exc, msg=None, **result):

@@ -335,3 +335,13 @@ def dependents_of(failed_ids, items):
                 result.append(item)
                 grew = True
     return result
+
+
+def directory_counts(items):
+    """``(writes, requests)`` among the directory (non-mailbox) requests of ``items``."""
+    writes = requests_ = 0
+    for item in items:
+        if item.mailbox is None:
+            requests_ += 1
+            writes += 1 if item.is_write else 0
+    return writes, requests_

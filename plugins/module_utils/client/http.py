@@ -95,6 +95,16 @@ def describe_transport_error(exc, settings=None):
     return text
 
 
+def may_have_been_sent(exc):
+    """False only when the connection was never made, so even a POST is safe to repeat."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason = getattr(exc.args[0], 'reason', None) if exc.args else None
+        return type(reason).__name__ != 'NewConnectionError'
+    return True
+
+
 def new_session(settings):
     """The session for one run, configured from ``GraphSettings``."""
     return GraphSession(verify=settings.tls_verify, timeout=settings.timeout, pool_size=settings.max_concurrency + 2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 
 TYPES = {'users': 'user', 'groups': 'group', 'devices': 'device', 'servicePrincipals': 'servicePrincipal', 'contacts': 'orgContact'}
 FILTER = re.compile(r"^/(\w+)\?\$filter=(\w+) in \((.*)\)(?:&\$select=(.*))?$")

@@ -25,7 +25,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.calendar 
     time_zone_name,
     transaction_id,
 )
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 
 EVENT = {'subject': 'Welcome', 'start': '2026-03-02T09:00:00', 'end': '2026-03-02T10:00:00'}
 DEFAULT = {'id': 'RGVmYXVsdA==', 'emailAddress': {'name': 'My Organization'}, 'isRemovable': False, 'role': 'freeBusyRead',

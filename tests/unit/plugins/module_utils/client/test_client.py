@@ -18,10 +18,13 @@ import time
 import pytest
 import requests
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import ClientStats, GraphClient, GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphClient
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.stats import ClientStats
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.clouds import GraphSettings
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphRequestError
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.retry import Pacer, RetryPolicy, TokenBucket
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.pacer import Pacer, TokenBucket
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.retry import RetryPolicy
 
 ROOT = 'https://graph.test'
 WRITE_SCOPE = {'x-ms-throttle-scope': 'Tenant_Application/Write/app/tenant', 'x-ms-throttle-information': 'WriteLimitExceeded'}

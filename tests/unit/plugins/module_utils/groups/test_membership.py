@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.auth import jwt_claims
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import MEMBER_TYPES
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphError
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership import (

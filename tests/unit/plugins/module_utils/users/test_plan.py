@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphError
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import plan_users, read_directory
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import UserExport, filter_url, unknown_property

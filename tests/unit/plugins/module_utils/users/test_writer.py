@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import summarise_failures
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import Directory, plan_users
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import UserWriter, create_settle, report, user_of
