@@ -241,11 +241,14 @@ responses:
       returned: when it happened
       sample: true
 failed_requests:
-  description: Requests whose final status is outside 2xx, with status, code and message.
-  returned: when any request failed
+  description:
+    - Requests whose final status is outside 2xx, with status, code and message; C(subject) is the request's id and C(action)
+      its method and URL.
+  returned: always
   type: list
   elements: dict
-  sample: [{"id": "group", "status": 400, "code": "Request_BadRequest", "message": "Another object with the same value..."}]
+  sample: [{"id": "group", "subject": "group", "action": "POST /groups", "status": 400, "code": "Request_BadRequest",
+            "message": "Another object with the same value...", "request_id": "6c3a..."}]
 check_mode:
   description: Whether the task ran in check mode, so writes were not sent. A play's C(check_mode) keyword is not visible
     to C(ansible_check_mode); roles read this instead.
@@ -305,9 +308,11 @@ stats:
            "lost_answers": 0, "settled_by_reading": 0, "outcome_unknown": 0}
 '''
 
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.options import WAIT_RANGE
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.batch_plan import dependents_of, prepare_requests
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
-from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import WAIT_RANGE, GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure_from
 
 ARGUMENT_SPEC = dict(
     requests=dict(type='list', elements='dict', required=True, options=dict(
@@ -332,16 +337,6 @@ def split_for_check_mode(items):
     return [item for item in items if item.id not in held], [item for item in items if item.id in held]
 
 
-def describe_failures(responses):
-    failures = []
-    for response in responses:
-        error = response.error()
-        if error is not None:
-            failures.append({'id': response.id, 'status': error.status, 'code': error.code, 'message': error.message,
-                             'request_id': error.request_id})
-    return failures
-
-
 def run(module):
     wait = module.params['replication_timeout']
     items = prepare_requests([dict(request, replication_wait=wait) for request in module.params['requests']])
@@ -352,27 +347,20 @@ def run(module):
     answers = dict((r.id, r) for r in module.client.batch(to_send, paginate=module.params['paginate'])) if to_send else {}
     for item in held:
         answers[item.id] = GraphResponse(item.id, None, planned=True, attempts=0)
-    responses = [answers[item.id] for item in items]
-
     writes = [item for item in items if item.is_write]
     changed = any(answers[item.id].ok or answers[item.id].planned for item in writes)
     after = [{'id': item.id, 'method': item.method, 'url': item.url, 'body': item.body}
              for item in writes if answers[item.id].ok or answers[item.id].planned]
-    result = {'responses': [r.to_dict() for r in responses]}
-    failures = describe_failures(responses)
-    if failures:
-        result['failed_requests'] = failures
-        if module.params['fail_on_error']:
-            by_id = dict((item.id, item) for item in items)
-            lines = ['%s (%s): %s %s: %s' % (f['id'], by_id[f['id']].describe(), f['status'], f['code'] or '', f['message'])
-                     for f in failures]
-            module.fail_json(msg='%d of %d Graph requests failed: %s' % (len(failures), len(items), '; '.join(lines)),
-                             changed=changed, stats=module.stats(), **result)
-    module.exit_result(changed, before={'writes': []} if after else None, after={'writes': after} if after else None, **result)
+    failures = [failure_from(answers[item.id], item.describe(), item.id, id=item.id, request_id=answers[item.id].error().request_id)
+                for item in items if answers[item.id].error() is not None]
+    module.finish(changed, failures, 'failed_requests', module.params['fail_on_error'], before={'writes': []} if after else None,
+                  after={'writes': after} if after else None, what='of %d Graph requests' % len(items),
+                  responses=[answers[item.id].to_dict() for item in items])
 
 
 def main():
-    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'replication_timeout': WAIT_RANGE})
+    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'replication_timeout': WAIT_RANGE}, items='requests',
+                         empty_result=dict(responses=[], failed_requests=[]))
     module.run_guarded(run, module)
 
 

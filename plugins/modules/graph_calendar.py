@@ -399,18 +399,20 @@ stats:
            "mailbox_polls": 4}
 '''
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.calendar import (
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.options import WAIT_RANGE
+from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.input import (
     BODY_TYPES,
-    DEFAULT_TIME_ZONE,
-    MAILBOX_WAIT_STATS,
     ROLES,
     SENSITIVITIES,
     SHOW_AS,
-    CalendarSync,
     parse_calendars,
     parse_mailbox_names,
+    problem_path,
 )
-from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import WAIT_RANGE, GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.sync import MAILBOX_WAIT_STATS, CalendarSync
+from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.times import DEFAULT_TIME_ZONE
+from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure
 
 ARGUMENT_SPEC = dict(
     calendars=dict(type='list', elements='dict', required=True, options=dict(
@@ -440,62 +442,41 @@ ARGUMENT_SPEC = dict(
     mailbox_timeout=dict(type='float', default=600.0),
     fail_on_error=dict(type='bool', default=True),
 )
-EMPTY = dict(calendars=[], pending_mailboxes=[])
 
 
-class CalendarModule(GraphModule):
-    """GraphModule that checks ``calendars`` on the raw input, so every problem is named by item and field."""
-
-    def __init__(self, **kwargs):
-        self.calendar_specs = []
-        self.calendar_problems = []
-        self.calendar_stats = dict.fromkeys(MAILBOX_WAIT_STATS, 0)
-        super().__init__(**kwargs)
-
-    def _set_internal_properties(self, argument_spec=None, module_parameters=None):
-        super()._set_internal_properties(argument_spec, module_parameters)
-        if argument_spec is None and module_parameters is None:
-            # Before Ansible converts and checks the suboptions itself: its messages do not say which item is wrong.
-            self.calendar_specs, self.calendar_problems = parse_calendars(self.params.get('calendars'))
-            if self.calendar_problems:
-                refuse(self, self.calendar_problems)
-
-    def stats(self):
-        stats = super().stats()
-        stats.update(self.calendar_stats)
-        return stats
+def read_calendars(raw):
+    """Check ``calendars`` as the task gave it, before Ansible converts it: its own messages do not say which item is wrong."""
+    return parse_calendars(raw.get('calendars'))
 
 
-def item_of(failure):
-    """What a failure is about, for messages: the item, and the event's subject or the permission's address."""
-    return ('%s %s' % (failure['item'], failure.get('subject') or failure.get('address') or '')).strip()
-
-
-def refuse(module, problems):
-    """Fail before any write, naming every problem."""
-    module.refuse([problem.to_dict() for problem in problems], 'calendars', 'failed_items', item_of, **EMPTY)
+def problem_record(problem):
+    """A problem as graph_calendar lists it among its failed items (``action: validate``)."""
+    return failure('validate', problem.subject, problem_path(problem), message=str(problem), mailbox=problem.subject)
 
 
 def run(module):
     params = module.params
     new_mailboxes, problems = parse_mailbox_names(params['new_mailboxes'], 'new_mailboxes')
     if problems:
-        refuse(module, problems)
-    sync = CalendarSync(module.client, module.calendar_specs, exact=params['permissions_state'] == 'exact', new_mailboxes=new_mailboxes,
+        module.refuse(problems)
+    sync = CalendarSync(module.client, module.parsed, exact=params['permissions_state'] == 'exact', new_mailboxes=new_mailboxes,
                         timeout=params['mailbox_timeout'], check_mode=module.check_mode)
-    module.calendar_stats = sync.stats
+    module.extra_stats = sync.stats
     problems = sync.run()
     if problems:
-        refuse(module, problems)
+        module.refuse(problems)
     calendars, pending, failures, changed, before, after = sync.outcome()
     if pending:
         module.warn('%d mailbox(es) listed in new_mailboxes did not exist after mailbox_timeout (%g s), and nothing was written to them: %s. '
                     'Run the task again later to complete them.' % (len(pending), params['mailbox_timeout'], ', '.join(pending)))
-    module.finish(changed, failures, 'failed_items', item_of, params['fail_on_error'], before, after, calendars=calendars, pending_mailboxes=pending)
+    module.finish(changed, failures, 'failed_items', params['fail_on_error'], before, after, calendars=calendars, pending_mailboxes=pending)
 
 
 def main():
-    module = CalendarModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'mailbox_timeout': WAIT_RANGE})
+    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'mailbox_timeout': WAIT_RANGE}, raw_input=read_calendars,
+                         items='calendars', empty_result=dict(calendars=[], pending_mailboxes=[], failed_items=[]),
+                         problem_records=('failed_items', problem_record))
+    module.extra_stats = dict.fromkeys(MAILBOX_WAIT_STATS, 0)
     module.run_guarded(run, module)
 
 

@@ -154,8 +154,8 @@ stats:
   sample: {"http_requests": 3, "batches": 3, "inner_requests": 7, "throttled": 0, "retries": 0}
 """
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership import GroupExport
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.groups.export import GroupExport
 
 ARGUMENT_SPEC = dict(
     groups=dict(type='list', elements='str'),
@@ -169,7 +169,8 @@ def run(module):
 
 
 def main():
-    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, items='groups', reads_only=True,
+                         empty_result=dict(groups=[], memberships=[], missing=[]))
     module.run_guarded(run, module)
 
 

@@ -319,9 +319,12 @@ stats:
   sample: {"http_requests": 3, "batches": 3, "inner_requests": 41, "throttled": 0, "retries": 0, "replication_retries": 0}
 """
 
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.options import WAIT_RANGE
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import MEMBER_TYPES
-from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership import Planner, Writer, membership_of, public, read_request
-from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import WAIT_RANGE, GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership_input import parse_membership_task
+from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership_plan import MembershipPlanner
+from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership_writer import MembershipWriter, without_private_keys
 
 ARGUMENT_SPEC = dict(
     group=dict(type='str'),
@@ -345,15 +348,16 @@ ARGUMENT_SPEC = dict(
 
 
 def run(module):
-    request = read_request(module.params)
-    planner = Planner(module.client, request, check_mode=module.check_mode, warn=module.warn, claims=module.client.tokens.claims).plan()
+    task = parse_membership_task(module.params)
+    planner = MembershipPlanner(module.client, task, check_mode=module.check_mode, warn=module.warn, claims=module.client.tokens.claims).plan()
     added, removed, failed = planner.added, planner.removed, []
     if not module.check_mode and (added or removed):
-        added, removed, failed = Writer(module.client, planner.fresh, request.replication_timeout).apply(added, removed)
+        added, removed, failed = MembershipWriter(module.client, planner.fresh, task.replication_timeout).apply(added, removed)
     before, after = planner.view(added, removed)
     changed = bool(added or removed)
-    module.finish(changed, public(failed), 'failed_memberships', membership_of, before=before, after=after, added=public(added),
-                  removed=public(removed), unchanged=planner.unchanged, skipped_memberships=public(planner.skipped))
+    module.finish(changed, failed, 'failed_memberships', before=before, after=after, added=[without_private_keys(e) for e in added],
+                  removed=[without_private_keys(e) for e in removed], unchanged=planner.unchanged,
+                  skipped_memberships=[without_private_keys(e) for e in planner.skipped])
 
 
 def main():
@@ -364,6 +368,7 @@ def main():
         required_one_of=[('group', 'user', 'memberships')],
         required_by={'group': 'members', 'user': 'groups'},
         ranges={'replication_timeout': WAIT_RANGE, 'max_removals': (0, None, True)},
+        items='memberships', empty_result=dict(added=[], removed=[], unchanged=0, skipped_memberships=[], failed_memberships=[]),
     )
     module.run_guarded(run, module)
 

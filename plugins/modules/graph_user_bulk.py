@@ -353,15 +353,12 @@ stats:
   sample: {"http_requests": 104, "batches": 104, "inner_requests": 2068, "throttled": 0, "retries": 0, "replication_retries": 0}
 '''
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import WAIT_RANGE, GraphModule
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import (
-    REVOKE_CHOICES,
-    Directory,
-    plan_users,
-    read_directory,
-)
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import RESULT_LISTS, UserWriter, changed, report, user_of
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.options import WAIT_RANGE
+from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import ACCOUNT_STATES, parse_users, reference_problems
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import REVOKE_CHOICES, Directory, plan_users, read_directory
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import RESULT_LISTS, UserWriter, changed, report
 
 ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='dict', required=True),
@@ -373,7 +370,12 @@ ARGUMENT_SPEC = dict(
     fail_on_error=dict(type='bool', default=True),
     replication_timeout=dict(type='float', default=30.0),
 )
-EMPTY = dict(((name, []) for name in RESULT_LISTS), unchanged=0)
+EMPTY_RESULT = dict(((name, []) for name in RESULT_LISTS), unchanged=0, failed_users=[])
+
+
+def problem_record(problem):
+    """A problem as graph_user_bulk lists it among its failed users (``action: validate``)."""
+    return failure('validate', problem.subject, problem.item, message=str(problem), field=problem.field, userPrincipalName=problem.subject)
 
 
 def run(module):
@@ -381,7 +383,7 @@ def run(module):
     specs, problems = parse_users(params['users'], params['state'], params['force_change_password'])
     problems.extend(reference_problems('recently_created', params['recently_created']))
     if not specs and not problems:
-        module.exit_result(False, failed_users=[], **EMPTY)
+        module.exit_result(False, **EMPTY_RESULT)
     # Reading is harmless, so problems found while parsing are reported together with those the read reveals.
     directory = Directory()
     if specs:
@@ -389,18 +391,19 @@ def run(module):
     plans, plan_problems, warnings = plan_users(specs, directory, params['purge_licenses'], params['revoke_sessions'])
     problems.extend(plan_problems)
     if problems:
-        module.refuse([p.to_dict() for p in problems], 'users', 'failed_users', user_of, **EMPTY)
+        module.refuse(problems)
     for warning in warnings:
         module.warn(warning)
     if not module.check_mode:
         UserWriter(module.client, [p for p in plans if p.pending], params['replication_timeout'], params['revoke_sessions']).apply()
     result, before, after = report(plans, directory.catalog, module.check_mode, module._diff)
     failures = result.pop('failed_users')
-    module.finish(changed(result), failures, 'failed_users', user_of, params['fail_on_error'], before, after, **result)
+    module.finish(changed(result), failures, 'failed_users', params['fail_on_error'], before, after, **result)
 
 
 def main():
-    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'replication_timeout': WAIT_RANGE})
+    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'replication_timeout': WAIT_RANGE}, items='users',
+                         empty_result=EMPTY_RESULT, problem_records=('failed_users', problem_record))
     module.run_guarded(run, module)
 
 

@@ -173,8 +173,9 @@ stats:
 '''
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import UserExport
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import readable_property_problems, reference_problems
+from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.export import UserExport, readable_property_problems
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import reference_problems
 
 DEFAULT_PROPERTIES = ['accountEnabled', 'businessPhones', 'city', 'companyName', 'country', 'department', 'displayName', 'employeeId',
                       'employeeType', 'givenName', 'jobTitle', 'mailNickname', 'mobilePhone', 'officeLocation', 'postalCode',
@@ -192,20 +193,20 @@ def run(module):
     params = module.params
     problems = reference_problems('users', params['users']) + readable_property_problems(params['properties'])
     if params['filter'] is not None and not params['filter'].strip():
-        problems.append('filter: is empty; leave it out to read every user')
+        problems.append(Problem('is empty; leave it out to read every user', field='filter'))
     if problems:
-        module.fail_json(msg='Nothing was read: %s' % '; '.join(problems), users=[], ids={}, missing=[], stats=module.stats())
+        module.refuse(problems)
     export = UserExport(params['users'], params['filter'], params['properties'], params['include_licenses'], params['include_manager'])
     items, ids, missing, unknown = export.read(module.client)
     if unknown:
-        module.fail_json(msg='Nothing was read: %s' % '; '.join(
-            "properties[%d]: Graph's users have no property '%s'" % (params['properties'].index(name), name) for name in unknown),
-            users=[], ids={}, missing=[], stats=module.stats())
+        module.refuse([Problem("Graph's users have no property '%s'" % name, 'properties[%d]' % params['properties'].index(name))
+                       for name in unknown])
     module.exit_result(False, users=items, ids=ids, missing=missing)
 
 
 def main():
-    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, mutually_exclusive=[('users', 'filter')])
+    module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, mutually_exclusive=[('users', 'filter')], reads_only=True,
+                         empty_result=dict(users=[], ids={}, missing=[]))
     module.run_guarded(run, module)
 
 

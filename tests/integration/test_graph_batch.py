@@ -176,8 +176,8 @@ def test_fail_on_error_lists_every_failed_request(emulator, playbook):
     assert run.failed('Failing')
     result = run.result('Failing')
     assert '2 of 3 Graph requests failed' in result['msg']
-    assert 'nobody (GET /users/00000000-0000-0000-0000-000000000001): 404 Request_ResourceNotFound' in result['msg']
-    assert 'nothing (GET /groups/' in result['msg']
+    assert 'nobody: GET /users/00000000-0000-0000-0000-000000000001: 404 Request_ResourceNotFound' in result['msg']
+    assert 'nothing: GET /groups/' in result['msg']
 
 
 def test_bad_input_fails_before_anything_is_sent(emulator, playbook):

@@ -256,7 +256,7 @@ def test_max_removals_refuses_the_whole_run_before_writing(emulator, playbook):
             {'group': 'Sales', 'members': [upn('erin')]}, {'group': 'Ops', 'members': [upn('erin')]}]), check=check)
         assert run.rc != 0
         message = run.result('Too many')['msg']
-        assert 'Nothing was changed: this run would remove 3 memberships, more than max_removals=1' in message
+        assert 'Nothing was changed: 1 problem(s) in memberships: max_removals: this run would remove 3 memberships, more than the 1 it allows' in message
         assert upn('carol') + ' from Ops' in message
     assert emulator.stats()['writes'] == 0 and world.membership() == before
     run = playbook(task('Within', state='exact', max_removals=3, memberships=[
@@ -288,7 +288,7 @@ def test_unknown_and_ambiguous_names_fail_at_once_before_writing(emulator, playb
     assert run.result('Names')['stats']['replication_retries'] == 0
     assert ('Sales', 'erin') not in world.membership()
     run = playbook(task('Top level', group='Nope', members=[upn('alice')]))
-    assert "Nothing was changed: group: group 'Nope' was not found" in run.result('Top level')['msg']
+    assert "Nothing was changed: 1 problem(s) in memberships: group: group 'Nope' was not found" in run.result('Top level')['msg']
     assert emulator.stats()['writes'] == 0
 
 
@@ -481,7 +481,8 @@ def test_already_member_and_already_removed_count_as_done(emulator, playbook):
 
 def test_objects_created_moments_ago_are_waited_for(emulator, playbook):
     world = World(emulator, ['alice'], [{'displayName': 'Existing'}])
-    emulator.configure(replication_delay_ms=2500)
+    # Long enough that a busy machine (parallel test workers) still runs 'Too soon' inside the delay.
+    emulator.configure(replication_delay_ms=8000)
     create = json.dumps([{'id': 'group', 'method': 'POST', 'url': '/groups',
                           'body': {'displayName': 'Fresh', 'mailNickname': 'fresh', 'mailEnabled': False, 'securityEnabled': True}}]
                         + [{'id': 'user%d' % i, 'method': 'POST', 'url': '/users',
@@ -751,7 +752,8 @@ def test_role_assignable_groups_are_refused_before_writing_without_the_permissio
         ]), check=check)
         assert run.rc != 0
         message = run.result('Admins')['msg']
-        assert ("Nothing was changed: changing the members of role-assignable group 'Helpdesk admins' (%s) needs the Graph permission "
+        assert ("Nothing was changed: 1 problem(s) in memberships: changing the members of role-assignable group "
+                "'Helpdesk admins' (%s) needs the Graph permission "
                 "RoleManagement.ReadWrite.Directory, which the access token does not carry" % world.ids['Helpdesk admins']) in message
         assert 'on_missing_permission: skip' in message
     assert emulator.stats()['writes'] == 0 and world.membership() == before
@@ -885,7 +887,7 @@ def test_max_removals_and_allow_empty_count_every_type(emulator, playbook):
     before = world.membership()
     run = playbook(task('Too many', group='Mixed', members=[upn('alice')], state='exact', max_removals=3))
     assert run.rc != 0
-    assert 'this run would remove 4 memberships, more than max_removals=3' in run.result('Too many')['msg']
+    assert 'max_removals: this run would remove 4 memberships, more than the 3 it allows' in run.result('Too many')['msg']
     run = playbook(task('Empty', group='Mixed', members=[], state='exact', member_types=['device']))
     assert run.rc != 0
     assert 'state=exact with an empty members list would remove every direct membership' in run.result('Empty')['msg']

@@ -265,7 +265,8 @@ def test_per_user_failures_do_not_stop_the_others(emulator, playbook):
     assert run.rc != 0 and run.failed('Create')
     result = run.result('Create')
     assert [u['userPrincipalName'] for u in result['created']] == ['new00@contoso.example', 'new02@contoso.example', 'new03@contoso.example']
-    assert result['failed_users'] == [{'userPrincipalName': 'new01@contoso.example', 'action': 'create', 'status': 400,
+    assert result['failed_users'] == [{'userPrincipalName': 'new01@contoso.example', 'item': None, 'subject': 'new01@contoso.example',
+                                       'action': 'create', 'status': 400,
                                        'code': 'Request_BadRequest',
                                        'message': 'The specified password does not comply with password complexity requirements. '
                                                   'Please provide a different password.'}]

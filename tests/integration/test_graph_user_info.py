@@ -130,5 +130,5 @@ def test_refusals_name_the_option_and_item(emulator, playbook):
                         + info_task('Bad filter', filter="department eq", properties=['displayName'])
                         + '  ignore_errors: true\n'))
     assert run.failed('Unknown property') and run.failed('Bad filter')
-    assert run.result('Unknown property')['msg'] == "Nothing was read: properties[1]: Graph's users have no property 'favouriteColour'"
+    assert run.result('Unknown property')['msg'] == "Nothing was read: 1 problem(s): properties[1]: Graph's users have no property 'favouriteColour'"
     assert run.result('Bad filter')['msg'].startswith("400 BadRequest: Reading users with filter department eq:")

@@ -131,7 +131,7 @@ def failure(run):
 
 def plan_of(run, role):
     """The role's plan fact, also when the role failed after putting it together (so the play's own 'Plan' task did not run)."""
-    return run.result('Add the printable summary to the plan')['ansible_facts']['%s_plan' % role]
+    return run.result('Keep the plan as the fact %s_plan' % role)['ansible_facts']['%s_plan' % role]
 
 
 def in_play_check_mode(play):
@@ -303,7 +303,7 @@ REFUSED_COHORTS = [
     ('event ends before it starts', hire('bob', welcome_event=_event(end='2026-03-02T08:00:00')),
      ['bob@contoso.example: welcome_event.end: 2026-03-02T08:00:00 is not after the start']),
     ('groups as text', hire('bob', groups='Engineering, All staff'),
-     ["bob@contoso.example: groups must be a list, got the text 'Engineering, All staff'"]),
+     ["bob@contoso.example: groups: must be a list, got the text 'Engineering, All staff'"]),
     ('unknown licence', hire('bob', licenses=['SPE_E5']), ["bob@contoso.example: licenses: unknown SKU 'SPE_E5'"]),
     ('bad permission role', hire('bob', calendar_permissions=[{'address': upn('megan'), 'role': 'owner'}]),
      ["bob@contoso.example: calendar_permissions[0].role: 'owner' is not one of"]),
@@ -568,7 +568,7 @@ def test_offboarding_max_group_removals_guard(emulator, playbook):
         run = playbook(OFFBOARD, check=check, extra_vars={'leavers': [upn('lee'), upn('nestor')], 'offboarding_max_group_removals': 2})
         assert run.rc != 0
         assert run.failed('Stop before the first write when the membership check found problems'), run
-        assert 'Nothing was changed: this run would remove 3 memberships, more than max_removals=2' in failure(run)
+        assert 'Nothing was changed: offboarding_max_group_removals: this run would remove 3 memberships, more than the 2 it allows' in failure(run)
     assert writes(emulator) == 0 and snapshot(emulator) == before  # not even disabled
 
 

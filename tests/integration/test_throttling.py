@@ -65,7 +65,7 @@ def assert_consistent(stats):
                 'outcome_unknown'):
         assert key in stats, key
     assert set(stats['throttled_by_scope']) == {'random', 'write', 'resource', 'mailbox'}
-    assert set(stats['wait_seconds_by_reason']) == {'retry_after', 'backoff', 'pacing', 'replication'}
+    assert set(stats['wait_seconds_by_reason']) == {'retry_after', 'backoff', 'pacing', 'replication', 'mailbox'}
     assert stats['throttled'] == sum(stats['throttled_by_scope'].values())
     assert abs(stats['wait_seconds'] - sum(stats['wait_seconds_by_reason'].values())) < 0.01
 

@@ -19,8 +19,12 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.batch_plan import MAX_BATCH_SIZE, BatchItem, dependents_of, directory_counts, group_units
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphError, parse_error_body
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.http import header_value, may_have_been_sent
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse, decode_body, found_by_default, lost_body, relative_link, settled_response
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.retry import LOST_ANSWER_STATUSES, NOT_PROCESSED_STATUSES, OUTER_LOST_ANSWER_STATUSES, parse_retry_after, throttle_scope
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import (
+    GraphResponse, decode_body, found_by_default, lost_body, relative_link, settled_response
+)
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.retry import (
+    LOST_ANSWER_STATUSES, NOT_PROCESSED_STATUSES, OUTER_LOST_ANSWER_STATUSES, parse_retry_after, throttle_scope
+)
 
 # A create sent again after a settle read found nothing, and refused as a duplicate, is read once more
 # with this long to let replicas catch up (when the request has no replication_wait of its own).

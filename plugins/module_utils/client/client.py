@@ -22,10 +22,14 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.client.auth import
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.batch_plan import BatchItem, directory_counts, prepare_requests, prepare_settle
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.batch_run import BatchRun
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphError
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.http import HAS_REQUESTS, describe_transport_error, header_value, may_have_been_sent, new_session
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.http import (
+    HAS_REQUESTS, describe_transport_error, header_value, may_have_been_sent, new_session
+)
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.pacer import Pacer
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.polling import Poll
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse, decode_body, found_by_default, lost_body, relative_link, settled_response
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import (
+    GraphResponse, decode_body, found_by_default, lost_body, relative_link, settled_response
+)
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.retry import LOST_ANSWER_STATUSES, RetryPolicy, parse_retry_after, throttle_scope
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.stats import ClientStats
 

@@ -12,6 +12,7 @@ The client never calls ``fail_json``; it raises these and the module layer repor
 from __future__ import annotations
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.http import header_value
+from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
 
 
 class GraphError(Exception):
@@ -69,6 +70,11 @@ class GraphRequestError(ValueError):
         super().__init__(message)
         self.request_id = request_id
         self.field = field
+
+    @property
+    def problem(self):
+        """The ``Problem`` this stands for: about the request ``request_id``, its ``field``."""
+        return Problem(str(self), field=self.field, subject=self.request_id, where='')
 
 
 def parse_error_body(body):

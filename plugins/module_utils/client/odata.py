@@ -96,3 +96,8 @@ def object_path(collection, object_id, *segments):
     for segment in segments:
         path += '/' + segment.strip('/')
     return path
+
+
+def directory_object_url(settings, object_id):
+    """The absolute ``@odata.id`` Graph takes in a reference body (``$ref``, ``@odata.bind``): ``{graph}/{version}/directoryObjects/{id}``."""
+    return '%s/directoryObjects/%s' % (settings.graph_base, quote(str(object_id).strip(), safe=''))

@@ -38,7 +38,6 @@ THROTTLE_SCOPES = ('random', 'write', 'resource', 'mailbox')
 WAIT_REASONS = ('retry_after', 'backoff', 'pacing', 'replication', 'mailbox')
 
 
-
 def parse_retry_after(value, now=None):
     """Seconds to wait from a Retry-After value: decimal seconds (Graph sends ``2.128``) or an HTTP date.
 

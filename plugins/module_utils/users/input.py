@@ -2,14 +2,12 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
-"""Declarative users: reading a task's user list, comparing it with Graph, planning licences, and back.
+"""graph_user_bulk's input: the task's user entries checked and turned into ``UserSpec`` objects.
 
 FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
-Pure functions and small classes: no HTTP and no ``AnsibleModule``. ``graph_user_bulk`` uses them to
-validate every user before anything is written, to find the properties that differ, and to work out
-which licences to add and remove (never touching licences inherited from groups); ``graph_user_info``
-uses ``user_item`` to turn a user read from Graph into an entry ``graph_user_bulk`` accepts.
+Pure functions and small classes: no HTTP and no ``AnsibleModule``. Every problem names the user and the
+field (``users[3] (adele@contoso.com): usageLocation: ...``); none of them lets anything be written.
 """
 
 from __future__ import annotations
@@ -19,10 +17,11 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import name_of
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import is_guid
+from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
 
 ACCOUNT_STATES = ('present', 'disabled', 'absent')
+LIFECYCLE_VERBS = {'present': 'keep', 'disabled': 'disable', 'absent': 'delete'}
 # Graph properties a user entry may not set, with what to do instead.
 REFUSED_KEYS = {
     'passwordprofile': 'give the initial password as password (it is used only when the user is created)',
@@ -59,20 +58,7 @@ _COUNTRY_CODE = re.compile(r'^[A-Za-z]{2}$')
 _TIMESTAMP = re.compile(r'^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$')
 
 _LOWER = dict((name.lower(), name) for name in BOOLEAN_PROPERTIES + LIST_PROPERTIES + OBJECT_PROPERTIES + DATE_PROPERTIES)
-_READ_ONLY = dict((name.lower(), name) for name in READ_ONLY_PROPERTIES)
-
-
-class Problem(str):
-    """A validation problem: reads as ``users[3] (upn): field: what is wrong`` and carries ``upn`` and ``field``."""
-
-    def __new__(cls, label, field, text, upn=None):
-        obj = str.__new__(cls, '%s: %s: %s' % (label, field, text) if field else '%s: %s' % (label, text))
-        obj.upn = upn
-        obj.field = field
-        return obj
-
-    def to_dict(self):
-        return {'userPrincipalName': self.upn, 'action': 'validate', 'field': self.field, 'status': None, 'code': None, 'message': str(self)}
+READ_ONLY_KEYS = dict((name.lower(), name) for name in READ_ONLY_PROPERTIES)
 
 
 class UserSpec:
@@ -99,8 +85,8 @@ class UserSpec:
     def label(self):
         return 'users[%d] (%s)' % (self.index, self.upn)
 
-    def problem(self, field, text):
-        return Problem(self.label, field, text, self.upn)
+    def problem(self, field, text, hint=None):
+        return Problem(text, 'users[%d]' % self.index, field, self.upn, named=True, hint=hint)
 
 
 def parse_users(raw_users, default_state='present', default_force_change=True):
@@ -122,16 +108,17 @@ def parse_users(raw_users, default_state='present', default_force_change=True):
 def _parse_one(index, entry, default_state, default_force_change):
     label = 'users[%d]' % index
     if not isinstance(entry, dict):
-        return None, [Problem(label, None, 'must be a dict of user properties, got %s' % type(entry).__name__)]
+        return None, [Problem('must be a dict of user properties, got %s' % type(entry).__name__, label)]
     lowered = {}
     for key in entry:
         if str(key).lower() in lowered:
-            return None, [Problem(label, key, 'given twice (%s and %s); property names are case-insensitive' % (lowered[str(key).lower()], key))]
+            return None, [Problem('given twice (%s and %s); property names are case-insensitive' % (lowered[str(key).lower()], key), label, key,
+                                  named=True)]
         lowered[str(key).lower()] = key
     upn = entry.get(lowered.get('userprincipalname'))
     if not isinstance(upn, str) or not UPN.match(upn.strip()):
         text = 'is required' if upn in (None, '') else "'%s' is not of the form name@domain.tld" % (upn,)
-        return None, [Problem(label, 'userPrincipalName', text)]
+        return None, [Problem(text, label, 'userPrincipalName', named=True)]
     upn = upn.strip()
     account_state = (entry.get(lowered['account_state']) if 'account_state' in lowered else None) or default_state
     spec = UserSpec(index, upn, account_state)
@@ -157,8 +144,8 @@ def _parse_key(spec, name, value):
         return None
     if low in REFUSED_KEYS:
         return 'cannot be set here; %s' % REFUSED_KEYS[low]
-    if low in _READ_ONLY:
-        return 'is read-only in Graph (Graph sets %s itself)' % _READ_ONLY[low]
+    if low in READ_ONLY_KEYS:
+        return 'is read-only in Graph (Graph sets %s itself)' % READ_ONLY_KEYS[low]
     if low == 'password':
         spec.password = value or None
         return 'must be a non-empty string' if value is not None and (not isinstance(value, str) or not value) else None
@@ -179,6 +166,11 @@ def _parse_key(spec, name, value):
         return None
     if not PROPERTY_NAME.match(name):
         return 'is not a Graph property name'
+    if low == 'state' and isinstance(value, str) and value.strip().lower() in ACCOUNT_STATES:
+        word = value.strip().lower()
+        spec.properties[name] = value
+        return [spec.problem(name, "%r: state is Graph's state (state or province) property" % value,
+                             hint='to %s the account, write account_state: %s' % (LIFECYCLE_VERBS[word], word))]
     converted, problem = convert_value(name, value)
     spec.properties[name] = converted
     return problem
@@ -221,7 +213,7 @@ def convert_value(name, value):
 
 def _check_text(name, low, kind, value):
     if kind in DATE_PROPERTIES:
-        if _timestamp(value) is None:
+        if parse_timestamp(value) is None:
             return value, '%r is not a date or time (write 2026-03-01 or 2026-03-01T09:00:00Z)' % value
         return (value + 'T00:00:00Z' if len(value) == 10 else value), None
     if low == 'usagelocation' and not _COUNTRY_CODE.match(value):
@@ -231,9 +223,6 @@ def _check_text(name, low, kind, value):
         if bad or len(value) > 64:
             return value, ('%r has characters Graph does not accept in a mailNickname: %s' % (value, ' '.join(repr(c) for c in bad)) if bad
                            else 'is %d characters long; Graph allows at most 64' % len(value))
-    if low == 'state' and value in ACCOUNT_STATES:
-        return value, ("%r: state is Graph's state (state or province) property; to %s the account, write account_state: %s"
-                       % (value, {'present': 'keep', 'disabled': 'disable', 'absent': 'delete'}[value], value))
     return value, None
 
 
@@ -351,70 +340,16 @@ def new_upn_problems(upn, verified_domains=None):
     return problems
 
 
-def creation_body(spec):
-    """POST /users body: the given properties, accountEnabled from the account state, a mailNickname and the password profile."""
-    body = dict((k, v) for k, v in spec.properties.items() if v is not None)
-    if property_value(body, 'accountEnabled') is None:
-        body = dict((k, v) for k, v in body.items() if k.lower() != 'accountenabled')
-        body['accountEnabled'] = spec.account_state != 'disabled'
-    if not property_value(body, 'mailNickname'):
-        body = dict((k, v) for k, v in body.items() if k.lower() != 'mailnickname')
-        body['mailNickname'] = mail_nickname_from(spec.upn)
-    body['passwordProfile'] = {'password': spec.password, 'forceChangePasswordNextSignIn': spec.force_change_password}
-    return body
+def reference_problems(option, names):
+    """Problems in an option that lists users (``recently_created``, ``users``): each a userPrincipalName or an object id."""
+    problems = []
+    for index, name in enumerate(names or ()):
+        if not isinstance(name, str) or not (is_guid(name.strip()) or UPN.match(name.strip())):
+            problems.append(Problem('%r is neither a userPrincipalName nor an object id' % (name,), '%s[%d]' % (option, index)))
+    return problems
 
 
-def wanted_properties(spec):
-    """Properties to compare with an existing user: the given ones, with accountEnabled false for account_state=disabled."""
-    wanted = dict((k, v) for k, v in spec.properties.items() if k.lower() != 'userprincipalname')
-    if spec.account_state == 'disabled':
-        wanted = dict((k, v) for k, v in wanted.items() if k.lower() != 'accountenabled')
-        wanted['accountEnabled'] = False
-    return wanted
-
-
-def changed_properties(wanted, current):
-    """``{name: wanted value}`` for each wanted property whose current value differs."""
-    current_lower = dict((str(k).lower(), v) for k, v in (current or {}).items())
-    return dict((name, value) for name, value in wanted.items() if not same_value(name, value, current_lower.get(name.lower())))
-
-
-def same_value(name, wanted, current):
-    """Graph's view of equality for one property: empty equals null, some strings ignore case, dicts compare given keys."""
-    if _empty(wanted) and _empty(current):
-        return True
-    if isinstance(wanted, dict):
-        if not isinstance(current, dict):
-            return False
-        return all(same_value(key, value, current.get(key)) for key, value in wanted.items())
-    if isinstance(wanted, list):
-        if not isinstance(current, list) or len(wanted) != len(current):
-            return False
-        if all(not isinstance(v, (dict, list)) for v in wanted + current):
-            return sorted(_scalar(name, v) for v in wanted) == sorted(_scalar(name, v) for v in current)
-        return all(same_value(name, w, c) for w, c in zip(wanted, current))
-    if isinstance(wanted, bool) or isinstance(current, bool):
-        return wanted is current
-    if isinstance(wanted, str) and isinstance(current, str):
-        when_wanted, when_current = _timestamp(wanted), _timestamp(current)
-        if when_wanted is not None and when_current is not None:
-            return when_wanted == when_current
-    return _scalar(name, wanted) == _scalar(name, current)
-
-
-def _empty(value):
-    return value is None or value == '' or value == [] or value == {}
-
-
-def _scalar(name, value):
-    if isinstance(value, str):
-        return value.lower() if name.lower() in CASE_INSENSITIVE else value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return '' if value is None else value
-
-
-def _timestamp(text):
+def parse_timestamp(text):
     """A UTC datetime for ISO dates and timestamps (``2026-03-01``, ``2026-03-01T00:00:00Z``), else None."""
     if not _TIMESTAMP.match(text):
         return None
@@ -428,226 +363,3 @@ def _timestamp(text):
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.timezone.utc)
     return parsed.astimezone(datetime.timezone.utc)
-
-
-# ----- licences -------------------------------------------------------------------------------
-
-class SkuCatalog:
-    """The tenant's subscriptions (from ``GET /subscribedSkus``), looked up by skuPartNumber or skuId."""
-
-    def __init__(self, subscribed_skus):
-        self.by_id = {}
-        self.by_part = {}
-        for sku in subscribed_skus or []:
-            self.by_id[str(sku.get('skuId')).lower()] = sku
-            self.by_part[str(sku.get('skuPartNumber')).lower()] = sku
-
-    def find(self, name):
-        """The subscription named by skuPartNumber or skuId, else None."""
-        key = str(name).lower()
-        return self.by_id.get(key) or self.by_part.get(key)
-
-    def part_number(self, sku_id):
-        sku = self.by_id.get(str(sku_id).lower())
-        return sku.get('skuPartNumber') if sku else sku_id
-
-    def names(self):
-        return sorted(sku.get('skuPartNumber') for sku in self.by_id.values())
-
-    def plan_id(self, sku, plan):
-        """The servicePlanId in ``sku`` named by servicePlanName or servicePlanId, else None."""
-        key = str(plan).lower()
-        for item in sku.get('servicePlans') or []:
-            if str(item.get('servicePlanId')).lower() == key or str(item.get('servicePlanName')).lower() == key:
-                return str(item.get('servicePlanId')).lower()
-        return None
-
-    def plan_names(self, sku_id, plan_ids):
-        """Service plan names for ``plan_ids`` of a SKU (an id Graph no longer lists stays an id), sorted."""
-        sku = self.by_id.get(str(sku_id).lower()) or {}
-        names = dict((str(p.get('servicePlanId')).lower(), p.get('servicePlanName')) for p in sku.get('servicePlans') or [])
-        return sorted(names.get(str(plan).lower()) or str(plan) for plan in plan_ids)
-
-    def label(self, sku_id, disabled):
-        """``ENTERPRISEPACK`` or ``ENTERPRISEPACK (disabled: TEAMS1)``, for diffs."""
-        name = self.part_number(sku_id)
-        if not disabled:
-            return name
-        return '%s (disabled: %s)' % (name, ', '.join(self.plan_names(sku_id, disabled)))
-
-    def free_seats(self, sku_id):
-        sku = self.by_id.get(str(sku_id).lower()) or {}
-        enabled = (sku.get('prepaidUnits') or {}).get('enabled') or 0
-        return enabled - (sku.get('consumedUnits') or 0)
-
-
-def resolve_licenses(spec, catalog):
-    """``([(skuId, disabled plan ids as a set, or None)], problems)`` for a user's ``licenses``."""
-    resolved, problems = [], []
-    for sku_name, plans in spec.licenses or []:
-        sku = catalog.find(sku_name)
-        if sku is None:
-            problems.append(spec.problem('licenses', "unknown SKU '%s'; the tenant subscribes to %s" % (sku_name, ', '.join(catalog.names()) or 'nothing')))
-            continue
-        disabled = None
-        if plans is not None:
-            disabled = set()
-            for plan in plans:
-                plan_id = catalog.plan_id(sku, plan)
-                if plan_id is None:
-                    problems.append(spec.problem('licenses', "service plan '%s' is not part of %s" % (plan, sku.get('skuPartNumber'))))
-                else:
-                    disabled.add(plan_id)
-        sku_id = str(sku.get('skuId')).lower()
-        if any(existing == sku_id for existing, dummy in resolved):
-            problems.append(spec.problem('licenses', '%s is listed twice' % sku.get('skuPartNumber')))
-            continue
-        resolved.append((sku_id, disabled))
-    return resolved, problems
-
-
-def current_licenses(user):
-    """``(direct {skuId: set of disabled plan ids}, inherited set of skuIds)`` of a user read with licence properties.
-
-    A licence is inherited when its ``licenseAssignmentStates`` entry names ``assignedByGroup``. Without
-    ``licenseAssignmentStates`` every assigned licence is taken as direct.
-    """
-    direct, inherited = {}, set()
-    states = (user or {}).get('licenseAssignmentStates')
-    if states is None:
-        for lic in (user or {}).get('assignedLicenses') or []:
-            direct[str(lic.get('skuId')).lower()] = set(str(p).lower() for p in lic.get('disabledPlans') or [])
-        return direct, inherited
-    for state in states:
-        sku_id = str(state.get('skuId')).lower()
-        if state.get('assignedByGroup'):
-            inherited.add(sku_id)
-        else:
-            direct[sku_id] = set(str(p).lower() for p in state.get('disabledPlans') or [])
-    return direct, inherited
-
-
-class LicensePlan:
-    """What one user's licences need: ``add`` (assignLicense entries), ``remove`` (skuIds) and seats newly taken."""
-
-    __slots__ = ('add', 'remove', 'new_seats', 'added', 'updated', 'removed')
-
-    def __init__(self):
-        self.add = []          # [{'skuId', 'disabledPlans'}]
-        self.remove = []       # [skuId]
-        self.new_seats = []    # skuIds the user holds neither directly nor through a group yet
-        self.added, self.updated, self.removed = [], [], []  # skuIds, for reporting
-
-    def __bool__(self):
-        return bool(self.add or self.remove)
-
-    def body(self):
-        return {'addLicenses': self.add, 'removeLicenses': self.remove}
-
-
-def plan_licenses(wanted, direct, inherited, purge):
-    """Compare wanted licences with the user's direct ones; inherited licences are never removed.
-
-    ``wanted`` is ``[(skuId, disabled set or None)]`` where None leaves the disabled plans of an existing
-    assignment alone. With ``purge``, direct licences not wanted are removed.
-    """
-    plan = LicensePlan()
-    wanted_ids = set()
-    for sku_id, disabled in wanted:
-        wanted_ids.add(sku_id)
-        if sku_id in direct:
-            if disabled is not None and disabled != direct[sku_id]:
-                plan.add.append({'skuId': sku_id, 'disabledPlans': sorted(disabled)})
-                plan.updated.append(sku_id)
-            continue
-        plan.add.append({'skuId': sku_id, 'disabledPlans': sorted(disabled or ())})
-        plan.added.append(sku_id)
-        if sku_id not in inherited:
-            plan.new_seats.append(sku_id)
-    if purge:
-        for sku_id in sorted(direct):
-            if sku_id not in wanted_ids:
-                plan.remove.append(sku_id)
-                plan.removed.append(sku_id)
-    return plan
-
-
-def seat_problems(demand, catalog, users_by_sku):
-    """Problems for the users beyond a SKU's free seats (prepaid enabled minus consumed).
-
-    ``demand`` maps skuId to the number of new seats this task takes; ``users_by_sku`` to the specs taking them,
-    in task order. The first ones fit; each user after them gets a problem naming the SKU and the shortfall.
-    """
-    problems = []
-    for sku_id, needed in sorted(demand.items()):
-        free = max(catalog.free_seats(sku_id), 0)
-        if needed <= free:
-            continue
-        for spec in users_by_sku[sku_id][free:]:
-            problems.append(spec.problem('licenses', '%s has %d free seat(s) but this task assigns %d new ones'
-                                         % (catalog.part_number(sku_id), free, needed)))
-    return problems
-
-
-# ----- users read from Graph as task entries ---------------------------------------------------
-
-def user_item(user, properties, catalog=None, include_licenses=False, include_manager=False):
-    """A user read from Graph as a ``graph_user_bulk`` entry: the ``properties`` (null ones too), direct licences, manager.
-
-    Licences are named by skuPartNumber, with ``disabled_plans`` by service plan name when some are disabled;
-    licences inherited from groups are left out. The manager is named by userPrincipalName (by id when it has none).
-    """
-    item = {'userPrincipalName': user.get('userPrincipalName')}
-    spelled = dict((str(key).lower(), key) for key in user)
-    for name in properties:
-        if name.lower() == 'userprincipalname':
-            continue
-        key = spelled.get(name.lower(), name)
-        item[key] = user.get(key)
-    if include_licenses:
-        direct, dummy = current_licenses(user)
-        catalog = catalog or SkuCatalog([])
-        entries = []
-        for sku_id, disabled in direct.items():
-            name = catalog.part_number(sku_id)
-            entries.append(name if not disabled else {'sku': name, 'disabled_plans': catalog.plan_names(sku_id, disabled)})
-        item['licenses'] = sorted(entries, key=lambda entry: str(entry if isinstance(entry, str) else entry['sku']).lower())
-    if include_manager:
-        item['manager'] = name_of(user.get('manager'))
-    return item
-
-
-# Keys of a graph_user_bulk entry that are not Graph properties, with where graph_user_info puts them instead.
-_NOT_PROPERTIES = {
-    'licenses': 'licences come with include_licenses',
-    'manager': 'the manager comes with include_manager',
-    'password': 'Graph never returns passwords',
-    'force_change_password': 'it is an option of graph_user_bulk, not a property',
-    'account_state': 'accountEnabled tells whether the account is enabled',
-}
-
-
-def readable_property_problems(names):
-    """Problems with property names to read back as task entries (``graph_user_info``'s ``properties``)."""
-    problems = []
-    for index, name in enumerate(names or ()):
-        label = 'properties[%d]' % index
-        low = str(name).lower()
-        if not isinstance(name, str) or not PROPERTY_NAME.match(name):
-            problems.append(Problem(label, None, '%r is not a Graph property name' % (name,)))
-        elif low in _NOT_PROPERTIES:
-            problems.append(Problem(label, None, "'%s' is not a user property; %s" % (name, _NOT_PROPERTIES[low])))
-        elif low in REFUSED_KEYS or low in _READ_ONLY:
-            why = ' (read-only in Graph)' if low in _READ_ONLY else ''
-            problems.append(Problem(label, None, "'%s' cannot be written back by graph_user_bulk%s; the users returned must be valid "
-                                    "graph_user_bulk entries" % (name, why)))
-    return problems
-
-
-def reference_problems(option, names):
-    """Problems in an option that lists users (``recently_created``, ``users``): each a userPrincipalName or an object id."""
-    problems = []
-    for index, name in enumerate(names or ()):
-        if not isinstance(name, str) or not (is_guid(name.strip()) or UPN.match(name.strip())):
-            problems.append(Problem('%s[%d]' % (option, index), None, '%r is neither a userPrincipalName nor an object id' % (name,)))
-    return problems

@@ -17,26 +17,20 @@ in ``recently_created`` (created by an earlier task and perhaps not visible yet)
 from __future__ import annotations
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import is_guid
-from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import DirectoryResolver
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import (
+from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure
+from ansible_collections.mynster.msgraph.plugins.module_utils.directory.resolver import DirectoryResolver
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import creation_problems, given_key, property_value
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import (
     LICENSE_FIELDS,
-    MANAGER_FIELDS,
-    UserReads,
-    user_queries,
-)
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import (
     SkuCatalog,
-    changed_properties,
-    creation_body,
-    creation_problems,
     current_licenses,
-    given_key,
     plan_licenses,
-    property_value,
     resolve_licenses,
     seat_problems,
-    wanted_properties,
+    subscriptions_request,
 )
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.properties import changed_properties, creation_body, wanted_properties
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import MANAGER_FIELDS, UserReads, user_queries
 
 REVOKE_CHOICES = ('never', 'when_disabled', 'always')
 BASE_FIELDS = ('id', 'userPrincipalName', 'displayName', 'accountEnabled')
@@ -87,13 +81,12 @@ class UserPlan:
     def ok(self, action):
         return self.outcome.get(action) is True
 
-    def fail(self, action, status=None, code=None, message=None):
-        self.outcome[action] = {'userPrincipalName': self.spec.upn, 'action': action, 'status': status, 'code': code,
-                                'message': message}
+    def fail(self, action, message=None, error=None):
+        """Record that ``action`` failed (Graph's ``error``) or was not attempted (``message`` says why)."""
+        self.outcome[action] = failure(action, self.spec.upn, message=message, error=error, userPrincipalName=self.spec.upn)
 
     def fail_from(self, action, answer):
-        error = answer.error()
-        self.fail(action, error.status, error.code, error.message)
+        self.fail(action, error=answer.error())
 
 
 # ----- reading ---------------------------------------------------------------------------------
@@ -119,7 +112,7 @@ def read_directory(client, specs, recently_created=(), replication_timeout=0.0, 
         requests_ = [{'id': 'users:%d' % n, 'url': url}
                      for n, url in enumerate(user_queries([s.upn for s in specs], selected, with_manager))]
         if with_licenses:
-            requests_.append({'id': 'skus', 'url': '/subscribedSkus'})
+            requests_.append(subscriptions_request())
         if any(s.password for s in live):  # only users with a password can be created
             requests_.append({'id': 'organization', 'url': '/organization?$select=verifiedDomains'})
         requests_.extend({'id': 'others:%d' % n, 'url': url} for n, url in enumerate(user_queries(by_upn + by_id, MANAGER_FIELDS)))

@@ -20,11 +20,9 @@ import re
 from urllib.parse import quote
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import PAGE_SIZE, quote_filter, user_lookups
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import SkuCatalog, user_item
 
 USER_TYPE = 'microsoft.graph.user'
 MANAGER_FIELDS = ('id', 'userPrincipalName')
-LICENSE_FIELDS = ('assignedLicenses', 'licenseAssignmentStates')
 # The answer to a $select naming a property the type does not have.
 _UNKNOWN_PROPERTY = re.compile(r"Could not find a property named '([^']+)' on type '([\w.]+)'")
 
@@ -111,77 +109,3 @@ def find_unknown_properties(client, names):
 
 def _send(client, requests_):
     return dict((answer.id, answer) for answer in client.batch(requests_, paginate=True))
-
-
-class UserExport:
-    """Users read back as ``graph_user_bulk`` entries (``graph_user_info``): by name or id, by ``$filter``, or all.
-
-    ``names`` (userPrincipalNames or object ids; None when the task named nobody) or ``expression`` (a ``$filter``;
-    with neither, every user). ``read(client)`` returns ``(items, ids, missing, unknown)``: the entries, each found
-    user's object id by userPrincipalName (ids cannot go in the entries, which graph_user_bulk must take back), the
-    names that matched no user, and the property names Graph does not know (when there are any, nothing else is
-    returned).
-    """
-
-    def __init__(self, names=None, expression=None, properties=(), include_licenses=False, include_manager=False):
-        self.names = None if names is None else list(dict.fromkeys(str(n).strip() for n in names))
-        self.expression = expression
-        self.properties = [p for p in properties if p.lower() not in ('id', 'userprincipalname')]
-        self.include_licenses = include_licenses
-        self.include_manager = include_manager
-
-    def fields(self):
-        fields = ['id', 'userPrincipalName'] + self.properties + (list(LICENSE_FIELDS) if self.include_licenses else [])
-        return list(dict((f.lower(), f) for f in reversed(fields)).values())[::-1]
-
-    def build(self, fields):
-        if self.names is None:
-            urls = [filter_url(self.expression, fields, self.include_manager)]
-        else:
-            urls = user_queries(self.names, fields, self.include_manager)
-        requests_ = [{'id': 'users:%d' % n, 'url': url} for n, url in enumerate(urls)]
-        if self.include_licenses:
-            requests_.append({'id': 'skus', 'url': '/subscribedSkus'})
-        return requests_
-
-    def read(self, client):
-        if self.names == []:
-            return [], {}, [], []
-        answers, unknown = UserReads(self.build).read(client, self.fields(), self.properties, reread=False)
-        if unknown:
-            return [], {}, [], unknown
-        catalog = SkuCatalog([])
-        found = []
-        for request_id in sorted(answers, key=_order):
-            answer = answers[request_id]
-            if not answer.ok:
-                raise answer.error(context=_context(request_id, self.expression))
-            values = (answer.body or {}).get('value') or []
-            if request_id == 'skus':
-                catalog = SkuCatalog(values)
-            else:
-                found.extend(values)
-        users, missing = found, []
-        if self.names is not None:
-            by_key = {}
-            for user in found:
-                by_key[str(user.get('id')).lower()] = user
-                by_key[str(user.get('userPrincipalName')).lower()] = user
-            chosen = dict((by_key[n.lower()]['id'], by_key[n.lower()]) for n in self.names if n.lower() in by_key)
-            users, missing = list(chosen.values()), [n for n in self.names if n.lower() not in by_key]
-        items = [user_item(user, self.properties, catalog, self.include_licenses, self.include_manager) for user in users]
-        ids = dict((user['userPrincipalName'], user['id']) for user in users)
-        return items, ids, missing, []
-
-
-def _order(request_id):
-    kind, dummy, number = request_id.partition(':')
-    return (kind, int(number) if number.isdigit() else 0)
-
-
-def _context(request_id, expression):
-    if request_id == 'skus':
-        return 'Reading subscribedSkus (include_licenses)'
-    if expression:
-        return 'Reading users with filter %s' % expression
-    return 'Reading users'

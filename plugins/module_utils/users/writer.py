@@ -15,16 +15,17 @@ never sent again blindly; licence assignments without removals and revocations a
 
 from __future__ import annotations
 
-import time
-
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import chunked, directory_object_url, user_path
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import name_of
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import chunked, user_path
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import current_licenses, given_key
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import given_key
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import current_licenses
 
 # Requests handed to the client at a time: answers are reduced to what the module needs per slice, so memory
 # stays flat for tens of thousands of users while 50 batches per slice keep every connection busy.
 WRITE_SLICE = 1000
 INVALID_USAGE_LOCATION = 'invalid usage location'
+# assignLicense right after a usageLocation change: looked at again after 1 s, then 2, 4, at most 8 s apart.
+FIRST_LICENSE_RETRY, LICENSE_RETRY_FACTOR, MAX_LICENSE_RETRY = 1.0, 2.0, 8.0
 RESULT_LISTS = ('created', 'updated', 'disabled', 'deleted', 'revoked')
 
 
@@ -45,14 +46,11 @@ def create_settle(upn):
 class UserWriter:
     """Sends the planned writes: creates, updates and deletes first, then what waited for them."""
 
-    def __init__(self, client, plans, replication_timeout=0.0, revoke_sessions='never', sleep=time.sleep, clock=time.monotonic):
+    def __init__(self, client, plans, replication_timeout=0.0, revoke_sessions='never'):
         self.client = client
         self.plans = plans
         self.wait = replication_timeout
         self.revoke_mode = revoke_sessions
-        self.reference_base = client.settings.graph_base + '/directoryObjects/'
-        self._sleep = sleep
-        self._clock = clock
 
     def apply(self):
         first, later = [], []
@@ -129,7 +127,7 @@ class UserWriter:
         url = user_path(plan.id, 'manager/$ref')
         if plan.manager_change == 'remove':
             return self._request(plan, 'manager', 'DELETE', url)
-        return self._request(plan, 'manager', 'PUT', url, {'@odata.id': self.reference_base + plan.manager_target}, wait)
+        return self._request(plan, 'manager', 'PUT', url, {'@odata.id': directory_object_url(self.client.settings, plan.manager_target)}, wait)
 
     def _revoke_request(self, plan):
         request = self._request(plan, 'revoke_sessions', 'POST', user_path(plan.id, 'revokeSignInSessions'), {})
@@ -162,15 +160,12 @@ class UserWriter:
 
     def _retry_usage_location(self):
         """Right after usageLocation is set, assignLicense can still see the old value; retry that error for a while."""
-        deadline = self._clock() + self.wait
-        delay = 1.0
+        poll = self.client.poll(self.wait, 'replication', FIRST_LICENSE_RETRY, LICENSE_RETRY_FACTOR, MAX_LICENSE_RETRY)
         while True:
             pending = [p for p in self.plans if p.licenses and not p.ok('licenses') and _sets_usage_location(p)
                        and INVALID_USAGE_LOCATION in ((p.outcome.get('licenses') or {}).get('message') or '')]
-            if not pending or self._clock() + delay > deadline:
+            if not pending or not self.client.wait_to_look_again(poll):
                 return
-            self._sleep(delay)
-            delay = min(delay * 2, 8.0)
             self._send([self._license_request(p) for p in pending])
 
 
@@ -267,8 +262,3 @@ def _after_view(plan, old, names, catalog):
             direct[item['skuId']] = set(item['disabledPlans'])
         view['licenses'] = sorted(catalog.label(sku_id, plans) for sku_id, plans in direct.items())
     return view
-
-
-def user_of(failure):
-    """What a failure is about, for messages: the user's userPrincipalName."""
-    return failure['userPrincipalName']

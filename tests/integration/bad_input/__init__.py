@@ -4,9 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Bad input the collection must refuse before writing anything: one file of cases per area.
 
-Each ``cases_*.py`` defines ``CASES``, a list of ``Case``. ``tests/integration/test_bad_input.py`` runs every
-case through ``ansible-playbook`` against one seeded emulator and checks that each was refused with a message
-naming what is wrong, and that the directory did not change.
+Each ``cases_*.py`` defines ``CASES``, a list of ``Case``. ``tests/integration/test_bad_input_*.py`` run the
+cases (``suite.py`` says which file runs which) through ``ansible-playbook``, each test file against its own
+seeded emulator, and check that each was refused with a message naming what is wrong, and that the directory
+did not change.
 """
 
 from __future__ import annotations

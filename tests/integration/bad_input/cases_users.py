@@ -49,6 +49,9 @@ CASES = [
          'users[1]: JobTitle: given twice (jobTitle and JobTitle)'),
     Case('users-property-name-with-space', 'graph_user_bulk', _megan(**{'job title': 'x'}), MEGAN + ': job title: is not a Graph property name'),
     # state is the province; the lifecycle is account_state
+    Case('users-old-state-capitalised', 'graph_user_bulk', _megan(state='Absent'),
+         [MEGAN + ": state: 'Absent': state is Graph's state (state or province) property", 'write account_state: absent'],
+         why='issue 21: the guard ignores case'),
     Case('users-old-state-absent', 'graph_user_bulk', _megan(state='absent'),
          [MEGAN + ": state: 'absent': state is Graph's state (state or province) property", 'write account_state: absent'], modes=BOTH,
          why='state: absent on a user item used to delete the account'),

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphClient
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.stats import ClientStats
 
 TYPES = {'users': 'user', 'groups': 'group', 'devices': 'device', 'servicePrincipals': 'servicePrincipal', 'contacts': 'orgContact'}
 FILTER = re.compile(r"^/(\w+)\?\$filter=(\w+) in \((.*)\)(?:&\$select=(.*))?$")
@@ -22,15 +24,46 @@ class Settings:
     api_version = 'v1.0'
 
 
-class FakeDirectory:
+class FakeClock:
+    """A clock that moves only when something sleeps on it; ``on_sleep(now)`` runs after each sleep."""
+
+    def __init__(self, now=0.0):
+        self.now = now
+        self.slept = []
+        self.on_sleep = None
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+        if self.on_sleep is not None:
+            self.on_sleep(self.now)
+
+
+class FakeWaits:
+    """GraphClient's own waiting (``wait``, ``poll``, ``wait_to_look_again``, ``stats``) on a ``FakeClock``."""
+
+    wait = GraphClient.wait
+    poll = GraphClient.poll
+    wait_to_look_again = GraphClient.wait_to_look_again
+
+    def __init__(self, clock=None):
+        self.clock = clock or FakeClock()
+        self._sleep = self.clock.sleep
+        self.stats = ClientStats()
+
+
+class FakeDirectory(FakeWaits):
     """Objects by id (each with ``@odata.type``) and ``members`` {group id: [ids]}; records every batch sent."""
 
-    def __init__(self, *objects, members=None):
+    def __init__(self, *objects, members=None, clock=None):
+        super().__init__(clock)
         self.settings = Settings()
         self.objects = dict((obj['id'], dict(obj)) for obj in objects)
         self.members = dict((group, list(ids)) for group, ids in (members or {}).items())
         self.sent = []  # [(api_version, [requests])]
-        self.stats = None
         self.write_answer = lambda request: GraphResponse(request['id'], 204)
 
     def batch(self, requests_, paginate=False, api_version=None):
@@ -88,3 +121,25 @@ def obj(kind, object_id, **props):
 
 def guid(number):
     return '00000000-0000-0000-0000-%012d' % number
+
+
+TEAM = obj('group', guid(10), displayName='Team', groupTypes=['Unified'])
+SECURITY = obj('group', guid(11), displayName='Sec', groupTypes=[])
+ADMINS = obj('group', guid(12), displayName='Admins', groupTypes=[], isAssignableToRole=True)
+
+
+def membership_tenant():
+    """Users u1..u4 and groups of every kind (Mixed holds members of every type), as the membership tests use them."""
+    users = [obj('user', guid(i), userPrincipalName='u%d@x' % i, displayName='U%d' % i) for i in range(1, 5)]
+    return FakeDirectory(
+        *users,
+        obj('group', guid(20), displayName='Mixed', groupTypes=[]),
+        obj('group', guid(21), displayName='Nested', groupTypes=[]),
+        obj('group', guid(22), displayName='Dynamic', groupTypes=['DynamicMembership']),
+        dict(ADMINS),
+        dict(TEAM),
+        obj('device', guid(30), displayName='PC-1'),
+        obj('servicePrincipal', guid(31), displayName='HR sync', appId=guid(310)),
+        obj('orgContact', guid(32), displayName='Partner', mail='p@f'),
+        members={guid(20): [guid(1), guid(21), guid(30), guid(31), guid(32)], guid(22): [guid(1)], guid(12): [guid(1)], guid(21): [guid(1)]},
+    )

@@ -39,3 +39,26 @@ def test_secret_values_are_collected_for_no_log():
            {'password': None}, {'headers': {'authorization': 'Bearer tok'}}, {'password': 'one'}]
     assert secret_values(raw) == ['one', 'two', 'three', 'Bearer tok', 'tok']
     assert secret_values(None) == []
+
+
+@pytest.mark.parametrize('key', ['pin', 'PIN', 'temporaryAccessPass', 'passcode', 'passwords', 'key'])
+def test_more_secret_keys(key):
+    assert is_secret_key(key)
+
+
+@pytest.mark.parametrize('key', ['mapping', 'shippingAddress', 'keyId', 'spinner', 'customKeyIdentifier', 'opinion'])
+def test_words_that_only_contain_a_secret_name(key):
+    assert not is_secret_key(key)
+
+
+def test_secrets_of_any_type_and_in_lists_and_pairs_are_masked():
+    value = {'pin': 123456, 'password': 42, 'passwords': ['one', 'two', None], 'passwordRequired': True,
+             'passwordCredentials': [{'keyId': 'k-1', 'secretText': 'shh', 'displayName': 'CI'}],
+             'value': [{'key': 'SecretToken', 'value': 'sync-secret'}, {'key': 'BaseAddress', 'value': 'https://scim.example'},
+                       {'name': 'Department', 'value': 'Sales'}]}
+    assert mask_secrets(value) == {
+        'pin': '********', 'password': '********', 'passwords': ['********', '********', None], 'passwordRequired': True,
+        'passwordCredentials': [{'keyId': 'k-1', 'secretText': '********', 'displayName': 'CI'}],
+        'value': [{'key': 'SecretToken', 'value': '********'}, {'key': 'BaseAddress', 'value': 'https://scim.example'},
+                  {'name': 'Department', 'value': 'Sales'}]}
+    assert secret_values(value) == ['123456', '42', 'one', 'two', 'shh', 'sync-secret']

@@ -2,66 +2,17 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The users plan: what one batched read asks for, and what ``plan_users`` decides, against a fake client."""
+
+"""graph_user_bulk's plan: one batched read of users, subscriptions, domains and managers, then every write and problem."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qs, unquote, urlsplit
-
 import pytest
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphError
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import reference_problems
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import plan_users, read_directory
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import UserExport, filter_url, unknown_property
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import parse_users, readable_property_problems, reference_problems
-
-E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900'
-KNOWN = set(p.lower() for p in ('id', 'userPrincipalName', 'displayName', 'accountEnabled', 'usageLocation', 'assignedLicenses',
-                                'licenseAssignmentStates', 'jobTitle', 'state', 'department'))
-SKUS = [{'skuId': E3, 'skuPartNumber': 'ENTERPRISEPACK', 'consumedUnits': 0, 'prepaidUnits': {'enabled': 5}, 'servicePlans': []}]
-BOSS_ID = '00000000-0000-0000-0000-00000000b055'
-
-
-class FakeDirectory:
-    """Answers the reads the plan sends, like Graph: in-queries, $select checks, subscribedSkus, organization."""
-
-    def __init__(self, users=(), organization_status=200):
-        self.users = [dict(u) for u in users]
-        self.organization_status = organization_status
-        self.calls = []  # one list of urls per batch call
-
-    def batch(self, requests_, paginate=False):
-        self.calls.append([r['url'] for r in requests_])
-        return [self.answer(r['id'], r['url']) for r in requests_]
-
-    def answer(self, request_id, url):
-        parts = urlsplit(url)
-        query = dict((k, v[0]) for k, v in parse_qs(parts.query).items())
-        if parts.path == '/subscribedSkus':
-            return GraphResponse(request_id, 200, body={'value': SKUS})
-        if parts.path == '/organization':
-            if self.organization_status == 403:
-                denied = {'code': 'Authorization_RequestDenied', 'message': 'Insufficient privileges to complete the operation.'}
-                return GraphResponse(request_id, 403, body={'error': denied})
-            return GraphResponse(request_id, 200, body={'value': [{'verifiedDomains': [{'name': 'contoso.example'}]}]})
-        for name in query.get('$select', '').split(','):
-            if name and name.lower() not in KNOWN:
-                return GraphResponse(request_id, 400, body={'error': {'code': 'BadRequest', 'message': (
-                    "Parsing OData Select and Expand failed: Could not find a property named '%s' on type 'microsoft.graph.user'." % name)}})
-        match = re.match(r"(\w+) in \((.*)\)", unquote(query.get('$filter', '')))
-        if not match:
-            return GraphResponse(request_id, 200, body={'value': self.users[:1]})
-        prop, values = match.group(1), [v.replace("''", "'").lower() for v in re.findall(r"'((?:[^']|'')*)'", match.group(2))]
-        found = [u for u in self.users if str(u.get(prop)).lower() in values]
-        return GraphResponse(request_id, 200, body={'value': found})
-
-
-def specs_of(*entries, **kwargs):
-    specs, problems = parse_users(list(entries), **kwargs)
-    assert problems == []
-    return specs
+from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.users.users_tenant import BOSS_ID, E3, KNOWN, FakeDirectory, specs_of
 
 
 def test_one_batch_reads_users_skus_domains_and_managers():
@@ -91,7 +42,7 @@ def test_unknown_properties_are_found_and_named_per_user():
     assert [len(call) for call in client.calls] == [1, 4, 1]
     assert 'favouriteColour' not in client.calls[2][0] and 'state' in client.calls[2][0]
     plans, problems, warnings = plan_users(specs, directory)
-    assert [(p.upn, p.field) for p in problems if 'no property' in p] == [
+    assert [(p.subject, p.field) for p in problems if 'no property' in p] == [
         ('a@contoso.example', 'favouriteColour'), ('b@contoso.example', 'favouriteColour'), ('b@contoso.example', 'shoeSize')]
     assert str(problems[0]) == ("users[0] (a@contoso.example): favouriteColour: Graph's users have no property 'favouriteColour' (Graph: "
                                 "Could not find a property named 'favouriteColour' on type 'microsoft.graph.user'.)")
@@ -164,36 +115,3 @@ def test_recently_created_entries_must_be_names_or_ids():
     assert [str(p) for p in reference_problems('recently_created', ['a@contoso.example', BOSS_ID, 'Engineering', 5])] == [
         "recently_created[2]: 'Engineering' is neither a userPrincipalName nor an object id",
         'recently_created[3]: 5 is neither a userPrincipalName nor an object id']
-
-
-def test_reader_helpers():
-    assert filter_url("startswith(displayName,'A')", ['id', 'displayName'], with_manager=True) == (
-        "/users?$select=id,displayName&$top=999&$filter=startswith(displayName,'A')&$expand=manager($select=id,userPrincipalName)")
-    refused = GraphResponse('x', 400, body={'error': {'message': "Could not find a property named 'zz' on type 'microsoft.graph.group'."}})
-    assert unknown_property(refused) is None and unknown_property(refused, 'microsoft.graph.group') == 'zz'
-
-
-def test_export_reads_names_and_ids_in_one_batch_and_keeps_their_order():
-    client = FakeDirectory([{'id': BOSS_ID, 'userPrincipalName': 'boss@contoso.example', 'jobTitle': 'CEO'},
-                            {'id': '1', 'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x'}])
-    export = UserExport(['A@contoso.example', BOSS_ID, 'gone@contoso.example', 'boss@contoso.example'], properties=['jobTitle', 'id'],
-                        include_licenses=True)
-    items, ids, missing, unknown = export.read(client)
-    assert len(client.calls) == 1 and client.calls[0][-1] == '/subscribedSkus'
-    assert [call.split('%20in%20')[0] for call in client.calls[0][:2]] == ['/users?$filter=userPrincipalName', '/users?$filter=id']
-    assert items == [{'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x', 'licenses': []},
-                     {'userPrincipalName': 'boss@contoso.example', 'jobTitle': 'CEO', 'licenses': []}]
-    assert ids == {'a@contoso.example': '1', 'boss@contoso.example': BOSS_ID}
-    assert missing == ['gone@contoso.example'] and unknown == []
-    assert UserExport([]).read(client) == ([], {}, [], [])
-    assert UserExport(None, properties=['favouriteColour']).read(client) == ([], {}, [], ['favouriteColour'])
-
-
-def test_properties_to_read_back_must_be_writable():
-    assert [str(p) for p in readable_property_problems(['jobTitle', 'licenses', 'createdDateTime', 'passwordProfile', 'job title'])] == [
-        "properties[1]: 'licenses' is not a user property; licences come with include_licenses",
-        "properties[2]: 'createdDateTime' cannot be written back by graph_user_bulk (read-only in Graph); the users returned must be "
-        "valid graph_user_bulk entries",
-        "properties[3]: 'passwordProfile' cannot be written back by graph_user_bulk; the users returned must be valid graph_user_bulk "
-        "entries",
-        "properties[4]: 'job title' is not a Graph property name"]

@@ -11,8 +11,10 @@ import itertools
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import summarise_failures
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import Directory, plan_users
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import UserWriter, create_settle, report, user_of
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import SkuCatalog, parse_users
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import UserWriter, create_settle, report
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import parse_users
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import SkuCatalog
+from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import FakeWaits
 
 E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900'
 CATALOG = SkuCatalog([{'skuId': E3, 'skuPartNumber': 'ENTERPRISEPACK', 'prepaidUnits': {'enabled': 10}, 'consumedUnits': 0}])
@@ -23,10 +25,11 @@ class Settings:
     graph_base = GRAPH
 
 
-class FakeWriter:
+class FakeWriter(FakeWaits):
     """Records every batch call; answers each request with ``answer(request)`` -> (status, body)."""
 
     def __init__(self, answer=None):
+        super().__init__()
         self.settings = Settings()
         self.rounds = []
         self._answer = answer or (lambda request: (200, {}))
@@ -143,7 +146,7 @@ def test_revocations_come_after_disabling_and_only_when_it_worked():
     assert result['revoked'] == [{'userPrincipalName': 'a@contoso.example', 'id': users[0]['id']}]
     assert [(f['userPrincipalName'], f['action'], f['status']) for f in result['failed_users']] == [
         ('b@contoso.example', 'update', 403), ('b@contoso.example', 'revoke_sessions', None)]
-    message = summarise_failures(result['failed_users'], user_of, 'failed_users')
+    message = summarise_failures(result['failed_users'], 'failed_users')
     assert 'b@contoso.example: revoke_sessions: not attempted: disabling the account failed' in message
     # always: users that need no other write are revoked in round one
     plans = plans_for(entries, users, revoke='always')

@@ -2,301 +2,29 @@
 # Copyright (c) 2026, mynster.msgraph contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""graph_calendar's pure logic: time parsing, time zones, the event key, validation, planning and the waiting rounds."""
+"""CalendarSync's rounds: new mailboxes waited for on their own, refusals per item, users looked up first."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from urllib.parse import unquote
 
-import pytest
-
-from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.calendar import (
-    CalendarSync,
-    MailboxContent,
-    absent_users,
-    lookup_requests,
-    parse_calendars,
-    parse_date_time,
-    parse_mailbox_names,
-    plan_mailbox,
-    read_requests,
-    time_zone_name,
-    transaction_id,
-)
+from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.input import parse_calendars
+from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.sync import CalendarSync, absent_users, lookup_requests
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
-
-EVENT = {'subject': 'Welcome', 'start': '2026-03-02T09:00:00', 'end': '2026-03-02T10:00:00'}
-DEFAULT = {'id': 'RGVmYXVsdA==', 'emailAddress': {'name': 'My Organization'}, 'isRemovable': False, 'role': 'freeBusyRead',
-           'allowedRoles': ['none', 'freeBusyRead', 'limitedRead', 'read', 'write']}
-
-
-def spec(events=None, permissions=None, mailbox='adele@contoso.com'):
-    item = {'mailbox': mailbox}
-    if events is not None:
-        item['events'] = events
-    if permissions is not None:
-        item['permissions'] = permissions
-    (parsed,), problems = parse_calendars([item])
-    assert problems == []
-    return parsed
-
-
-def entry(address, role, removable=True, allowed=None):
-    result = {'id': 'id-' + address, 'emailAddress': {'address': address, 'name': address}, 'isRemovable': removable, 'role': role}
-    if allowed:
-        result['allowedRoles'] = allowed
-    return result
-
-
-# ----- the event key ------------------------------------------------------------------------------
-
-
-def test_transaction_id_is_the_one_the_onboarding_role_derived():
-    # 'onboarding-' + sha256('adele@contoso.com\nWelcome, Adele')[:32], as plugins/filter/onboarding.py derived it.
-    assert transaction_id(' Adele@Contoso.com ', ' Welcome, Adele ') == 'onboarding-7399f25b7acb671acc445daa1b8713e1'
-    assert transaction_id('adele@contoso.com', 'welcome, adele') != 'onboarding-7399f25b7acb671acc445daa1b8713e1'  # the subject keeps its case
-
-
-def test_transaction_id_of_a_mailbox_named_by_object_id():
-    guid = '4F1C2D3E-0000-4000-8000-000000000001'
-    assert transaction_id(guid, 'Welcome') == transaction_id(guid.lower(), 'Welcome') != transaction_id('adele@contoso.com', 'Welcome')
-
-
-# ----- date and time ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize('value, text, offset', [
-    ('2026-03-02T09:00:00', '2026-03-02T09:00:00', None),
-    ('2026-03-02 09:00', '2026-03-02T09:00:00', None),
-    (' 2026-03-02t09:30:15.1234567 ', '2026-03-02T09:30:15', None),
-    ('2026-03-02T09:00:00Z', '2026-03-02T09:00:00', 0),
-    ('2026-03-02T09:00:00+01:00', '2026-03-02T09:00:00', 60),
-    ('2026-03-02T09:00:00-0530', '2026-03-02T09:00:00', -330),
-    (datetime.datetime(2026, 3, 2, 9, 0, 0, 500), '2026-03-02T09:00:00', None),
-    (datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc), '2026-03-02T09:00:00', 0),
-])
-def test_parse_date_time(value, text, offset):
-    parsed, moment, parsed_offset = parse_date_time(value)
-    assert (parsed, parsed_offset) == (text, offset)
-    assert moment == datetime.datetime.strptime(text, '%Y-%m-%dT%H:%M:%S')
-
-
-@pytest.mark.parametrize('value, message', [
-    ('tomorrow 9am', "'tomorrow 9am' is not a date and time like 2026-03-02T09:00:00"),
-    ('2026-03-02', "'2026-03-02' is a date without a time of day"),
-    (datetime.date(2026, 3, 2), '2026-03-02 is a date without a time of day'),
-    ('2026-02-30T09:00:00', "'2026-02-30T09:00:00' is not a valid date and time (day is out of range for month)"),
-    ('2026-03-02T25:00:00', 'is not a valid date and time'),
-    ('02/03/2026 09:00', 'is not a date and time like'),
-    (True, 'got the boolean True'),
-    (20260302, 'got int 20260302'),
-    (None, 'got nothing'),
-])
-def test_parse_date_time_refuses(value, message):
-    with pytest.raises(ValueError) as caught:
-        parse_date_time(value)
-    assert message in str(caught.value)
-
-
-# ----- time zones ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize('value, name', [
-    ('Romance Standard Time', 'Romance Standard Time'),
-    ('w. europe standard time', 'W. Europe Standard Time'),
-    ('UTC', 'UTC'),
-    ('utc+12', 'UTC+12'),
-    ('Europe/Copenhagen', 'Europe/Copenhagen'),
-    (' america/new_york ', 'America/New_York'),
-])
-def test_time_zone_names(value, name):
-    assert time_zone_name(value) == name
-
-
-@pytest.mark.parametrize('value, message', [
-    ('Romance Standrd Time', "(did you mean 'Romance Standard Time'?)"),
-    ('Europe/Copenhagn', "(did you mean 'Europe/Copenhagen'?)"),
-    ('CET+1', "'CET+1' is not a time zone Outlook knows"),
-    ('', 'must be a time zone name'),
-    (1, 'must be a time zone name'),
-    (False, 'must be a time zone name'),
-])
-def test_time_zone_names_refused(value, message):
-    with pytest.raises(ValueError) as caught:
-        time_zone_name(value)
-    assert message in str(caught.value)
-
-
-# ----- parsing calendars --------------------------------------------------------------------------
-
-
-def test_parse_a_full_calendar():
-    (parsed,), problems = parse_calendars([{
-        'mailbox': ' Adele@Contoso.com ',
-        'events': [dict(EVENT, subject=' Welcome ', body='<p>Hi</p>', body_type='html', timezone='europe/copenhagen', location='Room 1',
-                        attendees=['megan@contoso.com', {'address': 'it@contoso.com', 'name': 'IT', 'type': 'optional'}],
-                        categories=['Onboarding'], show_as='free', sensitivity='private', reminder_minutes='30')],
-        'permissions': [{'address': 'megan@contoso.com', 'role': 'read', 'name': 'Megan'}],
-    }])
-    assert problems == []
-    assert parsed.mailbox == 'Adele@Contoso.com' and parsed.index == 0
-    (event,) = parsed.events
-    assert event.path == 'calendars[0].events[0]'
-    assert event.body() == {
-        'subject': 'Welcome', 'transactionId': transaction_id('adele@contoso.com', 'Welcome'),
-        'start': {'dateTime': '2026-03-02T09:00:00', 'timeZone': 'Europe/Copenhagen'},
-        'end': {'dateTime': '2026-03-02T10:00:00', 'timeZone': 'Europe/Copenhagen'},
-        'body': {'contentType': 'html', 'content': '<p>Hi</p>'}, 'location': {'displayName': 'Room 1'},
-        'attendees': [{'emailAddress': {'address': 'megan@contoso.com'}, 'type': 'required'},
-                      {'emailAddress': {'address': 'it@contoso.com', 'name': 'IT'}, 'type': 'optional'}],
-        'categories': ['Onboarding'], 'showAs': 'free', 'sensitivity': 'private', 'isReminderOn': True, 'reminderMinutesBeforeStart': 30,
-    }
-    (permission,) = parsed.permissions
-    assert permission.body() == {'emailAddress': {'address': 'megan@contoso.com', 'name': 'Megan'}, 'isInsideOrganization': True,
-                                 'isRemovable': True, 'role': 'read'}
-
-
-def test_defaults_and_parts_left_alone():
-    (only_events, only_permissions), problems = parse_calendars([{'mailbox': 'a@contoso.com', 'events': [EVENT]},
-                                                                 {'mailbox': 'b@contoso.com', 'permissions': []}])
-    assert problems == []
-    assert only_events.permissions is None and only_events.events[0].timezone == 'UTC' and 'body' not in only_events.events[0].body()
-    assert only_permissions.events is None and only_permissions.permissions == [] and only_permissions.has_work
-    (nothing,), dummy = parse_calendars([{'mailbox': 'c@contoso.com', 'events': []}])
-    assert not nothing.has_work
-
-
-def test_a_bad_item_is_reported_with_every_other_problem():
-    specs, problems = parse_calendars([
-        {'mailbox': 'a@contoso.com', 'events': [EVENT]},
-        {'mailbox': 'b@contoso.com', 'events': [dict(EVENT, start='soon'), dict(EVENT, subject='Other', end='2026-03-02T08:00:00')],
-         'permissions': [{'address': 'x@contoso.com', 'role': 'owner'}]},
-        {'mailbox': 'A@contoso.com', 'events': [EVENT]},
-        'c@contoso.com',
-    ])
-    assert [s.mailbox for s in specs] == ['a@contoso.com', 'b@contoso.com']
-    assert [p.path for p in problems] == ['calendars[1].events[0].start', 'calendars[1].events[1].end', 'calendars[1].permissions[0].role',
-                                          'calendars[2].mailbox', 'calendars[3]']
-    assert problems[0].to_dict() == {'mailbox': 'b@contoso.com', 'item': 'calendars[1].events[0].start', 'action': 'validate',
-                                     'status': None, 'code': None,
-                                     'message': "calendars[1].events[0].start: 'soon' is not a date and time like 2026-03-02T09:00:00"}
-
-
-@pytest.mark.parametrize('event, message', [
-    (dict(EVENT, start='2026-03-02T09:00:00Z', timezone='Europe/Copenhagen'), 'carries a UTC offset'),
-    (dict(EVENT, start='2026-03-02T09:00:00+01:00', timezone='UTC'), 'carries a UTC offset'),
-    (dict(EVENT, attendees=[{'name': 'Megan'}]), 'attendees[0].address: nothing is not an email address'),
-    (dict(EVENT, attendees=[{'address': 'm@contoso.com', 'mail': 'x'}]), "attendees[0]: unsupported key 'mail'"),
-    (dict(EVENT, categories=['', 'x']), 'categories[0]: is required'),
-    (dict(EVENT, reminder_minutes=True), 'reminder_minutes: must be a whole number'),
-    (dict(EVENT, body=['a']), 'body: must be text, got a list'),
-    (dict(EVENT, sensitivity='secret'), "'secret' is not one of normal, personal, private, confidential"),
-])
-def test_event_problems(event, message):
-    dummy, problems = parse_calendars([{'mailbox': 'a@contoso.com', 'events': [event]}])
-    assert len(problems) == 1 and message in problems[0], problems
-
-
-def test_utc_times_with_z_are_fine_in_utc():
-    utc = dict(EVENT, start='2026-03-02T09:00:00Z', end='2026-03-02T10:00:00+00:00', timezone='Etc/UTC')
-    (parsed,), problems = parse_calendars([{'mailbox': 'a@contoso.com', 'events': [utc]}])
-    assert problems == [] and parsed.events[0].start == '2026-03-02T09:00:00'
-
-
-def test_new_mailbox_names():
-    assert parse_mailbox_names(['A@contoso.com', ' b@contoso.com '], 'new_mailboxes') == ({'a@contoso.com', 'b@contoso.com'}, [])
-    assert parse_mailbox_names(None, 'new_mailboxes') == (set(), [])
-    dummy, problems = parse_mailbox_names(['', {'a': 1}], 'new_mailboxes')
-    assert problems == ['new_mailboxes[0]: is required', 'new_mailboxes[1]: must be a userPrincipalName or object id, got a dict']
-
-
-# ----- reading and planning -----------------------------------------------------------------------
-
-
-def test_read_requests_use_the_parenthesised_key_and_chunk_subjects():
-    events = [dict(EVENT, subject="Subject %d, O'Neil" % n) for n in range(12)]
-    requests = read_requests(spec(events=events, permissions=[], mailbox='$adm@contoso.com'), 'c0')
-    assert [r['id'] for r in requests] == ['c0:events:0', 'c0:events:1', 'c0:permissions']
-    assert requests[0]['url'].startswith("/users('$adm@contoso.com')/events?$filter=")
-    assert requests[0]['url'].endswith('&$select=id,subject,transactionId&$top=50')
-    expression = unquote(requests[0]['url'].split('$filter=')[1].split('&')[0])
-    assert expression.count(' or ') == 9 and "subject eq 'Subject 0, O''Neil'" in expression
-    assert requests[2]['url'] == "/users('$adm@contoso.com')/calendar/calendarPermissions"
-    guid = '4f1c2d3e-0000-4000-8000-000000000001'
-    assert read_requests(spec(permissions=[], mailbox=guid), 'c1') == [{'id': 'c1:permissions', 'url': '/users/%s/calendar/calendarPermissions' % guid}]
-
-
-def test_long_subjects_make_more_queries():
-    events = [dict(EVENT, subject='%d %s' % (n, 'x' * 250)) for n in range(10)]
-    requests = read_requests(spec(events=events), 'c0')
-    assert len(requests) > 1 and all(len(r['url']) < 2000 for r in requests)
-
-
-def test_plan_events_by_transaction_id():
-    calendar = spec(events=[EVENT, dict(EVENT, subject='Lunch')])
-    content = MailboxContent(events=[{'id': 'e1', 'subject': 'Welcome', 'transactionId': transaction_id('adele@contoso.com', 'Welcome')},
-                                     {'id': 'e2', 'subject': 'Lunch'}])  # made by hand: no transactionId, not ours
-    plan = plan_mailbox(calendar, content)
-    assert [(e.subject, i) for e, i in plan.existing] == [('Welcome', 'e1')] and [e.subject for e in plan.create] == ['Lunch']
-    (request,) = plan.requests('c0')
-    assert request['method'] == 'POST' and request['url'] == "/users('adele@contoso.com')/events" and request['_kind'] == 'create_event'
-
-
-def test_plan_permissions_present_and_exact():
-    calendar = spec(permissions=[{'address': 'Megan@contoso.com', 'role': 'write'}, {'address': 'alex@contoso.com', 'role': 'read'},
-                                 {'address': 'new@contoso.com', 'role': 'limitedRead'}])
-    content = MailboxContent(permissions=[DEFAULT, entry('megan@contoso.com', 'read'), entry('alex@contoso.com', 'read'),
-                                          entry('old@contoso.com', 'write'), entry('fixed@contoso.com', 'read', removable=False)])
-    present = plan_mailbox(calendar, content)
-    assert [p.address for p in present.grant] == ['new@contoso.com'] and present.remove == []
-    assert [(p.address, e['role']) for p, e in present.update] == [('Megan@contoso.com', 'read')]
-    assert [p.address for p in present.unchanged] == ['alex@contoso.com']
-    exact = plan_mailbox(calendar, content, exact=True)
-    assert [e['emailAddress']['address'] for e in exact.remove] == ['old@contoso.com']  # never the default or unremovable entries
-    requests = exact.requests('c3')
-    assert [(r['id'], r['method']) for r in requests] == [('c3:grant:0', 'POST'), ('c3:update:0', 'PATCH'), ('c3:remove:0', 'DELETE')]
-    assert requests[1]['url'] == "/users('adele@contoso.com')/calendar/calendarPermissions/id-megan%40contoso.com"
-    assert requests[1]['body'] == {'role': 'write'}
-
-
-def test_plan_refuses_a_role_graph_does_not_allow():
-    calendar = spec(permissions=[{'address': 'partner@fabrikam.com', 'role': 'write'}])
-    content = MailboxContent(permissions=[entry('partner@fabrikam.com', 'read', allowed=['none', 'freeBusyRead', 'limitedRead', 'read'])])
-    plan = plan_mailbox(calendar, content)
-    assert plan.update == [] and plan.problems == [
-        "calendars[0].permissions[0].role: 'write' cannot be given to partner@fabrikam.com on this calendar; Graph allows none, freeBusyRead, "
-        "limitedRead, read"]
-
-
-def test_plan_for_a_mailbox_that_does_not_exist_yet():
-    plan = plan_mailbox(spec(events=[EVENT], permissions=[{'address': 'm@contoso.com', 'role': 'read'}]), None, exact=True)
-    assert len(plan.create) == 1 and len(plan.grant) == 1 and plan.remove == []
+from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.calendar.calendar_tenant import DEFAULT, EVENT, entry
+from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import FakeClock, FakeWaits
 
 
 # ----- the rounds ---------------------------------------------------------------------------------
 
 
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-        self.slept = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-class FakeMailboxes:
+class FakeMailboxes(FakeWaits):
     """A client whose mailboxes appear at given times; records every batch of mailbox requests in ``batches`` and
     every user lookup (``/users?$filter=...``) in ``lookups``."""
 
     def __init__(self, clock, appear=None, refuse=None, permissions=None, users=None):
-        self.clock = clock
+        super().__init__(clock)
         self.permissions = permissions or {}  # mailbox -> entries besides the default one
         self.appear = appear or {}    # mailbox -> time it appears (None: never); others exist
         self.refuse = refuse or {}    # request id -> (status, code)
@@ -366,7 +94,7 @@ class FakeMailboxes:
 def sync(client, clock, calendars, **options):
     specs, problems = parse_calendars(calendars)
     assert problems == []
-    return CalendarSync(client, specs, clock=clock, sleep=clock.sleep, **options)
+    return CalendarSync(client, specs, **options)
 
 
 def welcome(name, **extra):
@@ -374,7 +102,7 @@ def welcome(name, **extra):
 
 
 def test_a_missing_mailbox_not_listed_as_new_stops_everything_before_any_write():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, appear={'ghost@contoso.com': None})
     run = sync(client, clock, [welcome('adele'), welcome('ghost')], new_mailboxes=['other@contoso.com'])
     problems = run.run()
@@ -386,7 +114,7 @@ def test_a_missing_mailbox_not_listed_as_new_stops_everything_before_any_write()
 
 
 def test_a_new_mailbox_is_polled_while_the_others_are_written():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, appear={'nestor@contoso.com': 7.0})
     run = sync(client, clock, [welcome('nestor', permissions=[{'address': 'm@contoso.com', 'role': 'read'}]), welcome('adele')],
                new_mailboxes=['NESTOR@contoso.com'], timeout=600)
@@ -404,7 +132,7 @@ def test_a_new_mailbox_is_polled_while_the_others_are_written():
 
 
 def test_polls_back_off_and_stop_at_the_deadline():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, appear={'nestor@contoso.com': None})
     run = sync(client, clock, [welcome('nestor'), welcome('adele')], new_mailboxes=['nestor@contoso.com'], timeout=100)
     assert run.run() == []
@@ -419,7 +147,7 @@ def test_polls_back_off_and_stop_at_the_deadline():
 
 
 def test_zero_timeout_does_not_wait():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, appear={'nestor@contoso.com': 1.0})
     run = sync(client, clock, [welcome('nestor')], new_mailboxes=['nestor@contoso.com'], timeout=0)
     assert run.run() == [] and clock.slept == [] and len(client.batches) == 1
@@ -427,7 +155,7 @@ def test_zero_timeout_does_not_wait():
 
 
 def test_check_mode_plans_a_new_mailbox_as_empty_and_writes_nothing():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, appear={'nestor@contoso.com': None})
     run = sync(client, clock, [welcome('nestor', permissions=[{'address': 'm@contoso.com', 'role': 'read'}])],
                new_mailboxes=['nestor@contoso.com'], check_mode=True, exact=True)
@@ -439,7 +167,7 @@ def test_check_mode_plans_a_new_mailbox_as_empty_and_writes_nothing():
 
 
 def test_a_mailbox_that_refuses_writes_at_first_is_read_again():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock)
     client.not_yet_for_writes.add('nestor@contoso.com')
     run = sync(client, clock, [welcome('nestor')], new_mailboxes=['nestor@contoso.com'])
@@ -452,7 +180,7 @@ def test_a_mailbox_that_refuses_writes_at_first_is_read_again():
 
 
 def test_refusals_are_recorded_per_item_and_a_vanished_permission_counts_as_removed():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, refuse={'c0:event:1': (400, 'ErrorInvalidRequest'), 'c0:remove:0': (404, 'ErrorItemNotFound')},
                            permissions={'adele@contoso.com': [entry('old@contoso.com', 'write')]})
     calendars = [{'mailbox': 'adele@contoso.com', 'events': [EVENT, dict(EVENT, subject='Lunch')], 'permissions': []}]
@@ -466,7 +194,7 @@ def test_refusals_are_recorded_per_item_and_a_vanished_permission_counts_as_remo
 
 
 def test_a_failed_read_stops_everything():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, refuse={'c1:events:0': (403, 'ErrorAccessDenied')})
     run = sync(client, clock, [welcome('adele'), welcome('alex')])
     assert run.run() == ["calendars[1].mailbox: reading the calendar of 'alex@contoso.com' failed: 403 ErrorAccessDenied: refused"]
@@ -474,7 +202,7 @@ def test_a_failed_read_stops_everything():
 
 
 def test_a_grant_answered_409_is_settled_by_reading():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, refuse={'c0:grant:0': (409, 'ErrorItemAlreadyExists')})
     run = sync(client, clock, [{'mailbox': 'adele@contoso.com', 'permissions': [{'address': 'm@contoso.com', 'role': 'read'}]}])
     assert run.run() == []
@@ -500,7 +228,7 @@ class AlwaysClashing(FakeMailboxes):
 
 
 def test_a_409_grant_that_is_not_there_afterwards_is_tried_once_more_then_reported():
-    clock = Clock()
+    clock = FakeClock()
     client = AlwaysClashing(clock)
     run = sync(client, clock, [{'mailbox': 'adele@contoso.com', 'permissions': [{'address': 'm@contoso.com', 'role': 'read'}]}])
     assert run.run() == []
@@ -528,7 +256,7 @@ def test_lookup_requests_ask_15_names_a_query_by_upn_and_by_object_id():
 
 
 def test_absent_users_are_the_ones_a_query_answered_without():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, users={'ghost@contoso.com': None, '4f1c2d3e-0000-4000-8000-000000000009': None})
     names = ['Adele@contoso.com', 'Ghost@Contoso.com', '4F1C2D3E-0000-4000-8000-000000000001', '4f1c2d3e-0000-4000-8000-000000000009']
     assert absent_users(client, names) == {'ghost@contoso.com', '4f1c2d3e-0000-4000-8000-000000000009'}
@@ -537,14 +265,14 @@ def test_absent_users_are_the_ones_a_query_answered_without():
 
 
 def test_a_lookup_graph_refused_says_nothing_about_its_users():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, users=dict(('u%02d@contoso.com' % n, None) for n in range(20)), refuse={'users:0': (403, 'Authorization_RequestDenied')})
     absent = absent_users(client, ['u%02d@contoso.com' % n for n in range(20)])
     assert absent == set('u%02d@contoso.com' % n for n in range(15, 20))  # the first 15 were in the refused query
 
 
 def test_check_mode_does_not_read_the_mailboxes_of_users_that_do_not_exist():
-    clock = Clock()
+    clock = FakeClock()
     hires = ['hire%03d' % n for n in range(200)]
     client = FakeMailboxes(clock, users=dict(('%s@contoso.com' % name, None) for name in hires))
     calendars = [welcome(name, permissions=[{'address': 'm@contoso.com', 'role': 'read'}]) for name in hires] + [welcome('adele'), welcome('nestor')]
@@ -567,7 +295,7 @@ def test_check_mode_does_not_read_the_mailboxes_of_users_that_do_not_exist():
 
 def test_check_mode_reads_as_before_when_the_lookup_is_refused():
     """Without permission to read users (Calendars.ReadWrite alone) every mailbox is read, as without the lookup."""
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, users={'nestor@contoso.com': None}, appear={'nestor@contoso.com': None},
                            refuse={'users:0': (403, 'Authorization_RequestDenied')})
     run = sync(client, clock, [welcome('nestor')], new_mailboxes=['nestor@contoso.com'], check_mode=True)
@@ -580,7 +308,7 @@ def test_check_mode_reads_as_before_when_the_lookup_is_refused():
 def test_a_real_run_waits_at_once_for_the_mailbox_of_a_user_not_there_yet():
     """Created seconds ago: the user is not visible yet (replication) and his mailbox comes later. He is not read in
     the first round; he is polled as before and written once his mailbox is there."""
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, users={'nestor@contoso.com': 1.0}, appear={'nestor@contoso.com': 5.0})
     run = sync(client, clock, [welcome('nestor', permissions=[{'address': 'm@contoso.com', 'role': 'read'}]), welcome('adele')],
                new_mailboxes=['nestor@contoso.com'], timeout=600)
@@ -599,14 +327,14 @@ def test_a_real_run_waits_at_once_for_the_mailbox_of_a_user_not_there_yet():
 
 
 def test_a_user_that_never_shows_is_pending_at_the_deadline_and_not_read_with_zero_timeout():
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, users={'nestor@contoso.com': None}, appear={'nestor@contoso.com': None})
     run = sync(client, clock, [welcome('nestor')], new_mailboxes=['nestor@contoso.com'], timeout=0)
     assert run.run() == [] and clock.slept == [] and client.batches == [] and len(client.lookups) == 1
     calendars, pending, failures, changed, dummy, dummy = run.outcome()
     assert pending == ['nestor@contoso.com'] and not changed and calendars[0]['status'] == 'pending' and calendars[0]['found'] is False
 
-    clock = Clock()
+    clock = FakeClock()
     client = FakeMailboxes(clock, users={'nestor@contoso.com': None}, appear={'nestor@contoso.com': None})
     run = sync(client, clock, [welcome('nestor')], new_mailboxes=['nestor@contoso.com'], timeout=60)
     assert run.run() == [] and clock.now == 60.0 and run.outcome()[1] == ['nestor@contoso.com']
@@ -614,7 +342,7 @@ def test_a_user_that_never_shows_is_pending_at_the_deadline_and_not_read_with_ze
 
 
 def test_a_mailbox_by_object_id_is_looked_up_by_id():
-    clock = Clock()
+    clock = FakeClock()
     guid = '4f1c2d3e-0000-4000-8000-000000000001'
     client = FakeMailboxes(clock, users={guid: None})
     run = sync(client, clock, [{'mailbox': guid.upper(), 'events': [EVENT]}], new_mailboxes=[guid], check_mode=True)

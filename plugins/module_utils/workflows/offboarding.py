@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+"""The offboarding role's report: what stops the role before its first write, the plan per leaver, and what is left.
+
+FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
+
+Built from the structured results of graph_user_info (the lookup), graph_group_membership (the check and the
+removals) and graph_user_bulk (disable, licences, delete).
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
+from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import key_of
+from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.report import count, failed_without_problems, item_index, module_problems
+
+STEPS = ('lookup', 'memberships', 'disable', 'licences', 'delete')
+# The module options a problem may name, and the role variable the user set instead.
+ROLE_VARIABLES = {'max_removals': 'offboarding_max_group_removals', 'users': 'offboarding_users'}
+
+
+class OffboardingReport:
+    """The problems and the plan of one offboarding run, from the steps' results (the lookup names the leavers)."""
+
+    def __init__(self, results, preview, delete=False):
+        self.results = dict((step, (results or {}).get(step) or {}) for step in STEPS)
+        self.preview = preview
+        self.delete = delete
+
+    # ----- what stops the role before its first write ----------------------------------------
+
+    def problems(self):
+        """The lookup's problems as offboarding_users items, leavers not found, and the membership check's problems."""
+        lookup, memberships = self.results['lookup'], self.results['memberships']
+        if failed_without_problems(lookup):
+            return [Problem(lookup.get('msg'))]
+        problems = [self._lookup_problem(problem) for problem in module_problems(lookup)]
+        if problems:
+            return problems
+        missing = lookup.get('missing') or []
+        if missing and not self.delete:
+            problems.append(Problem('These leavers were not found: %s. Correct the names, or set offboarding_delete=true if they were '
+                                    'deleted already.' % ', '.join(missing), field='offboarding_users', where=''))
+        if failed_without_problems(memberships):
+            problems.append(Problem(memberships.get('msg')))
+        for problem in module_problems(memberships):
+            field = ROLE_VARIABLES.get(problem.get('field'), problem.get('field'))
+            problems.append(Problem(problem.get('reason'), field=field) if field else Problem(problem.get('message')))
+        return problems
+
+    @staticmethod
+    def refusal(problems):
+        """The message the role stops with before its first write."""
+        return 'Nothing was changed%s %s' % (':' if problems[0].where else '.', '; '.join(problems))
+
+    @staticmethod
+    def _lookup_problem(problem):
+        index = item_index(problem.get('item'), 'users')
+        if index is not None:
+            return Problem(problem.get('reason'), 'offboarding_users[%d]' % index, problem.get('field'))
+        if not problem.get('item') and problem.get('field') in ROLE_VARIABLES:
+            return Problem(problem.get('reason'), field=ROLE_VARIABLES[problem['field']])
+        return Problem(problem.get('message') or problem.get('reason'))
+
+    # ----- the plan ------------------------------------------------------------------------------
+
+    def plan(self):
+        """What the run did (or, in a preview, would do) per leaver, with totals, what was left, and the printable summary."""
+        lookup, memberships = self.results['lookup'], self.results['memberships']
+        done = dict((step, set(key_of(entry.get('userPrincipalName')) for entry in self.results[step].get(kind) or []))
+                    for step, kind in (('disable', 'disabled'), ('delete', 'deleted')))
+        revoked = set(key_of(entry.get('userPrincipalName')) for entry in self.results['disable'].get('revoked') or [])
+        licences_of = {}
+        for kind in ('created', 'updated', 'disabled'):
+            for entry in self.results['licences'].get(kind) or []:
+                if 'licenses' in entry:
+                    licences_of[key_of(entry.get('userPrincipalName'))] = (entry['licenses'] or {}).get('removed') or []
+        removals = [entry for entry in memberships.get('removed') or [] if entry.get('member_type') == 'user']
+        skipped = memberships.get('skipped_memberships') or []
+        ids = lookup.get('ids') or {}
+        entries = []
+        for user in lookup.get('users') or []:
+            upn = user.get('userPrincipalName')
+            key = key_of(upn)
+            entry = {'userPrincipalName': upn, 'id': ids.get(upn), 'disable': key in done['disable'], 'revoke_sessions': key in revoked,
+                     'groups_removed': [], 'groups_left': [], 'groups_not_changed': [], 'licenses_removed': licences_of.get(key, []),
+                     'delete': key in done['delete']}
+            entry['groups_removed'] = [removed.get('group') or removed.get('group_id') for removed in removals
+                                       if key_of(removed.get('member')) == key]
+            for left in skipped:
+                if key_of(left.get('member')) != key:
+                    continue
+                group = left.get('group') or left.get('group_id')
+                if left.get('permission'):
+                    entry['groups_not_changed'].append({'group': group, 'reason': left.get('reason'), 'permission': left['permission']})
+                else:
+                    entry['groups_left'].append('%s (%s)' % (group, left.get('reason')))
+            entries.append(entry)
+        totals = {
+            'users': len(entries),
+            'not_found': len(lookup.get('missing') or []),
+            'disable': count(entries, lambda e: e['disable']),
+            'revoke_sessions': count(entries, lambda e: e['revoke_sessions']),
+            'groups_removed': sum(len(e['groups_removed']) for e in entries),
+            'licenses_removed': sum(len(e['licenses_removed']) for e in entries),
+            'delete': count(entries, lambda e: e['delete']),
+            'groups_not_changed': sum(len(e['groups_not_changed']) for e in entries),
+        }
+        not_changed = [dict(group, userPrincipalName=entry['userPrincipalName']) for entry in entries for group in entry['groups_not_changed']]
+        changed = any(value for key, value in totals.items() if key not in ('users', 'not_found', 'groups_not_changed'))
+        plan = {'check_mode': self.preview, 'changed': changed, 'totals': totals, 'users': entries,
+                'not_found': list(lookup.get('missing') or []), 'groups_not_changed': not_changed}
+        plan['summary'] = self.summary(plan)
+        plan['left_undone'] = left_undone(plan)
+        return plan
+
+    def summary(self, plan):
+        """The plan as lines to print."""
+        preview, totals = plan['check_mode'], plan['totals']
+        if preview:
+            lines = ['Offboarding preview (check mode): nothing has been changed.']
+        elif plan['changed']:
+            lines = ['Offboarding done.']
+        else:
+            lines = ['Offboarding: everything was already done, nothing changed.']
+        counts = [('disable', 'account(s) to disable', 'account(s) disabled'),
+                  ('revoke_sessions', 'session revocation(s)', 'session revocation(s)'),
+                  ('groups_removed', 'group membership(s) to remove', 'group membership(s) removed'),
+                  ('licenses_removed', 'licence(s) to remove', 'licence(s) removed')]
+        if self.delete:
+            counts.append(('delete', 'account(s) to delete', 'account(s) deleted'))
+        lines.append('%d leaver(s): %s' % (totals['users'], ', '.join('%d %s' % (totals[key], to_do if preview else done)
+                                                                      for key, to_do, done in counts)))
+        for user in plan['users']:
+            steps = [to_do if preview else done for key, to_do, done in (('disable', 'disable', 'disabled'),
+                                                                         ('revoke_sessions', 'revoke sign-in sessions', 'sign-in sessions revoked'),
+                                                                         ('delete', 'delete', 'deleted')) if user[key]]
+            if steps or user['groups_removed'] or user['licenses_removed'] or user['groups_not_changed']:
+                lines.append(user['userPrincipalName'])
+            else:
+                lines.append('%s - nothing left to do' % user['userPrincipalName'])
+            if steps:
+                lines.append('    account:  ' + ', '.join(steps))
+            if user['groups_removed']:
+                lines.append('    groups:   ' + ', '.join('- ' + group for group in user['groups_removed']))
+            if user['groups_left']:
+                lines.append('    kept:     %s (Graph cannot change these)' % ', '.join(user['groups_left']))
+            for group in user['groups_not_changed']:
+                lines.append("    NOT CHANGED: '%s' - %s" % (group['group'], group['reason']))
+            if user['licenses_removed']:
+                lines.append('    licences: ' + ', '.join('- ' + name for name in user['licenses_removed']))
+        for key in plan['not_found']:
+            lines.append('%s - not found (deleted already)' % key)
+        return lines
+
+
+def left_undone(plan):
+    """Why the role fails after doing everything else (memberships the token could not change), or None."""
+    left = plan['groups_not_changed']
+    if not left:
+        return None
+    return ('%s %d group membership(s) as they are: %s. Grant the app that permission and run the role again to complete the job.'
+            % ('Offboarding would do everything else, but leave' if plan['check_mode'] else 'Offboarding did everything else, but left',
+               len(left), '; '.join("%s in '%s' (%s)" % (entry['userPrincipalName'], entry['group'], entry['reason']) for entry in left)))

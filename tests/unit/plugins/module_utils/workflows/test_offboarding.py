@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mynster.msgraph contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The offboarding role's report: what stops it before the first write, the plan per leaver, and what is left undone."""
+
+from __future__ import annotations
+
+from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.offboarding import OffboardingReport
+
+LEE = 'lee@contoso.example'
+NESTOR = 'nestor@contoso.example'
+LOOKUP = {'users': [{'userPrincipalName': LEE, 'accountEnabled': True}, {'userPrincipalName': NESTOR, 'accountEnabled': False}],
+          'ids': {LEE: 'id-lee', NESTOR: 'id-nestor'}, 'missing': []}
+
+
+def refusal(results, delete=False):
+    report = OffboardingReport(results, preview=False, delete=delete)
+    problems = report.problems()
+    return report.refusal(problems) if problems else None
+
+
+def test_lookup_problems_name_the_offboarding_users_item():
+    lookup = {'failed': True, 'msg': 'Nothing was read: ...', 'problems': [
+        {'item': 'users[1]', 'field': None, 'reason': "'alex' is neither a userPrincipalName nor an object id", 'message': '...'}]}
+    assert refusal({'lookup': lookup}) == "Nothing was changed: offboarding_users[1]: 'alex' is neither a userPrincipalName nor an object id"
+    as_text = {'failed': True, 'msg': '...', 'problems': [{'item': None, 'field': 'users', 'reason': "must be a list, got the text 'a, b'"}]}
+    assert refusal({'lookup': as_text}) == "Nothing was changed: offboarding_users: must be a list, got the text 'a, b'"
+    failed = {'failed': True, 'msg': 'Invalid connection settings: no tenant'}
+    assert refusal({'lookup': failed}) == 'Nothing was changed. Invalid connection settings: no tenant'
+
+
+def test_leavers_not_found_stop_the_role_unless_it_deletes():
+    lookup = dict(LOOKUP, missing=['nobody@contoso.example'])
+    assert refusal({'lookup': lookup}) == ('Nothing was changed. These leavers were not found: nobody@contoso.example. Correct the names, '
+                                           'or set offboarding_delete=true if they were deleted already.')
+    assert refusal({'lookup': lookup}, delete=True) is None
+
+
+def test_membership_check_problems_name_the_role_variable():
+    memberships = {'failed': True, 'msg': '...', 'problems': [
+        {'item': None, 'field': 'max_removals', 'reason': 'this run would remove 3 memberships, more than the 2 it allows'}]}
+    assert refusal({'lookup': LOOKUP, 'memberships': memberships}) == (
+        'Nothing was changed: offboarding_max_group_removals: this run would remove 3 memberships, more than the 2 it allows')
+    assert refusal({'lookup': LOOKUP, 'memberships': {'skipped': True}}) is None
+
+
+def test_the_plan_puts_each_steps_result_with_its_leaver():
+    results = {
+        'lookup': LOOKUP,
+        'disable': {'disabled': [{'userPrincipalName': LEE}], 'revoked': [{'userPrincipalName': LEE, 'id': 'id-lee'}]},
+        'memberships': {'removed': [{'group': 'Sales', 'member': LEE, 'member_type': 'user'},
+                                    {'group': 'Sales', 'member': 'LAPTOP-1', 'member_type': 'device'}],
+                        'skipped_memberships': [{'group': 'All users', 'member': NESTOR, 'reason': 'a dynamic-membership group'},
+                                                {'group': 'Helpdesk admins', 'member': LEE, 'reason': 'a role-assignable group',
+                                                 'permission': 'RoleManagement.ReadWrite.Directory'}]},
+        'licences': {'updated': [{'userPrincipalName': NESTOR, 'licenses': {'removed': ['SPE_E3']}}]},
+        'delete': {'skipped': True},
+    }
+    plan = OffboardingReport(results, preview=False).plan()
+    lee, nestor = plan['users']
+    assert lee == {'userPrincipalName': LEE, 'id': 'id-lee', 'disable': True, 'revoke_sessions': True, 'groups_removed': ['Sales'],
+                   'groups_left': [], 'groups_not_changed': [{'group': 'Helpdesk admins', 'reason': 'a role-assignable group',
+                                                              'permission': 'RoleManagement.ReadWrite.Directory'}],
+                   'licenses_removed': [], 'delete': False}
+    assert nestor['groups_left'] == ['All users (a dynamic-membership group)'] and nestor['licenses_removed'] == ['SPE_E3']
+    assert plan['totals'] == {'users': 2, 'not_found': 0, 'disable': 1, 'revoke_sessions': 1, 'groups_removed': 1, 'licenses_removed': 1,
+                              'delete': 0, 'groups_not_changed': 1}
+    assert plan['summary'][:2] == ['Offboarding done.', '2 leaver(s): 1 account(s) disabled, 1 session revocation(s), '
+                                                        '1 group membership(s) removed, 1 licence(s) removed']
+    assert "    NOT CHANGED: 'Helpdesk admins' - a role-assignable group" in plan['summary']
+    assert '    kept:     All users (a dynamic-membership group) (Graph cannot change these)' in plan['summary']
+    assert plan['left_undone'] == ("Offboarding did everything else, but left 1 group membership(s) as they are: %s in 'Helpdesk admins' "
+                                   "(a role-assignable group). Grant the app that permission and run the role again to complete the job." % LEE)
+
+
+def test_a_second_run_has_nothing_left_to_do():
+    plan = OffboardingReport({'lookup': dict(LOOKUP, missing=['id-gone'])}, preview=True, delete=True).plan()
+    assert plan['changed'] is False and plan['left_undone'] is None and plan['not_found'] == ['id-gone']
+    assert plan['summary'] == ['Offboarding preview (check mode): nothing has been changed.',
+                               '2 leaver(s): 0 account(s) to disable, 0 session revocation(s), 0 group membership(s) to remove, '
+                               '0 licence(s) to remove, 0 account(s) to delete',
+                               '%s - nothing left to do' % LEE, '%s - nothing left to do' % NESTOR, 'id-gone - not found (deleted already)']
