@@ -26,7 +26,7 @@ attributes:
   check_mode:
     support: full
     details:
-      - The module only reads its input. Its own check mode is the preview flag of the plan (RV(plan.check_mode)).
+      - The module only reads its input. Its own check mode is the preview flag of RV(plan).
   diff_mode:
     support: N/A
     details:
@@ -63,7 +63,7 @@ options:
       - The registered results of the role's steps, by step name. Onboarding - C(users) (M(mynster.msgraph.graph_user_bulk)),
         C(memberships) (M(mynster.msgraph.graph_group_membership)), C(calendars) (M(mynster.msgraph.graph_calendar)).
         Offboarding - C(lookup) (M(mynster.msgraph.graph_user_info)), C(memberships), C(disable), C(licences), C(delete).
-      - A step left out, skipped, or registered with C(failed_when: false) is read as it is; a step that failed
+      - A step left out, skipped, or registered with C(failed_when=false) is read as it is; a step that failed
         without naming items (a connection problem) becomes one problem with its message.
     type: dict
     default: {}
@@ -75,7 +75,7 @@ options:
     default: false
 notes:
   - Problems are mapped by the C(item) and C(field) each module problem carries (C(users[3]), C(calendars[0]) with
-    C(events[0].start)) to the person and the role key (C(adele@contoso.com: welcome_event.start)).
+    C(events[0].start)) to the person and the role key (C(adele@contoso.com) and C(welcome_event.start)).
 seealso:
   - module: mynster.msgraph.graph_user_bulk
   - module: mynster.msgraph.graph_group_membership
