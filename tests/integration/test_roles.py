@@ -307,7 +307,7 @@ REFUSED_COHORTS = [
     ('unknown licence', hire('bob', licenses=['SPE_E5']), ["bob@contoso.example: licenses: unknown SKU 'SPE_E5'"]),
     ('bad permission role', hire('bob', calendar_permissions=[{'address': upn('megan'), 'role': 'owner'}]),
      ["bob@contoso.example: calendar_permissions[0].role: 'owner' is not one of"]),
-    ('province with a lifecycle value', hire('bob', state='absent'), ['bob@contoso.example', 'state', 'account_state']),
+    ('province with a lifecycle value', hire('bob', state='absent'), ['bob@contoso.example', 'state', 'use the mynster.msgraph.offboarding role']),
 ]
 
 
