@@ -12,6 +12,7 @@ from urllib.parse import unquote
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.client import GraphClient
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.stats import ClientStats
+from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import MEMBER_TYPES
 
 TYPES = {'users': 'user', 'groups': 'group', 'devices': 'device', 'servicePrincipals': 'servicePrincipal', 'contacts': 'orgContact'}
 FILTER = re.compile(r"^/(\w+)\?\$filter=(\w+) in \((.*)\)(?:&\$select=(.*))?$")
@@ -143,3 +144,12 @@ def membership_tenant():
         obj('orgContact', guid(32), displayName='Partner', mail='p@f'),
         members={guid(20): [guid(1), guid(21), guid(30), guid(31), guid(32)], guid(22): [guid(1)], guid(12): [guid(1)], guid(21): [guid(1)]},
     )
+
+
+def membership_params(**overrides):
+    """graph_group_membership's task parameters with their defaults, ``overrides`` applied."""
+    base = dict(group=None, members=None, user=None, groups=None, memberships=None, state='present', allow_empty=False,
+                max_removals=None, replication_timeout=0.0, member_types=list(MEMBER_TYPES), on_missing_permission='fail',
+                recently_created=None)
+    base.update(overrides)
+    return base

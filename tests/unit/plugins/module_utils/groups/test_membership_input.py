@@ -9,16 +9,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import InputError
-from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import MEMBER_TYPES
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership_input import parse_membership_task
-
-
-def params(**overrides):
-    base = dict(group=None, members=None, user=None, groups=None, memberships=None, state='present', allow_empty=False,
-                max_removals=None, replication_timeout=0.0, member_types=list(MEMBER_TYPES), on_missing_permission='fail',
-                recently_created=None)
-    base.update(overrides)
-    return base
+from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import membership_params as params
 
 
 def test_items_in_every_direction_with_typed_references():

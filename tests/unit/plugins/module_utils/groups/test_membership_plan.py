@@ -9,20 +9,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import InputError, summarise
-from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import MEMBER_TYPES
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership_input import parse_membership_task
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership_plan import MembershipPlanner
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership_writer import without_private_keys
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.rules import ROLE_PERMISSION
-from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import guid, membership_tenant as directory, obj
-
-
-def params(**overrides):
-    base = dict(group=None, members=None, user=None, groups=None, memberships=None, state='present', allow_empty=False,
-                max_removals=None, replication_timeout=0.0, member_types=list(MEMBER_TYPES), on_missing_permission='fail',
-                recently_created=None)
-    base.update(overrides)
-    return base
+from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import (
+    guid, membership_params as params, membership_tenant as directory, obj
+)
 
 
 def plan(client, check_mode=False, claims=None, **overrides):
