@@ -158,6 +158,8 @@ def test_failed_head_gives_424_to_its_dependents(emulator, playbook):
     failed = dict((f['id'], f) for f in result['failed_requests'])
     assert failed['group']['code'] == 'Request_BadRequest'
     assert failed['after']['status'] == 424
+    # Graph's own message cites the batch's ids ('1', '2'); the task names the requests as the playbook does.
+    assert failed['after']['message'] == "Not run: request 'group', which it depends on, failed."
 
 
 def test_fail_on_error_lists_every_failed_request(emulator, playbook):

@@ -271,7 +271,8 @@ class BatchRun:
         decided.update(item.id for item in after_lost + after_conflict)
         for item in batch:
             if item.id in skipped and item.id not in decided:
-                self._finish(item, answer_of[item.id], now)  # what it depended on failed for good
+                # What it depended on failed for good. Graph's message cites the batch's own ids; name the caller's.
+                self._finish(item, failed_dependency_answer(item, batch, answer_of), now)
         if lost:
             self.stats.add(lost_answers=len(lost))
             undecided = set(item.id for item in lost + after_lost)
@@ -417,3 +418,22 @@ def is_conflict(status, body):
         return False
     message = parse_error_body(body)[1] or ''
     return 'already exist' in message.lower()
+
+
+def failed_dependency_answer(item, batch, answer_of):
+    """Graph's 424 for ``item``, its message naming the caller's request ids: the request it depends on and, down a
+    ``depends_on`` chain, the one whose failure stopped the rest."""
+    by_id = dict((other.id, other) for other in batch)
+    parent = by_id.get(item.depends_on)
+    root = parent
+    while root is not None and (answer_of.get(root.id) or {}).get('status') == 424 and by_id.get(root.depends_on) is not None:
+        root = by_id[root.depends_on]
+    answer = dict(answer_of[item.id])
+    if parent is None:
+        return answer
+    outcome = 'failed' if root is parent else "was not run because request '%s' failed" % root.id
+    error = dict(((answer.get('body') or {}).get('error') or {}) if isinstance(answer.get('body'), dict) else {})
+    error.setdefault('code', 'FailedDependency')
+    error['message'] = "Not run: request '%s', which it depends on, %s." % (parent.id, outcome)
+    answer['body'] = {'error': error}
+    return answer

@@ -218,6 +218,20 @@ def test_a_chain_travels_alone_with_depends_on_and_singles_never_carry_it():
     assert all('dependsOn' not in r for batch in singles for r in batch)
 
 
+def test_a_failed_dependency_names_the_callers_request_ids_not_the_batchs():
+    def handler(request, seen):
+        return reply(400, {'error': {'code': 'Request_BadRequest', 'message': 'bad'}}) if request['url'] == '/groups' else reply(200, {})
+
+    client, clock = make_client(FakeGraph(handler))
+    answers = client.batch([{'id': 'make-group', 'method': 'POST', 'url': '/groups', 'body': {}},
+                            {'id': 'add-owner', 'method': 'POST', 'url': '/x', 'body': {}, 'depends_on': 'make-group'},
+                            {'id': 'add-member', 'method': 'POST', 'url': '/y', 'body': {}, 'depends_on': 'add-owner'}])
+    assert [a.status for a in answers] == [400, 424, 424]
+    assert answers[1].error().message == "Not run: request 'make-group', which it depends on, failed."
+    assert answers[2].error().message == "Not run: request 'add-owner', which it depends on, was not run because request 'make-group' failed."
+    assert answers[2].error().code == 'FailedDependency'
+
+
 def test_a_star_travels_alone_head_first():
     graph = FakeGraph()
     client, clock = make_client(graph)
