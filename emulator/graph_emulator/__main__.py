@@ -7,7 +7,9 @@
 import argparse
 import json
 import logging
+import os
 import signal
+import subprocess
 import sys
 import threading
 
@@ -48,12 +50,43 @@ def _parser():
     parser.add_argument("--no-shuffle", action="store_true", help="keep $batch responses in request order")
     parser.add_argument("--random-seed", type=int, help="make random faults reproducible")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument("--background", action="store_true",
+                        help="serve from a background process and return once it is ready (seeded, emulator.env written), "
+                             "after printing the JSON line; needs --state-dir, logs to emulator.log there; "
+                             "stop it with kill \"$MSGRAPH_EMULATOR_PID\"")
     return parser
+
+
+def _background(argv, state_dir):
+    """Start the emulator in its own session, wait for its announcement, print it and return (the emulator keeps serving)."""
+    os.makedirs(state_dir, exist_ok=True)
+    log_path = os.path.join(state_dir, "emulator.log")
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([package_root] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    child_argv = [arg for arg in argv if arg != "--background"]
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "graph_emulator"] + child_argv, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=True)
+    line = proc.stdout.readline()
+    proc.stdout.close()
+    if not line.strip():
+        code = proc.wait()
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            sys.stderr.write(log.read()[-4000:])
+        sys.stderr.write(f"graph_emulator: the background emulator ended (exit code {code}) before it was ready; log: {log_path}\n")
+        return code or 1
+    sys.stdout.write(line.decode("utf-8"))
+    sys.stdout.flush()
+    return 0
 
 
 def main(argv=None):
     """Start, announce the connection details on stdout as one JSON line, wait for a signal, stop."""
     args = _parser().parse_args(argv)
+    if args.background:
+        if not args.state_dir:
+            _parser().error("--background needs --state-dir (where emulator.env, emulator.json and emulator.log go)")
+        return _background(sys.argv[1:] if argv is None else list(argv), args.state_dir)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(message)s")
     try:
         config = EmulatorConfig(latency_ms=args.latency_ms, throttle_rate=args.throttle_rate, retry_after_s=args.retry_after,

@@ -135,7 +135,8 @@ class Emulator:
         with open(os.path.join(self.state_dir, "emulator.json"), "w", encoding="utf-8") as handle:
             json.dump(info, handle, indent=2)
         env = {"AZURE_TENANT_ID": self.tenant_id, "AZURE_CLIENT_ID": self.client_id, "AZURE_CLIENT_SECRET": self.client_secret,
-               "MSGRAPH_URL": self.url, "MSGRAPH_AUTHORITY_URL": self.url, "MSGRAPH_CA_PATH": self.ca_path}
+               "MSGRAPH_URL": self.url, "MSGRAPH_AUTHORITY_URL": self.url, "MSGRAPH_CA_PATH": self.ca_path,
+               "MSGRAPH_EMULATOR_PID": str(os.getpid())}
         fd = os.open(os.path.join(self.state_dir, "emulator.env"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.writelines(f"export {k}={shlex.quote(v)}\n" for k, v in env.items())
