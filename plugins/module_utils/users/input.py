@@ -18,6 +18,8 @@ import re
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import is_guid
+from ansible_collections.mynster.msgraph.plugins.module_utils.common.limits import (UPN_DOMAIN_MAX, UPN_LOCAL_MAX, UPN_MAX, USER_MAX_LENGTH,
+                                                                                    length_problem, password_problems)
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
 
 ACCOUNT_STATES = ('present', 'disabled', 'absent')
@@ -48,9 +50,8 @@ LICENSE_KEYS = {'sku': 'sku', 'skuid': 'sku', 'skupartnumber': 'sku', 'sku_id': 
 UPN = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s.]+$')
 PROPERTY_NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_]*$')
 # Graph's user resource page: a new userPrincipalName may hold only A-Z a-z 0-9 ' . - _ ! # ^ ~ before the @ (no accents).
-# Entra's username policy: at most 64 characters before the @ and no period right before it, 48 after it, 113 in all.
+# Entra's username policy: no period right before the @; the lengths are in common/limits.py.
 _UPN_LOCAL_CHAR = re.compile(r"[A-Za-z0-9'.\-_!#^~]")
-UPN_LOCAL_MAX, UPN_DOMAIN_MAX, UPN_MAX = 64, 48, 113
 _NICKNAME_CHARS = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
 # Graph's user resource page: these cannot be used in a mailNickname.
 _NICKNAME_REFUSED = re.compile(r'[@()\\\[\]";:<>,\s]')
@@ -220,10 +221,9 @@ def _check_text(name, low, kind, value):
         return value, '%r is not a two-letter country code (ISO 3166, for example DK)' % value
     if low == 'mailnickname':
         bad = sorted(set(_NICKNAME_REFUSED.findall(value)))
-        if bad or len(value) > 64:
-            return value, ('%r has characters Graph does not accept in a mailNickname: %s' % (value, ' '.join(repr(c) for c in bad)) if bad
-                           else 'is %d characters long; Graph allows at most 64' % len(value))
-    return value, None
+        if bad:
+            return value, '%r has characters Graph does not accept in a mailNickname: %s' % (value, ' '.join(repr(c) for c in bad))
+    return value, length_problem(name, value)
 
 
 def _convert_list(name, value):
@@ -302,7 +302,7 @@ def given_key(properties, name):
 
 def mail_nickname_from(upn):
     """A mailNickname made from the UPN's local part (characters Graph refuses dropped), or None."""
-    nickname = _NICKNAME_CHARS.sub('', upn.split('@', 1)[0]).strip('.')[:64]
+    nickname = _NICKNAME_CHARS.sub('', upn.split('@', 1)[0]).strip('.')[:USER_MAX_LENGTH['mailNickname']]
     return nickname or None
 
 
@@ -313,6 +313,9 @@ def creation_problems(spec, verified_domains=None):
         problems.append(spec.problem('displayName', 'required to create the user'))
     if not spec.password:
         problems.append(spec.problem('password', 'required to create the user'))
+    else:
+        policies = property_value(spec.properties, 'passwordPolicies')
+        problems.extend(spec.problem('password', text) for text in password_problems(spec.password, policies))
     if not property_value(spec.properties, 'mailNickname') and not mail_nickname_from(spec.upn):
         problems.append(spec.problem('mailNickname', 'required to create the user (none can be made from the userPrincipalName)'))
     problems.extend(spec.problem('userPrincipalName', text) for text in new_upn_problems(spec.upn, verified_domains))

@@ -125,4 +125,13 @@ def test_mail_nickname_characters_graph_refuses():
     assert convert_value('mailNickname', 'jørgen.hansen') == ('jørgen.hansen', None)
     value, problem = convert_value('mailNickname', 'a(b)@c')
     assert problem == "'a(b)@c' has characters Graph does not accept in a mailNickname: '(' ')' '@'"
-    assert convert_value('mailNickname', 'x' * 65)[1] == 'is 65 characters long; Graph allows at most 64'
+    assert convert_value('mailNickname', 'x' * 65)[1] == "is 65 characters long; Graph allows at most 64 in a user's mailNickname"
+
+
+def test_documented_lengths_are_checked_with_user_and_field():
+    specs, problems = parse_users([{'userPrincipalName': 'a@contoso.example', 'displayName': 'D' * 300, 'employeeId': 12345678901234567,
+                                    'jobTitle': 'J' * 128, 'officeLocation': 'O' * 500}])
+    assert [str(p) for p in problems] == [
+        "users[0] (a@contoso.example): displayName: is 300 characters long; Graph allows at most 256 in a user's displayName",
+        "users[0] (a@contoso.example): employeeId: is 17 characters long; Graph allows at most 16 in a user's employeeId"]
+    assert (problems[0].item, problems[0].field, problems[0].subject) == ('users[0]', 'displayName', 'a@contoso.example')

@@ -27,6 +27,20 @@ def test_creation_needs_and_body():
     assert mail_nickname_from('()@contoso.example') is None
 
 
+def test_a_new_users_password_must_meet_entras_rule_and_is_never_printed():
+    def problems(password, **extra):
+        spec = one(dict({'userPrincipalName': 'new@contoso.example', 'displayName': 'New', 'password': password}, **extra))
+        return [str(p) for p in creation_problems(spec, ['contoso.example'])]
+
+    assert problems('Pw-1234567') == []
+    for weak in ('Pw-1', 'password1234', 'x' * 257, 'Kodeord-æøå-1'):
+        found = problems(weak)
+        assert len(found) >= 1 and all(p.startswith('users[0] (new@contoso.example): password: ') for p in found), found
+        assert not any(weak in p for p in found)
+    assert problems('password1234') == ['users[0] (new@contoso.example): password: uses 2 of the 4 kinds of character; Graph requires 8 to '
+                                        '256 characters with at least 3 of lowercase letters, uppercase letters, digits and symbols']
+    assert problems('weak', passwordPolicies='DisableStrongPassword') == []
+
 def test_only_given_properties_are_compared():
     current = {'id': '1', 'userPrincipalName': 'a@contoso.example', 'jobTitle': 'Engineer', 'department': None, 'usageLocation': 'DK',
                'accountEnabled': True, 'businessPhones': ['+45 1', '+45 2'], 'employeeHireDate': '2026-03-01T00:00:00Z',
