@@ -22,6 +22,7 @@ from urllib.parse import unquote
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphRequestError
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.http import header_value
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import encode_request_url
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.retry import IDEMPOTENT_METHODS
 
 MAX_BATCH_SIZE = 20
@@ -210,7 +211,12 @@ def _relative_url(url, label, request_id, version_prefixes):
         raise GraphRequestError('%s: url %s must not repeat the API version; use api_version instead' % (label, url), request_id, 'url')
     if url.lower().startswith('/$batch'):
         raise GraphRequestError('%s: a batch cannot contain another $batch' % label, request_id, 'url')
-    return url
+    try:
+        # '#', '+' in the query, '://' in the query... would change what Graph reads: encoded here, for every caller.
+        return encode_request_url(url)
+    except ValueError as exc:
+        shown = re.sub(r'[\x00-\x1f\x7f]', lambda match: repr(match.group(0))[1:-1], url)
+        raise GraphRequestError('%s: url %s %s' % (label, shown, exc), request_id, 'url')
 
 
 def _encode_body(method, headers, body, label, request_id):

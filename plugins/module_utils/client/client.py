@@ -21,10 +21,11 @@ import uuid
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.auth import TokenProvider
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.batch_plan import BatchItem, directory_counts, prepare_requests, prepare_settle
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.batch_run import BatchRun
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphError
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphError, GraphRequestError
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.http import (
     HAS_REQUESTS, describe_transport_error, header_value, may_have_been_sent, new_session
 )
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import ABSOLUTE_URL, encode_request_url
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.pacer import Pacer
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.polling import Poll
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import (
@@ -273,9 +274,13 @@ class GraphClient:
             return response, None
 
     def _absolute(self, url, api_version=None):
-        if '://' in url:
+        if ABSOLUTE_URL.match(url):
             # Never send the token to a host other than the configured Graph endpoint.
             if not url.startswith(self.settings.graph_root + '/'):
                 raise GraphError('Refusing to follow %s: it is not on %s' % (url, self.settings.graph_root))
-            return url
-        return '%s/%s%s' % (self.settings.graph_root, api_version or self.settings.api_version, url if url.startswith('/') else '/' + url)
+            return url  # a link Graph returned, already encoded
+        try:
+            relative = encode_request_url(url if url.startswith('/') else '/' + url)
+        except ValueError as exc:
+            raise GraphRequestError('url %s %s' % (url, exc), field='url')
+        return '%s/%s%s' % (self.settings.graph_root, api_version or self.settings.api_version, relative)

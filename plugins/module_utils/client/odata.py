@@ -10,6 +10,7 @@ Every URL the collection sends that names an object is built here, so the rules 
 a user is addressed by object id once it is known, and otherwise by the parenthesised key form
 ``/users('upn')``, which Graph accepts for every userPrincipalName, including the ones a plain
 ``/users/{upn}`` segment cannot carry (a leading ``$`` from synchronised directories, a guest's ``#EXT#``).
+A URL a task writes itself (``graph_batch``) keeps its meaning through ``encode_request_url()``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _FILTER_SAFE = "'(),@"
 # Kept literal inside a parenthesised key: the OData quote, and characters a UPN may hold that mean nothing here.
 _KEY_SAFE = "@'!$~"
+# An absolute URL (a link Graph returned) rather than one relative to the API version.
+ABSOLUTE_URL = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
+# A '%' that does not start a percent-escape (``%23``) is a literal percent sign.
+_LONE_PERCENT = re.compile(r'%(?![0-9A-Fa-f]{2})')
+# Characters no URL may carry (line breaks, tabs, other control characters).
+_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 
 def is_guid(value):
@@ -96,6 +103,32 @@ def object_path(collection, object_id, *segments):
     for segment in segments:
         path += '/' + segment.strip('/')
     return path
+
+
+def encode_request_url(url):
+    """A relative request URL as written by a task, with each character that would change its meaning on the way
+    to Graph percent-encoded; already encoded characters (``%23``) are kept.
+
+    - ``#`` becomes ``%23`` (path and query): a raw ``#`` starts a URL fragment, which is never sent, so
+      ``/users/ann_fabrikam.com#EXT#@contoso.com`` would address ``/users/ann_fabrikam.com``;
+    - a ``%`` that starts no escape becomes ``%25`` (``'100%'``);
+    - in the query, ``+`` becomes ``%2B`` (Graph reads a raw ``+`` in a query as a space, so ``'a+b@contoso.com'``
+      would match nothing) and ``://`` becomes ``%3A%2F%2F`` (Graph refuses a whole ``$batch`` whose inner url
+      holds ``://``, taking it for an absolute URL; decoded, the query value is the same).
+
+    Raises ``ValueError`` for a URL no encoding can save: control characters (a line break), ``://`` in the path.
+    """
+    control = _CONTROL.search(url)
+    if control:
+        raise ValueError('holds the control character %r at position %d; write the url on one line, and encode '
+                         'characters that must be sent as %%XX' % (control.group(0), control.start() + 1))
+    path, mark, query = url.partition('?')
+    path = _LONE_PERCENT.sub('%25', path).replace('#', '%23')
+    if '://' in path:
+        raise ValueError('is an absolute URL; give it relative to the API version, like /users?$top=5')
+    if mark:
+        query = _LONE_PERCENT.sub('%25', query).replace('#', '%23').replace('+', '%2B').replace('://', '%3A%2F%2F')
+    return path + mark + query
 
 
 def directory_object_url(settings, object_id):

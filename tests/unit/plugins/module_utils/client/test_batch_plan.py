@@ -153,3 +153,35 @@ def test_settle_reads_are_normalised():
 def test_invalid_settle_reads_are_refused(settle, message):
     with pytest.raises(GraphRequestError, match=message):
         prepare_requests([{'id': 'x', 'method': 'POST', 'url': '/users', 'body': {}, 'settle': settle}])
+
+
+def test_urls_are_sent_with_their_meaning_kept():
+    guest = 'ann_fabrikam.com#EXT#@contoso.example'
+    items = prepare_requests([
+        {'id': 'get', 'url': '/users/%s?$select=id' % guest},
+        {'id': 'patch', 'method': 'PATCH', 'url': "users('%s')" % guest, 'body': {'jobTitle': 'Guest'}},
+        {'id': 'sites', 'url': "/sites?$filter=webUrl eq 'https://contoso.sharepoint.com/sites/hr'"},
+        {'id': 'settled', 'method': 'POST', 'url': '/users', 'body': {}, 'settle': {'url': '/users/%s' % guest}},
+    ])
+    assert [item.url for item in items] == [
+        '/users/ann_fabrikam.com%23EXT%23@contoso.example?$select=id',
+        "/users('ann_fabrikam.com%23EXT%23@contoso.example')",
+        "/sites?$filter=webUrl eq 'https%3A%2F%2Fcontoso.sharepoint.com/sites/hr'",
+        '/users',
+    ]
+    assert items[3].settle['url'] == '/users/ann_fabrikam.com%23EXT%23@contoso.example'
+    # the wire form is what was prepared: no '#' (a fragment) and no '://' (Graph refuses the whole batch) is sent
+    for item in items:
+        assert '#' not in item.wire('1')['url'] and '://' not in item.wire('1')['url']
+    assert mailbox_key(items[0].url.replace('?$select=id', '/events')) == 'user:' + guest.lower()
+
+
+@pytest.mark.parametrize('url, message', [
+    ('/users\n/me', "request 'x': url /users\\n/me holds the control character '\\n' at position 7; write the url on one line"),
+    ('/users/a#https://evil.example/x', "request 'x': url /users/a#https://evil.example/x must be relative to the API version"),
+])
+def test_urls_no_encoding_can_save_are_refused_naming_the_request(url, message):
+    with pytest.raises(GraphRequestError) as caught:
+        prepare_requests([{'id': 'ok', 'url': '/users'}, {'id': 'x', 'url': url}])
+    assert message in str(caught.value)
+    assert caught.value.request_id == 'x' and caught.value.field == 'url'

@@ -843,3 +843,17 @@ def test_stats_keep_their_keys_and_add_up():
     assert result['throttled'] == sum(result['throttled_by_scope'].values()) == 2
     assert result['wait_seconds'] == sum(result['wait_seconds_by_reason'].values()) == 1.75
     assert result['retry_after_received'] == 1.25
+
+
+def test_direct_requests_keep_the_meaning_of_their_url():
+    graph = FakeGraph(lambda request, seen: reply(200, {'id': 'g'}))
+    client, clock = make_client(graph)
+    assert client.request('GET', "/users?$filter=webUrl eq 'https://x.example/a+b'").ok
+    assert client.request('GET', 'users/ann_fabrikam.com#EXT#@contoso.example').ok
+    assert [call[1] for call in graph.calls] == [
+        ROOT + "/v1.0/users?$filter=webUrl eq 'https%3A%2F%2Fx.example/a%2Bb'",
+        ROOT + '/v1.0/users/ann_fabrikam.com%23EXT%23@contoso.example',
+    ]
+    with pytest.raises(GraphRequestError, match='url /users\n holds the control character'):
+        client.request('GET', '/users\n')
+    assert len(graph.calls) == 2
