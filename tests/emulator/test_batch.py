@@ -46,6 +46,35 @@ def test_absolute_inner_url(graph):
     _outer_error(graph, [_get(1, "https://graph.microsoft.com/v1.0/users")], "Invalid batch payload format.")
 
 
+def test_inner_url_holding_scheme_separator_fails_the_whole_batch(graph):
+    # '://' anywhere in an inner url is taken for an absolute url: the whole batch is refused, unrelated requests too
+    _outer_error(graph, [_get(1), _get(2, "/users?$filter=displayName eq 'https://contoso.example'")], "Invalid batch payload format.")
+    # percent-encoded, the same query value is accepted
+    got = graph.responses([_get(1), _get(2, "/users?$filter=displayName eq 'https%3A%2F%2Fcontoso.example'")])
+    assert got["1"]["status"] == 200 and got["2"]["status"] == 200 and got["2"]["body"]["value"] == []
+
+
+def test_inner_url_fragment_is_dropped_and_escapes_are_decoded(graph):
+    uid = graph.seed(users=[{"userPrincipalName": "ann_fabrikam.com#EXT#@contoso.example", "usageLocation": "DK",
+                             "mail": "ann+news@fabrikam.example"}])["users"][0]["id"]
+    got = graph.responses([
+        _get(1, "/users/ann_fabrikam.com%23EXT%23@contoso.example?$select=id"),
+        _get(2, "/users/ann_fabrikam.com#EXT#@contoso.example"),  # a fragment: Graph looks up 'ann_fabrikam.com'
+        _get(3, "/users?$filter=userPrincipalName eq 'ann_fabrikam.com%23EXT%23@contoso.example'&$select=id"),
+        _get(4, "/users?$filter=mail eq 'ann%2Bnews@fabrikam.example'&$select=id"),
+        _get(5, "/users?$filter=mail eq 'ann+news@fabrikam.example'&$select=id"),  # a raw '+' in a query is a space
+        {"id": "6", "method": "PATCH", "url": "/users/ann_fabrikam.com%23EXT%23@contoso.example", "body": {"jobTitle": "Guest"},
+         "headers": JSON},
+    ])
+    assert got["1"]["status"] == 200 and got["1"]["body"]["id"] == uid
+    assert got["2"]["status"] == 404 and got["2"]["body"]["error"]["message"].startswith("Resource 'ann_fabrikam.com' does not exist")
+    assert [u["id"] for u in got["3"]["body"]["value"]] == [uid]
+    assert [u["id"] for u in got["4"]["body"]["value"]] == [uid]
+    assert got["5"]["body"]["value"] == []
+    assert got["6"]["status"] == 204
+    assert graph.get(f"/users/{uid}?$select=jobTitle").json()["jobTitle"] == "Guest"
+
+
 def test_inner_url_with_version_segment(graph):
     got = graph.responses([_get(1, "/v1.0/users"), _get(2, "users")])
     assert got["1"]["status"] == 400
