@@ -37,6 +37,9 @@ READ_ONLY = ("id", "createdDateTime", "deletedDateTime", "assignedLicenses", "ma
 TYPES = {"mailEnabled": bool, "securityEnabled": bool, "isAssignableToRole": bool, "groupTypes": list, "allowExternalSenders": bool,
          "autoSubscribeNewMembers": bool, "hideFromAddressLists": bool, "hideFromOutlookClients": bool, "assignedLabels": list}
 REQUIRED = ("displayName", "mailEnabled", "mailNickname", "securityEnabled")
+# "Maximum length is N characters" on the group resource page (api-reference/v1.0/resources/group.md, group-post-groups.md);
+# description names no maximum.
+MAX_LENGTHS = {"displayName": 256, "mailNickname": 64}
 # Navigation properties PATCH /groups/{id} may bind (e.g. "members@odata.bind"), registered by the resource owning the
 # relationship: lower-case name -> check(req, group, value), which raises or returns a function applying the change.
 BINDS = {}
@@ -150,7 +153,7 @@ def count_groups(req):
 def create_group(req):
     """POST /groups → 201 with the new group."""
     body = dict(req.json())
-    check_body(body, GROUP, READ_ONLY, TYPES)
+    check_body(body, GROUP, READ_ONLY, TYPES, MAX_LENGTHS)
     require(body, REQUIRED)
     check_nickname(body["mailNickname"], "Group")
     _check_role_assignable(req, body)
@@ -170,7 +173,7 @@ def update_group(req, key):
     """PATCH /groups/{id} → 204; `…@odata.bind` properties go to their BINDS handler, all-or-nothing with the rest."""
     body = dict(req.json())
     binds = {name: body.pop(name) for name in list(body) if name.lower() in BINDS}
-    check_body(body, GROUP, READ_ONLY, TYPES)
+    check_body(body, GROUP, READ_ONLY, TYPES, MAX_LENGTHS)
     if "mailNickname" in body:
         check_nickname(body["mailNickname"] or "", "Group")
     with req.store.lock:

@@ -47,6 +47,11 @@ TYPES = {"accountEnabled": bool, "showInAddressList": bool, "isResourceAccount":
          **{name: list for name in ("businessPhones", "imAddresses", "otherMails", "identities", "interests", "pastProjects",
                                     "responsibilities", "schools", "skills")}}
 REQUIRED = ("accountEnabled", "displayName", "mailNickname", "userPrincipalName")
+# "Maximum length is N characters" on the user resource page (api-reference/v1.0/resources/user.md); properties whose
+# description names no maximum (officeLocation, employeeType, faxNumber, ...) have none here either.
+MAX_LENGTHS = {"displayName": 256, "givenName": 64, "surname": 64, "mailNickname": 64, "jobTitle": 128, "department": 64,
+               "companyName": 64, "city": 128, "state": 128, "country": 128, "postalCode": 40, "streetAddress": 1024,
+               "mobilePhone": 64, "employeeId": 16}
 PASSWORD_RULES = "The specified password does not comply with password complexity requirements. Please provide a different password."
 DUPLICATE_UPN = "Another object with the same value for property userPrincipalName already exists."
 INVALID_UPN = "Property userPrincipalName is invalid."
@@ -101,23 +106,47 @@ def _check_usage_location(body, current=None):
         raise request_bad("Invalid value specified for property 'usageLocation' of resource 'User'.")
 
 
-def _split_password(profile, check=True):
-    """(profile without the password, password hash or None); Graph never returns passwords."""
+def _split_password(profile, check=True, policies=None):
+    """(profile without the password, password hash or None); Graph never returns passwords.
+
+    `policies` is the user's passwordPolicies: with DisableStrongPassword the complexity rule is not applied (user.md).
+    """
     profile = dict(profile)
     password = profile.pop("password", None)
     if password is None:
         return profile, None
-    if check and not _complex(password):
-        raise request_bad(PASSWORD_RULES)
+    if check and "disablestrongpassword" not in str(policies or "").lower().replace(" ", ""):
+        problem = password_problem(password)
+        if problem:
+            raise request_bad(problem)
     return profile, hashlib.sha256(str(password).encode()).hexdigest()
 
 
-def _complex(password):
-    """Entra's default rule: 8-256 characters from at least 3 of lower, upper, digit, symbol."""
+# Entra's password policy for cloud users (docs/identity/authentication/concept-sspr-policy.md): A-Z a-z 0-9, these
+# symbols and the space; no Unicode characters.
+PASSWORD_SYMBOLS = "@#$%^&*-_!+=[]{}|\\:',.?/`~\"();<> "
+
+
+def password_problem(password):
+    """Graph's message when it refuses `password` for a cloud user, else None.
+
+    Entra's default rule: 8-256 characters, only the allowed characters, at least 3 of the 4 kinds lowercase, uppercase,
+    digit, symbol (the space counted as a symbol: our reading). One function so that further rules (a banned-password
+    list) can be added here.
+    """
     if not isinstance(password, str) or not 8 <= len(password) <= 256:
-        return False
-    classes = (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    return sum(any(test(c) for c in password) for test in classes) >= 3
+        return PASSWORD_RULES
+    if any(not (c.isascii() and (c.isalnum() or c in PASSWORD_SYMBOLS)) for c in password):
+        return PASSWORD_RULES
+    kinds = (str.islower, str.isupper, str.isdigit, lambda c: c in PASSWORD_SYMBOLS)
+    if sum(any(test(c) for c in password) for test in kinds) < 3:
+        return PASSWORD_RULES
+    return None
+
+
+def _given(body, name):
+    """A property of a request body by its name in any case (Graph's property names are case-insensitive), or None."""
+    return next((value for key, value in body.items() if key.lower() == name.lower()), None)
 
 
 def new_user(body, now=None):
@@ -146,14 +175,14 @@ def count_users(req):
 def create_user(req):
     """POST /users → 201 with the new user."""
     body = dict(req.json())
-    check_body(body, USER, READ_ONLY, TYPES)
+    check_body(body, USER, READ_ONLY, TYPES, MAX_LENGTHS)
     require(body, REQUIRED)
     profile = body.get("passwordProfile") or {}
     if not profile.get("password"):
         raise request_bad("A password must be specified to create a new user.")
     check_nickname(body["mailNickname"], "User")
     _check_usage_location(body)
-    body["passwordProfile"], digest = _split_password(profile)
+    body["passwordProfile"], digest = _split_password(profile, policies=_given(body, "passwordPolicies"))
     with req.store.lock:
         _check_upn(req, body["userPrincipalName"])
         user = req.store.create("user", new_user(body))
@@ -172,17 +201,18 @@ def get_user(req, key):
 def update_user(req, key):
     """PATCH /users/{id | userPrincipalName} → 204."""
     body = dict(req.json())
-    check_body(body, USER, READ_ONLY, TYPES)
+    check_body(body, USER, READ_ONLY, TYPES, MAX_LENGTHS)
     for name in REQUIRED:
         if name in body and body[name] in (None, ""):
             raise request_bad(f"Invalid value specified for property '{name}' of resource 'User'.")
     if "mailNickname" in body:
         check_nickname(body["mailNickname"], "User")
     digest = None
-    if body.get("passwordProfile"):
-        body["passwordProfile"], digest = _split_password(body["passwordProfile"])
     with req.store.lock:
         user = find_user(req, key)
+        if body.get("passwordProfile"):
+            policies = _given(body, "passwordPolicies") if _given(body, "passwordPolicies") is not None else user.get("passwordPolicies")
+            body["passwordProfile"], digest = _split_password(body["passwordProfile"], policies=policies)
         _check_usage_location(body, user)
         if "userPrincipalName" in body:
             _check_upn(req, body["userPrincipalName"], own_id=user["id"])
