@@ -281,3 +281,63 @@ def test_secrets_never_appear_in_verbose_output(emulator, playbook):
     assert run.rc == 0, run
     assert secret not in run.stdout and secret not in run.stderr
     assert 'Bearer' not in run.stdout
+
+
+GUEST = 'ann_fabrikam.com#EXT#@contoso.example'
+
+
+def test_guest_upns_and_urls_in_queries_reach_what_was_written(emulator, playbook):
+    seeded = emulator.seed(users=users(2) + [{'displayName': 'Ann (Fabrikam)', 'userPrincipalName': GUEST, 'mailNickname': 'ann_fabrikam.com',
+                                              'accountEnabled': True, 'userType': 'Guest', 'usageLocation': 'DK'}])
+    guest_id = seeded['users'][-1]['id']
+    run = playbook(play("""
+- name: Guest and query urls
+  mynster.msgraph.graph_batch:
+    requests:
+      - id: read-guest
+        url: /users/%(guest)s?$select=id,userPrincipalName
+      - id: patch-guest
+        method: PATCH
+        url: /users/%(guest)s
+        body:
+          jobTitle: External reviewer
+      - id: by-filter
+        url: "/users?$filter=userPrincipalName eq '%(guest)s'&$select=id"
+      - id: url-in-query
+        url: "/users?$filter=displayName eq 'https://contoso.example/x'&$select=id"
+      - id: unrelated
+        url: /users?$select=id
+""" % {'guest': GUEST}))
+    assert run.rc == 0, run
+    answers = dict((r['id'], r) for r in run.result('Guest and query urls')['responses'])
+    # a raw '#' would have cut the path at 'ann_fabrikam.com' (a 404, or another object)
+    assert answers['read-guest']['status'] == 200 and answers['read-guest']['body']['id'] == guest_id
+    assert answers['patch-guest']['status'] == 204
+    assert [u['id'] for u in answers['by-filter']['body']['value']] == [guest_id]
+    # '://' in the query is sent encoded: Graph would refuse the whole batch otherwise, the unrelated request with it
+    assert answers['url-in-query']['status'] == 200 and answers['url-in-query']['body']['value'] == []
+    assert answers['unrelated']['status'] == 200 and len(answers['unrelated']['body']['value']) == 3
+    guest = [u for u in emulator.objects('user') if u['id'] == guest_id][0]
+    assert guest['jobTitle'] == 'External reviewer'
+    assert emulator.stats()['batches'] == 1
+
+
+def test_a_url_no_encoding_can_save_is_refused_before_anything_is_sent(emulator, playbook):
+    run = playbook(play("""
+- name: Line break in a url
+  mynster.msgraph.graph_batch:
+    requests:
+      - id: fine
+        method: PATCH
+        url: /users/user000@contoso.example
+        body:
+          jobTitle: Changed
+      - id: broken
+        url: "/users?$select=id\\n&$top=5"
+"""))
+    assert run.rc != 0, run
+    result = run.result('Line break in a url')
+    assert "request 'broken': url /users?$select=id\\n&$top=5 holds the control character" in result['msg'], result['msg']
+    assert [(p['subject'], p['field']) for p in result['problems']] == [('broken', 'url')]
+    stats = emulator.stats()
+    assert stats['http_requests'] == 0 and stats['token_requests'] == 0

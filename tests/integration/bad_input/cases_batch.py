@@ -51,6 +51,11 @@ CASES = [
          "request 'x': depends_on must be a request id, or a list holding one id"),
     Case('batch-negative-replication-timeout', 'graph_batch', dict(_with_good_write(), replication_timeout=-1),
          'replication_timeout must be at least 0'),
+    Case('batch-url-with-line-break', 'graph_batch', _with_good_write({'id': 'x', 'url': '/users?$select=id\n&$top=5'}),
+         "request 'x': url /users?$select=id\\n&$top=5 holds the control character '\\n' at position 18; write the url on one line",
+         why="a url Graph cannot read; '#', '+' and '://' in a url are encoded instead (issue 21)"),
+    Case('batch-url-scheme-after-hash', 'graph_batch', _with_good_write({'id': 'x', 'url': '/users/a#https://evil.example/x'}),
+         "request 'x': url /users/a#https://evil.example/x must be relative to the API version"),
     Case('batch-unknown-request-key', 'graph_batch', _with_good_write({'id': 'x', 'url': '/users', 'dependson': ['ok']}),
          "requests[1]: unsupported option 'dependson' (did you mean 'depends_on'?)"),
 ]
