@@ -106,7 +106,7 @@ def _check_usage_location(body, current=None):
         raise request_bad("Invalid value specified for property 'usageLocation' of resource 'User'.")
 
 
-def _split_password(profile, check=True, policies=None):
+def _split_password(profile, check=True, policies=None, names=()):
     """(profile without the password, password hash or None); Graph never returns passwords.
 
     `policies` is the user's passwordPolicies: with DisableStrongPassword the complexity rule is not applied (user.md).
@@ -116,7 +116,7 @@ def _split_password(profile, check=True, policies=None):
     if password is None:
         return profile, None
     if check and "disablestrongpassword" not in str(policies or "").lower().replace(" ", ""):
-        problem = password_problem(password)
+        problem = password_problem(password, names)
         if problem:
             raise request_bad(problem)
     return profile, hashlib.sha256(str(password).encode()).hexdigest()
@@ -127,7 +127,7 @@ def _split_password(profile, check=True, policies=None):
 PASSWORD_SYMBOLS = "@#$%^&*-_!+=[]{}|\\:',.?/`~\"();<> "
 
 
-def password_problem(password):
+def password_problem(password, names=()):
     """Graph's message when it refuses `password` for a cloud user, else None.
 
     Entra's default rule: 8-256 characters, only the allowed characters, at least 3 of the 4 kinds lowercase, uppercase,
@@ -141,7 +141,52 @@ def password_problem(password):
     kinds = (str.islower, str.isupper, str.isdigit, lambda c: c in PASSWORD_SYMBOLS)
     if sum(any(test(c) for c in password) for test in kinds) < 3:
         return PASSWORD_RULES
+    if banned_password(password, names):
+        return PASSWORD_RULES  # Graph answers a banned password with the same 400 and text (README: Users)
     return None
+
+
+# Entra Password Protection (concept-password-ban-bad.md): the global banned list is not published, so these base terms
+# are a GUESS at the kind of words on it. The tenant's name and the user's givenName/surname are matched as substrings.
+BANNED_PASSWORD_TERMS = ("password", "welcome", "qwerty", "letmein", "summer", "winter", "spring", "autumn", "changeme", "admin")
+TENANT_NAMES = ("contoso",)  # the organization's displayName (organization.py)
+_NORMALISED = str.maketrans({"0": "o", "1": "l", "$": "s", "@": "a"})
+
+
+def _one_edit_from(text, term):
+    """True when `text` is `term` with at most one character changed, added or removed."""
+    if len(text) == len(term):
+        return sum(a != b for a, b in zip(text, term)) <= 1
+    if abs(len(text) - len(term)) != 1:
+        return False
+    short, longer = sorted((text, term), key=len)
+    return any(longer[:i] + longer[i + 1:] == short for i in range(len(longer)))
+
+
+def banned_password(password, names=()):
+    """True when Entra Password Protection refuses `password` (concept-password-ban-bad.md, "How are passwords evaluated").
+
+    Normalised (lower case; 0 1 $ @ read as o l s a), each banned term found in it within one edit, and each of `names`
+    of 4 or more characters found as a substring, is one point; every other character is one point; under 5 is refused.
+    """
+    rest = str(password).lower().translate(_NORMALISED)
+    terms = [(term, True) for term in BANNED_PASSWORD_TERMS]
+    terms += [(str(name).lower().translate(_NORMALISED), False) for name in names if name and len(str(name)) >= 4]
+    points = 0
+    for term, fuzzy in terms:
+        sizes = (len(term), len(term) + 1, len(term) - 1) if fuzzy else (len(term),)
+        found = next(((start, size) for size in sizes for start in range(len(rest) - size + 1)
+                      if rest[start:start + size] == term or (fuzzy and _one_edit_from(rest[start:start + size], term))), None)
+        if found:
+            points += 1
+            rest = rest[:found[0]] + rest[found[0] + found[1]:]
+    return points + len(rest) < 5
+
+
+def _password_names(req, user):
+    """What a user's password may not be built on besides the banned terms: its givenName and surname, the tenant's name."""
+    initial = [d.split(".")[0] for d in req.config.verified_domains if d.lower().endswith(".onmicrosoft.com")]
+    return [_given(user, "givenName"), _given(user, "surname")] + list(TENANT_NAMES) + initial
 
 
 def _given(body, name):
@@ -182,7 +227,7 @@ def create_user(req):
         raise request_bad("A password must be specified to create a new user.")
     check_nickname(body["mailNickname"], "User")
     _check_usage_location(body)
-    body["passwordProfile"], digest = _split_password(profile, policies=_given(body, "passwordPolicies"))
+    body["passwordProfile"], digest = _split_password(profile, policies=_given(body, "passwordPolicies"), names=_password_names(req, body))
     with req.store.lock:
         _check_upn(req, body["userPrincipalName"])
         user = req.store.create("user", new_user(body))
@@ -212,7 +257,8 @@ def update_user(req, key):
         user = find_user(req, key)
         if body.get("passwordProfile"):
             policies = _given(body, "passwordPolicies") if _given(body, "passwordPolicies") is not None else user.get("passwordPolicies")
-            body["passwordProfile"], digest = _split_password(body["passwordProfile"], policies=policies)
+            body["passwordProfile"], digest = _split_password(body["passwordProfile"], policies=policies,
+                                                              names=_password_names(req, dict(user, **body)))
         _check_usage_location(body, user)
         if "userPrincipalName" in body:
             _check_upn(req, body["userPrincipalName"], own_id=user["id"])
