@@ -75,8 +75,9 @@ def _missing(name):
 class Identity:
     """Discovery + token endpoints for one tenant, and the bearer check for Graph requests."""
 
-    def __init__(self, tenant_id, applications, base_url="", roles=lambda client_id: []):
+    def __init__(self, tenant_id, applications, base_url="", roles=lambda client_id: [], domains=lambda: []):
         self.tenant_id = tenant_id
+        self.domains = domains  # domains() -> the tenant's verified domains now; each names the tenant like its id
         self.apps = {app.client_id: app for app in applications}
         self.base_url = base_url
         self.roles = roles  # roles(client id) -> the application permissions granted to the app now
@@ -99,7 +100,7 @@ class Identity:
         try:
             if method != ("POST" if is_token else "GET"):
                 raise OAuthError(405, "invalid_request", 900561, "The endpoint only accepts " + ("POST" if is_token else "GET") + " requests.")
-            if tenant.lower() != self.tenant_id.lower():
+            if not self.names_tenant(tenant):
                 raise OAuthError(400, "invalid_tenant" if not is_token else "invalid_request", 90002,
                                  f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.")
             if rest[0] == "discovery":
@@ -109,6 +110,10 @@ class Identity:
             return Response(200, self.token(tenant, headers, body)), True
         except OAuthError as err:
             return self._error(err, correlation), is_token
+
+    def names_tenant(self, tenant):
+        """True for the tenant's id and for each of its verified domains (Entra takes either in the authority path)."""
+        return tenant.lower() in {self.tenant_id.lower()} | {domain.lower() for domain in self.domains()}
 
     def _error(self, err, correlation):
         stamp = datetime.datetime.now(datetime.timezone.utc)
@@ -123,8 +128,10 @@ class Identity:
     # --- endpoints -------------------------------------------------------------------------
 
     def discovery(self, tenant):
-        """The OpenID configuration document (the fields MSAL reads, and the usual neighbours)."""
-        root = f"{self.base_url}/{tenant}"
+        """The OpenID configuration document (the fields MSAL reads, and the usual neighbours).
+
+        Asked for by a domain name, Entra answers with endpoints under the tenant id, as for the id itself."""
+        root = f"{self.base_url}/{self.tenant_id}"
         return {
             "issuer": f"{root}/v2.0",
             "authorization_endpoint": f"{root}/oauth2/v2.0/authorize",
@@ -227,8 +234,10 @@ class Identity:
         if header.get("alg") not in ALGORITHMS:
             raise OAuthError(401, "invalid_client", 700027, f"Client assertion is signed with unsupported algorithm '{header.get('alg')}'.")
         root = f"{self.base_url}/{tenant}"
+        roots = [root, f"{self.base_url}/{self.tenant_id}"]
         try:
-            claims = jwt.decode(assertion, key, algorithms=[header["alg"]], audience=[f"{root}/oauth2/v2.0/token", f"{root}/v2.0"],
+            claims = jwt.decode(assertion, key, algorithms=[header["alg"]],
+                                audience=[f"{r}/oauth2/v2.0/token" for r in roots] + [f"{r}/v2.0" for r in roots],
                                 leeway=CLOCK_SKEW_S, options={"require": ["exp", "aud", "iss", "sub"]})
         except (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError):
             raise OAuthError(401, "invalid_client", 700024, "Client assertion is not within its valid time range.") from None

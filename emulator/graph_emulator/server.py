@@ -88,7 +88,8 @@ class Emulator:
         url_host = "127.0.0.1" if self.host == "0.0.0.0" else self.host
         self.url = f"https://{url_host}:{self.port}"
         app = Application(self.client_id, self.client_secret, [self.tls.client_certificate])
-        self.identity = Identity(self.tenant_id, [app], self.url, roles=lambda client_id: self.config.app_roles)
+        self.identity = Identity(self.tenant_id, [app], self.url, roles=lambda client_id: self.config.app_roles,
+                                 domains=lambda: self.config.verified_domains)
         self._thread = threading.Thread(target=self._server.serve_forever, name="graph-emulator", daemon=True)
         self._thread.start()
         self._write_files()

@@ -10,6 +10,7 @@ import time
 import uuid
 
 import jwt
+import msal
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -57,6 +58,27 @@ def test_discovery_unknown_tenant(emulator):
     resp = requests.get(f"{emulator.url}/{uuid.uuid4()}/v2.0/.well-known/openid-configuration", verify=emulator.ca_path, timeout=30)
     assert resp.status_code == 400
     assert resp.json()["error"] == "invalid_tenant"
+
+
+def test_a_verified_domain_names_the_tenant(emulator):
+    """Entra takes the tenant id or any of its verified domains in the authority; discovery answers with the id."""
+    for domain in ("contoso.com", "CONTOSO.onmicrosoft.com"):
+        doc = requests.get(f"{emulator.url}/{domain}/v2.0/.well-known/openid-configuration", verify=emulator.ca_path, timeout=30).json()
+        assert doc["token_endpoint"] == f"{emulator.url}/{emulator.tenant_id}/oauth2/v2.0/token"
+        assert doc["issuer"] == f"{emulator.url}/{emulator.tenant_id}/v2.0"
+        assert _token_post(emulator, tenant=domain, client_secret=emulator.client_secret).status_code == 200
+    unknown = requests.get(f"{emulator.url}/fabrikam.com/v2.0/.well-known/openid-configuration", verify=emulator.ca_path, timeout=30)
+    assert (unknown.status_code, unknown.json()["error"]) == (400, "invalid_tenant")
+    app = msal.ConfidentialClientApplication(emulator.client_id, authority=f"{emulator.url}/contoso.com", instance_discovery=False,
+                                             client_credential=emulator.client_secret, verify=emulator.ca_path)
+    result = app.acquire_token_for_client(scopes=_scope(emulator))
+    assert "access_token" in result, result
+    assert jwt.decode(result["access_token"], options={"verify_signature": False})["tid"] == emulator.tenant_id
+    key, cert = _client_key_and_cert(emulator)
+    kind = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    by_domain = _token_post(emulator, tenant="contoso.com", client_assertion_type=kind, client_assertion=_assertion(
+        emulator, key, cert, aud=f"{emulator.url}/contoso.com/oauth2/v2.0/token"))
+    assert by_domain.status_code == 200, by_domain.json()
 
 
 def test_msal_secret_then_graph_call(emulator):

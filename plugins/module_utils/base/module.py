@@ -129,6 +129,8 @@ class GraphModule(AnsibleModule):
                 self._client = graph_client.GraphClient(settings)
             except (GraphError, ValueError) as exc:
                 self.fail_json(msg='Invalid connection settings: %s' % exc)
+            if not settings.validate_certs:
+                self.warn(INSECURE_TLS_WARNING)
         return self._client
 
     def stats(self):
@@ -199,6 +201,12 @@ class GraphModule(AnsibleModule):
         if self._diff and (before is not None or after is not None):
             result['diff'] = {'before': mask_secrets(before), 'after': mask_secrets(after)}
         self.exit_json(changed=changed, **result)
+
+
+# Said once per task (the client is built once) whenever certificates are not checked.
+INSECURE_TLS_WARNING = ('validate_certs is false: the TLS certificates of Graph and of the sign-in authority are not checked, so whoever '
+                        'sits between this host and them can read and change what the task sends, credentials and tokens included. '
+                        'Give the CA bundle that signs their certificates in ca_path (or MSGRAPH_CA_PATH) and remove validate_certs.')
 
 
 def summarise_failures(failures, list_name):
