@@ -18,10 +18,11 @@ import re
 import threading
 import time
 import traceback
+from urllib.parse import urlsplit
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.clouds import ENV_VARS
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphAuthError
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.http import describe_transport_error, new_session
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.clouds import CLOUDS, ENV_VARS
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphAuthError, GraphError
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.http import describe_transport_error, new_session, unreachable
 
 try:
     import msal
@@ -91,7 +92,8 @@ class TokenProvider:
                 return self._token
             result = self._acquire()
             if 'access_token' not in result:
-                raise self._failure('%s: %s' % (result.get('error', 'unknown_error'), result.get('error_description', 'no description')))
+                detail = '%s: %s' % (result.get('error', 'unknown_error'), result.get('error_description', 'no description'))
+                raise self._unknown_resource(detail) or self._failure(detail)
             self._token = result['access_token']
             self._expires_at = time.time() + float(result.get('expires_in') or 600)
             return self._token
@@ -123,6 +125,24 @@ class TokenProvider:
             raise
         except Exception as exc:  # MSAL raises ValueError, requests errors, ... on unreachable or odd authorities
             raise self._failure(describe_transport_error(exc, self.settings))
+
+    def _unknown_resource(self, detail):
+        """AADSTS500011 names the resource, graph_url, rather than the fault: say whether anything answers at graph_url."""
+        if 'AADSTS500011' not in detail and 'invalid_resource' not in detail:
+            return None
+        settings = self.settings
+        address = urlsplit(settings.graph_root).netloc
+        reason = unreachable(self._http_client(), settings.graph_root + '/', settings)
+        if reason:
+            return GraphError('Cannot connect to graph_url %s (%s): %s. Check graph_url (or %s): Graph is %s for cloud %s; for the '
+                              'Graph emulator use the graph_url of its emulator.env, with the emulator running'
+                              % (settings.graph_root, address, reason, ENV_VARS['graph_url'], CLOUDS[settings.cloud]['graph'], settings.cloud))
+        if settings.graph_root == CLOUDS[settings.cloud]['graph']:
+            return None
+        return GraphAuthError('Could not get a token for Graph (%s): the sign-in service at %s knows no resource %s, so graph_url %s '
+                              'is not Graph for this tenant (give %s, or set cloud and leave graph_url unset): %s'
+                              % (self.method, settings.authority_root, settings.graph_root, settings.graph_root,
+                                 CLOUDS[settings.cloud]['graph'], detail))
 
     def _failure(self, detail):
         if self.guessed:

@@ -154,7 +154,7 @@ class BatchRun:
         if exc is not None:
             if may_have_been_sent(exc):
                 return 'lost', {'status': None, 'body': lost_body('the connection failed after the batch was sent (%s)' % exc)}
-            return 'unsent', {'status': None, 'body': lost_body('could not connect (%s)' % exc)}
+            return 'unsent', {'status': None, 'body': lost_body('could not connect to graph_url %s (%s)' % (self.client.settings.graph_root, exc))}
         status = response.status_code
         answer = {'status': status, 'headers': dict(response.headers), 'body': decode_body(response)}
         body = answer['body']

@@ -9,6 +9,8 @@ FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.http import check_ca_bundle
 
 CLOUDS = {
@@ -42,6 +44,23 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_CONCURRENCY = 4
 DEFAULT_MAX_RETRIES = 10
 DEFAULT_MAX_RETRY_WAIT = 60.0
+
+
+def check_graph_url(graph_url):
+    """Refuse a ``graph_url`` that is more than scheme, host and port: its path would end up in the token's scope
+    (``https://graph.microsoft.com/v1.0/.default``), which the sign-in service answers with AADSTS500011."""
+    parts = urlsplit(graph_url.strip())
+    if not parts.hostname:
+        problem = 'names no host'
+    elif '@' in parts.netloc:
+        problem = 'holds a user name (%s@)' % parts.netloc.rsplit('@', 1)[0]
+    elif parts.path.rstrip('/') or parts.query or parts.fragment:
+        problem = 'has %s after the host' % graph_url.strip()[len('%s://%s' % (parts.scheme, parts.netloc)):]
+    else:
+        return
+    beta = '; for the beta API set api_version: beta' if parts.path.strip('/').lower() == 'beta' else ''
+    raise ValueError('graph_url %s %s: give only the scheme and host (and port), e.g. %s; the collection adds the API '
+                     'version itself (api_version: %s)%s' % (graph_url, problem, CLOUDS['global']['graph'], ' or '.join(API_VERSIONS), beta))
 
 
 class GraphSettings:
@@ -87,6 +106,8 @@ class GraphSettings:
         for name, url in (('graph_url', graph_url), ('authority_url', authority_url)):
             if url and not url.lower().startswith('https://'):
                 raise ValueError('%s must be an https:// URL, got %s' % (name, url))
+        if graph_url:
+            check_graph_url(graph_url)
 
     @property
     def graph_base(self):

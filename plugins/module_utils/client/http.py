@@ -95,6 +95,18 @@ def describe_transport_error(exc, settings=None):
     return text
 
 
+def unreachable(session, url, settings=None):
+    """Why nothing answers at ``url`` (refused, unknown host, timed out, TLS), or None when something does.
+
+    Any HTTP answer counts, an error status too: it only asks whether the address is served at all.
+    """
+    try:
+        session.request('GET', url, allow_redirects=False)
+    except requests.RequestException as exc:
+        return describe_transport_error(exc, settings)
+    return None
+
+
 def may_have_been_sent(exc):
     """False only when the connection was never made, so even a POST is safe to repeat."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
