@@ -129,6 +129,11 @@ class Query:
         self.skiptoken = options.get("$skiptoken")
         if collection:
             self._collection_options(req, schema, options)
+        if self.search and self.expand:
+            # Observed (microsoftgraph/microsoft-graph-docs-contrib#2577): $search with $expand is refused, with the text
+            # Graph uses for $search without the header, even when the header is there.
+            raise unsupported("Request with $search query parameter only works through MSGraph with a special request header: "
+                              "'ConsistencyLevel: eventual'")
 
     def _collection_options(self, req, schema, options):
         if "$top" in options:

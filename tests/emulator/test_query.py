@@ -128,6 +128,29 @@ def test_expand(people):
     assert people.get("/users", params={"$expand": "friends"}).status_code == 400
 
 
+def test_expand_member_of_in_an_advanced_query(people):
+    """The users list with $filter, $select, $expand=memberOf and $count=true under ConsistencyLevel: eventual."""
+    people.seed(groups=[{"displayName": "Engineering", "members": ["u01@contoso.example", "u02@contoso.example"]},
+                        {"displayName": "Parent", "members": ["group:Engineering"]},
+                        {"displayName": "Many", "members": ["u01@contoso.example"]}])
+    people.seed(groups=[{"displayName": f"Extra {i:02d}", "members": ["u02@contoso.example"]} for i in range(25)])
+    url = ("/users?$filter=startswith(displayName,'User 0') and accountEnabled eq true&$select=id,displayName"
+           "&$expand=memberOf($select=id,displayName)&$count=true")
+    body = people.get(url, headers=EVENTUAL).json()
+    assert body["@odata.count"] == 6, body  # u01 u02 u04 u05 u07 u08
+    users = {u["displayName"]: u for u in body["value"]}
+    assert sorted(g["displayName"] for g in users["User 01"]["memberOf"]) == ["Engineering", "Many"]  # direct groups only
+    assert all(set(g) == {"@odata.type", "id", "displayName"} and g["@odata.type"] == "#microsoft.graph.group"
+               for g in users["User 01"]["memberOf"])
+    assert len(users["User 02"]["memberOf"]) == 20  # $expand returns at most 20 related objects
+    assert users["User 04"]["memberOf"] == []
+    assert set(users["User 04"]) == {"id", "displayName", "memberOf"}
+    plain = people.get("/users/u01@contoso.example?$expand=memberOf").json()
+    assert sorted(g["displayName"] for g in plain["memberOf"]) == ["Engineering", "Many"] and "groupTypes" in plain["memberOf"][0]
+    search = people.get('/users?$search="displayName:User"&$expand=memberOf&$count=true', headers=EVENTUAL).json()
+    assert search["error"]["code"] == "Request_UnsupportedQuery"  # $search with $expand is refused (docs-contrib#2577)
+
+
 def test_orderby_and_search(people):
     names = [u["displayName"] for u in _users(people, orderby="displayName desc", top="3").json()["value"]]
     assert names == ["User 29", "User 28", "User 27"]

@@ -11,7 +11,7 @@ role-assignable groups no groups and need RoleManagement.ReadWrite.Directory. Me
 service principals and org contacts.
 Reads: a group's `members` and `transitiveMembers` (v1.0 leaves service principals out, as Graph's known issue says);
 `memberOf` and `transitiveMemberOf` of users, groups, devices, service principals and contacts; each with type casts
-(`/members/microsoft.graph.device`, advanced queries only) and `/$count`; `checkMemberGroups` (transitive, ≤ 20 ids).
+(`/members/microsoft.graph.device`; with `$filter`, `$search` or `$orderby` advanced queries only) and `/$count`; `checkMemberGroups` (transitive, ≤ 20 ids).
 
 Knobs: `membership_delay_ms` makes member lists show a change that much later while writes see it at once (so a
 client can meet "already exist" for a member its read did not show); `remove_nonmember_400` answers the removal of
@@ -184,7 +184,8 @@ def _members_of(req, group_id):
 def _v1_without_service_principals(req, members):
     """v1.0 member lists leave service principals out: `/members` per known-issues/groups.md; `/transitiveMembers` is
     documented as returning users, devices, contacts and groups (group-list-transitivemembers.md), so the same is assumed.
-    Beta and `$expand=members` return them."""
+    Beta, `$expand=members` and the `microsoft.graph.servicePrincipal` cast return them (the cast: observed in clients
+    that read service-principal members of v1.0 through it, e.g. Microsoft's Entra PowerShell module)."""
     if req.version != "v1.0":
         return members
     return [(kind, obj) for kind, obj in members if kind != "servicePrincipal"]
@@ -204,9 +205,10 @@ def _directory_list(req, related, cast=None):
     else:
         schema = directory_object_schema()
     query = Query(req, schema)
-    # group-list-members.md, group-list-transitivemembers.md, user-list-memberof.md: $filter, $search, $orderby and OData
-    # casts need advanced queries (ConsistencyLevel: eventual and $count=true).
-    if (query.predicate or query.search or query.order or cast is not None) and not query.advanced:
+    # group-list-members.md, group-list-transitivemembers.md, user-list-memberof.md: $filter, $search and $orderby need
+    # advanced queries (ConsistencyLevel: eventual and $count=true). A cast alone does not: aad-advanced-queries.md lists
+    # "OData cast with another query parameter" as advanced-only, and casts with only $select/$top work without the header.
+    if (query.predicate or query.search or query.order) and not query.advanced:
         raise unsupported()
     if cast is not None:
         return list_response(req, schema, [obj for dummy, obj in related], query, context_path=schema.entity_set)
@@ -232,18 +234,21 @@ def _relations(entity_set, finder):
     reads = {"memberOf": lambda req, obj: _groups_of(req, obj["id"]),
              "transitiveMemberOf": lambda req, obj: _walk(req, obj["id"], _groups_of)}
     if entity_set == "groups":
-        reads["members"] = lambda req, obj: _v1_without_service_principals(req, _members_of(req, obj["id"]))
-        reads["transitiveMembers"] = lambda req, obj: _v1_without_service_principals(req, _walk(req, obj["id"], _members_of))
+        reads["members"] = lambda req, obj: _members_of(req, obj["id"])
+        reads["transitiveMembers"] = lambda req, obj: _walk(req, obj["id"], _members_of)
     costs = {"memberOf": 2, "transitiveMemberOf": 2, "members": 3, "transitiveMembers": 5}  # §2.4
     for name, related in reads.items():
-        def plain(req, key, related=related):
-            return _directory_list(req, related(req, finder(req, key)))
+        # v1.0 leaves service principals out of the plain member lists only; the servicePrincipal cast lists them (observed).
+        def plain(req, key, related=related, v1_filter=name in ("members", "transitiveMembers")):
+            found = related(req, finder(req, key))
+            return _directory_list(req, _v1_without_service_principals(req, found) if v1_filter else found)
 
         def cast_to(req, key, cast, related=related):
             return _directory_list(req, related(req, finder(req, key)), cast)
 
-        def count(req, key, related=related):
-            return _count(req, related(req, finder(req, key)))
+        def count(req, key, related=related, v1_filter=name in ("members", "transitiveMembers")):
+            found = related(req, finder(req, key))
+            return _count(req, _v1_without_service_principals(req, found) if v1_filter else found)
         plain.__doc__ = f"GET /{entity_set}/{{id}}/{name}: directoryObjects with @odata.type."
         cast_to.__doc__ = f"GET /{entity_set}/{{id}}/{name}/microsoft.graph.{{type}}: one type of them."
         count.__doc__ = f"GET /{entity_set}/{{id}}/{name}/$count (advanced query)."

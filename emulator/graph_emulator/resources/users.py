@@ -70,10 +70,17 @@ def _manager(req, user):
     return [(kind, req.store.get(kind, target))] if kind else []
 
 
+def _member_of(req, user):
+    """The visible groups the user is a direct member of (`$expand=memberOf`; this tenant has no roles or units)."""
+    groups = [source for source in req.store.sources("members", user["id"]) if req.store.kind_of(source) == "group"]
+    return [("group", req.store.get("group", group_id)) for group_id in groups]
+
+
 USER = Schema("user", "microsoft.graph.user", "users", PROPERTIES, DEFAULTS, FILTERABLE,
               sortable=("displayName", "userPrincipalName"),
               searchable=("displayName", "givenName", "surname", "mail", "mailNickname", "userPrincipalName", "jobTitle"),
-              hidden=("passwordProfile",), expand=[Expand("manager", _manager, single=True)], indexed=("userPrincipalName",))
+              hidden=("passwordProfile",), expand=[Expand("manager", _manager, single=True), Expand("memberOf", _member_of)],
+              indexed=("userPrincipalName",))
 
 
 def find_user(req, key):
