@@ -17,10 +17,13 @@ description:
   - Answers come back in the order of O(requests), whatever order Graph sent them in.
   - This module sends what it is given. It is not idempotent by itself; for declarative users and group
     memberships use M(mynster.msgraph.graph_user_bulk) and M(mynster.msgraph.graph_group_membership).
-  - Secrets in the requests - values under keys such as C(password), C(secret), C(token) or C(passphrase) at any depth of a
-    body, and credential headers such as C(Authorization) - are masked in everything the task reports, at any verbosity -
-    the logged and returned invocation, the diff and the failure messages. Response bodies are returned as Graph sent them;
-    set C(no_log=true) on a task whose answers carry secrets (for example C(addPassword)).
+  - Request bodies and headers are not shown in what the task reports (the returned invocation at C(-vvv), the diff) unless
+    O(show_request_bodies=true). Even then, and in everything else the task reports, secrets are masked at any verbosity and
+    in check mode - values under keys such as C(password), C(secret), C(token), C(pin) or C(passphrase) at any depth of a body,
+    whatever their type, each value of a list under such a key, the C(value) of a name/value pair whose name says secret (the
+    C(SecretToken) of synchronization secrets), and credential headers such as C(Authorization).
+  - Secrets in Graph's answers (the C(secretText) of C(addPassword), a Temporary Access Pass in its creation answer) are
+    masked the same way in RV(responses) unless O(return_secrets=true).
 author:
   - mynster.msgraph contributors (@mynster)
 extends_documentation_fragment:
@@ -99,6 +102,23 @@ options:
   paginate:
     description:
       - For GET requests, follow C(@odata.nextLink) (inside later batches) and merge every page's C(value) into the first answer's body.
+    type: bool
+    default: false
+  show_request_bodies:
+    description:
+      - Show each request's C(body) and C(headers) in the returned invocation (C(-vvv), and the task result that AWX and
+        ansible-runner keep) and in the diff. By default they are left out, because a body can carry a secret under a name no
+        rule recognises.
+      - Secrets recognised by name stay masked either way.
+    type: bool
+    default: false
+  return_secrets:
+    description:
+      - Return secrets that Graph sends back (values under secret-looking keys in response bodies, such as C(secretText) or
+        C(temporaryAccessPass)) in RV(responses) as Graph sent them. By default each is replaced by a note and the response is
+        marked with RV(responses[].secrets_hidden).
+      - Set it only on a task with C(no_log=true) that hands the value straight to a vault; without C(no_log) the secret
+        reaches the output, the AWX job events and any log, and the module warns.
     type: bool
     default: false
   replication_timeout:
@@ -181,6 +201,19 @@ EXAMPLES = r'''
         url: /users/alex.wilber@contoso.com/calendar/calendarPermissions
     replication_timeout: 120
 
+- name: Create an application secret and keep it for the next task only (hidden from every output)
+  mynster.msgraph.graph_batch:
+    requests:
+      - id: secret
+        method: POST
+        url: /applications/00000000-0000-0000-0000-000000000001/addPassword
+        body:
+          passwordCredential:
+            displayName: deploy key
+    return_secrets: true
+  no_log: true
+  register: new_secret
+
 - name: Credentials set once for every module of the collection
   module_defaults:
     group/mynster.msgraph.graph:
@@ -237,6 +270,11 @@ responses:
       sample: true
     settled_by_reading:
       description: V(true) when the answer was lost and a read showed the request had been carried out; C(body) is that read.
+      type: bool
+      returned: when it happened
+      sample: true
+    secrets_hidden:
+      description: V(true) when secrets in C(body) were replaced by a note because O(return_secrets) is not set.
       type: bool
       returned: when it happened
       sample: true
@@ -310,6 +348,7 @@ stats:
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import GraphModule
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.options import WAIT_RANGE
+from ansible_collections.mynster.msgraph.plugins.module_utils.base.secrets import mask_secrets
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.batch_plan import dependents_of, prepare_requests
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure_from
@@ -326,8 +365,41 @@ ARGUMENT_SPEC = dict(
     )),
     fail_on_error=dict(type='bool', default=True),
     paginate=dict(type='bool', default=False),
+    show_request_bodies=dict(type='bool', default=False),
+    return_secrets=dict(type='bool', default=False),
     replication_timeout=dict(type='float', default=0.0),
 )
+
+BODY_NOT_SHOWN = '(not shown: set show_request_bodies=true to show it)'
+SECRET_NOT_RETURNED = '(secret not returned: set return_secrets=true, with no_log=true on the task, to get it)'
+
+
+def shown_request(request, show_bodies):
+    """A request as the task's invocation and diff show it: without body and headers unless they were asked for."""
+    if show_bodies:
+        return request
+    return dict((key, BODY_NOT_SHOWN if key in ('body', 'headers') and value is not None else value) for key, value in request.items())
+
+
+def invocation_view(params):
+    """The task's parameters as the returned invocation shows them (see ``show_request_bodies``)."""
+    show = bool(params.get('show_request_bodies'))
+    requests = params.get('requests')
+    if show or not isinstance(requests, list):
+        return params
+    return dict(params, requests=[shown_request(request, False) if isinstance(request, dict) else request for request in requests])
+
+
+def returned_answer(answer, return_secrets):
+    """One entry of ``responses``: secrets Graph sent back replaced by a note unless the task asked for them."""
+    entry = answer.to_dict()
+    if return_secrets:
+        return entry
+    body = mask_secrets(entry.get('body'), SECRET_NOT_RETURNED)
+    if body != entry.get('body'):
+        entry['body'] = body
+        entry['secrets_hidden'] = True
+    return entry
 
 
 def split_for_check_mode(items):
@@ -338,6 +410,9 @@ def split_for_check_mode(items):
 
 
 def run(module):
+    if module.params['return_secrets'] and not module.no_log:
+        module.warn('return_secrets=true returns the secrets Graph sends back into the task result, and from there to the output '
+                    'and every log: set no_log: true on this task.')
     wait = module.params['replication_timeout']
     items = prepare_requests([dict(request, replication_wait=wait) for request in module.params['requests']])
     if module.check_mode:
@@ -349,18 +424,19 @@ def run(module):
         answers[item.id] = GraphResponse(item.id, None, planned=True, attempts=0)
     writes = [item for item in items if item.is_write]
     changed = any(answers[item.id].ok or answers[item.id].planned for item in writes)
-    after = [{'id': item.id, 'method': item.method, 'url': item.url, 'body': item.body}
+    show_bodies = module.params['show_request_bodies']
+    after = [shown_request({'id': item.id, 'method': item.method, 'url': item.url, 'body': item.body}, show_bodies)
              for item in writes if answers[item.id].ok or answers[item.id].planned]
     failures = [failure_from(answers[item.id], item.describe(), item.id, id=item.id, request_id=answers[item.id].error().request_id)
                 for item in items if answers[item.id].error() is not None]
     module.finish(changed, failures, 'failed_requests', module.params['fail_on_error'], before={'writes': []} if after else None,
                   after={'writes': after} if after else None, what='of %d Graph requests' % len(items),
-                  responses=[answers[item.id].to_dict() for item in items])
+                  responses=[returned_answer(answers[item.id], module.params['return_secrets']) for item in items])
 
 
 def main():
     module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'replication_timeout': WAIT_RANGE}, items='requests',
-                         empty_result=dict(responses=[], failed_requests=[]))
+                         empty_result=dict(responses=[], failed_requests=[]), invocation_view=invocation_view)
     module.run_guarded(run, module)
 
 

@@ -55,7 +55,7 @@ def create_temporary_access_pass(req, key):
         method = {"id": str(uuid.uuid4()), "userId": user["id"], "createdDateTime": created, "startDateTime": body.get("startDateTime") or created,
                   "lifetimeInMinutes": lifetime, "isUsableOnce": bool(body.get("isUsableOnce", False)), "isUsable": True,
                   "methodUsabilityReason": "EnabledByPolicy",
-                  "temporaryAccessPass": "".join(secrets.choice(_PASS_ALPHABET) for _ in range(8))}
+                  "temporaryAccessPass": "".join(secrets.choice(_PASS_ALPHABET) for position in range(8))}
         req.store.create(KIND, method, replicated=True)
     answer = {"@odata.context": _context(req, user["id"]) + "/$entity", "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethod"}
     answer.update(dict((k, v) for k, v in method.items() if k != "userId"))
@@ -82,4 +82,3 @@ def delete_temporary_access_pass(req, key, method_id):
             raise GraphError(404, "itemNotFound", "The requested authentication method was not found.")
         req.store.delete(method["id"], soft=False)
     return Response(204)
-

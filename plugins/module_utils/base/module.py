@@ -47,11 +47,12 @@ class GraphModule(AnsibleModule):
     named in every problem) and returns ``(parsed, problems)``; ``parsed`` is kept as ``self.parsed``.
     ``items`` names the option the task's items are in, for the ``Nothing was changed`` message (``Nothing was read``
     for a module that only reads: ``reads_only``). ``connection=False`` leaves the connection options out (a module
-    that never calls Graph).
+    that never calls Graph). ``invocation_view(params)``, when given, returns the parameters as the task's returned
+    invocation should show them, before secrets are masked (``graph_batch`` leaves request bodies out).
     """
 
     def __init__(self, argument_spec=None, supports_check_mode=True, ranges=None, raw_input=None, items=None, reads_only=False, connection=True,
-                 empty_result=None, problem_records=None, **kwargs):
+                 empty_result=None, problem_records=None, invocation_view=None, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC) if connection else {}
         spec.update(argument_spec or {})
         self._ranges = dict(CONNECTION_RANGES) if connection else {}
@@ -61,6 +62,7 @@ class GraphModule(AnsibleModule):
         self._refusal = 'Nothing was read' if reads_only else 'Nothing was changed'
         self._empty_result = dict(empty_result or {})
         self._problem_records = problem_records
+        self._invocation_view = invocation_view
         self._input_secrets = []
         self._client = None
         self.parsed = None
@@ -100,6 +102,8 @@ class GraphModule(AnsibleModule):
     def masked_params(self):
         """The task's parameters with every secret replaced, for the returned invocation."""
         params = dict((k, v) for k, v in (getattr(self, 'params', None) or {}).items() if not str(k).startswith('_ansible_'))
+        if getattr(self, '_invocation_view', None) is not None:
+            params = self._invocation_view(params)
         masked = mask_secrets(params, MASK)
         for name, options in (getattr(self, 'argument_spec', None) or {}).items():
             if options.get('no_log') and masked.get(name) is not None:
