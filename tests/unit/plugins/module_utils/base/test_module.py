@@ -90,6 +90,18 @@ def test_secrets_of_the_input_are_masked_and_only_the_first_stay_no_log_values(c
     assert 'Secret-' not in out
 
 
+def test_the_invocation_view_shapes_the_returned_invocation_and_secrets_are_still_masked(capsys):
+    def view(params):
+        return dict(params, users=[dict(user, city='(not shown)') for user in params['users']])
+
+    module, result = outcome(capsys, {'users': [{'city': 'Oslo', 'password': 'Hidden-1!'}]}, invocation_view=view)
+    assert result is None and module.params['users'][0]['city'] == 'Oslo', 'the module itself sees the parameters as given'
+    with pytest.raises(SystemExit):
+        module.exit_json(changed=False)
+    out = json.loads(capsys.readouterr().out)
+    assert out['invocation']['module_args']['users'] == [{'city': '(not shown)', 'password': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'}]
+
+
 def test_refuse_lists_every_problem_and_says_how_many_more(capsys):
     module, dummy = outcome(capsys, {}, items='users')
     problems = [Problem('bad %d' % n, 'users[%d]' % n, 'city', 'u%d@x' % n, named=True) for n in range(25)]
