@@ -15,6 +15,7 @@ from .tenant import PASSWORD, upn
 GOOD = {'userPrincipalName': upn('adele'), 'jobTitle': 'Written although the task was refused'}
 MEGAN = 'users[1] (%s)' % upn('megan')
 NEW = upn('new.hire')
+NEW_HIRE = 'users[1] (%s)' % NEW
 
 
 def _users(*bad, **options):
@@ -133,6 +134,32 @@ CASES = [
          'userPrincipalName: the part before the @ has 65 characters; Graph allows at most 64'),
     Case('users-new-upn-unverified-domain', 'graph_user_bulk', _new('new.hire@fabrikam.example'),
          "users[1] (new.hire@fabrikam.example): userPrincipalName: 'fabrikam.example' is not a verified domain of the tenant", modes=BOTH),
+    # Entra's password rule for new cloud users (concept-sspr-policy.md), checked before the first write; the password is never shown
+    Case('users-new-password-too-short', 'graph_user_bulk', _new(password='Ab1!xyz'),
+         [NEW_HIRE + ': password: is shorter than 8 characters', 'Graph requires 8 to 256 characters'], modes=BOTH,
+         why='issue 21: the preview passed and the real run stopped half-way'),
+    Case('users-new-password-too-long', 'graph_user_bulk', _new(password='Aa1!' + 'x' * 253),
+         NEW_HIRE + ': password: is longer than 256 characters', modes=BOTH),
+    Case('users-new-password-one-kind', 'graph_user_bulk', _new(password='onlylowercaseletters'),
+         NEW_HIRE + ': password: uses 1 of the 4 kinds of character; Graph requires 8 to 256 characters with at least 3 of', modes=BOTH),
+    Case('users-new-password-accents', 'graph_user_bulk', _new(password='Kodeord-æøå-2026'),
+         NEW_HIRE + ': password: holds characters Graph does not accept in a password', modes=BOTH),
+    Case('users-new-password-weak-second-hire', 'graph_user_bulk',
+         _users({'userPrincipalName': upn('first.hire'), 'displayName': 'First', 'password': PASSWORD},
+                {'userPrincipalName': NEW, 'displayName': 'New Hire', 'password': 'password1234'}),
+         'users[2] (new.hire@contoso.example): password: uses 2 of the 4 kinds', modes=BOTH, why='the first hire must not be created either'),
+    # lengths Graph documents (user.md "Maximum length is ...")
+    Case('users-display-name-300', 'graph_user_bulk', _megan(displayName='D' * 300),
+         MEGAN + ": displayName: is 300 characters long; Graph allows at most 256 in a user's displayName", modes=BOTH,
+         why='issue 21: a 300-character displayName was written'),
+    Case('users-new-display-name-300', 'graph_user_bulk', _new(displayName='D' * 300),
+         NEW_HIRE + ": displayName: is 300 characters long; Graph allows at most 256", modes=BOTH),
+    Case('users-employee-id-too-long', 'graph_user_bulk', _megan(employeeId='E-2026-000000000042'),
+         MEGAN + ": employeeId: is 19 characters long; Graph allows at most 16 in a user's employeeId", modes=BOTH),
+    Case('users-given-name-too-long', 'graph_user_bulk', _megan(givenName='G' * 65), MEGAN + ': givenName: is 65 characters long; Graph allows at most 64'),
+    Case('users-postal-code-too-long', 'graph_user_bulk', _megan(postalCode='1' * 41), MEGAN + ': postalCode: is 41 characters long; Graph allows at most 40'),
+    Case('users-job-title-too-long', 'graph_user_bulk', _megan(JobTitle='J' * 129), MEGAN + ': JobTitle: is 129 characters long; Graph allows at most 128',
+         why='property names are case-insensitive'),
     # managers
     Case('users-manager-not-found', 'graph_user_bulk', _megan(manager=upn('nobody')),
          MEGAN + ": manager: 'nobody@contoso.example' was not found (only managers listed in recently_created are waited for)", modes=BOTH,
