@@ -41,6 +41,7 @@ def test_a_new_users_password_must_meet_entras_rule_and_is_never_printed():
                                         '256 characters with at least 3 of lowercase letters, uppercase letters, digits and symbols']
     assert problems('weak', passwordPolicies='DisableStrongPassword') == []
 
+
 def test_only_given_properties_are_compared():
     current = {'id': '1', 'userPrincipalName': 'a@contoso.example', 'jobTitle': 'Engineer', 'department': None, 'usageLocation': 'DK',
                'accountEnabled': True, 'businessPhones': ['+45 1', '+45 2'], 'employeeHireDate': '2026-03-01T00:00:00Z',
