@@ -315,6 +315,9 @@ failed_users:
       status is V(null) and RV(failed_users[].field) names the field).
     - Named C(failed_users) because Ansible reserves C(failed) for the task's own failure flag.
     - A user created by the task can also be listed here when a follow-up (licences, manager) failed.
+    - A user whose create Graph refused is in no other list, so later tasks can take RV(created) as the users that
+      exist. Graph refuses a password on Entra Password Protection's banned lists (which cannot be known beforehand)
+      only when it is sent; that failure names the item, V(password) as RV(failed_users[].field) and Graph's message.
   returned: always
   type: list
   elements: dict
@@ -322,13 +325,18 @@ failed_users:
     userPrincipalName:
       description: The user concerned (V(null) for a problem with another option, such as O(recently_created)).
       type: str
+    item:
+      description: The O(users) entry, such as V(users[3]) (V(null) for a problem with another option).
+      type: str
     action:
       description: V(create), V(update), V(delete), V(licenses), V(manager), V(revoke_sessions) or V(validate).
       type: str
     field:
-      description: The field a validation problem is about.
+      description:
+        - The field a validation problem is about.
+        - For a change Graph refused, the field its answer points at when that is known - V(password) for a password
+          Graph refused, V(licenses) or V(manager) for those writes - else V(null).
       type: str
-      returned: for validation problems
     status:
       description: HTTP status Graph answered.
       type: int

@@ -43,7 +43,8 @@ options:
   report:
     description:
       - V(new_objects) (onboarding only) - from the user step's result in O(results), the hires it created (or would
-        create) and the hires whose mailbox is new, as RV(new_users) and RV(new_mailboxes).
+        create), the hires whose mailbox is new, and the hires whose create Graph refused, as RV(new_users),
+        RV(new_mailboxes) and RV(refused_users).
       - V(problems) - every problem the role's checks found, in the role's terms. The task fails when there is one,
         naming them all (RV(problems) holds them as records).
       - V(plan) - what the run did, or in check mode would do, per person, as RV(plan).
@@ -130,7 +131,15 @@ new_users:
 new_mailboxes:
   description:
     - The hires whose mailbox may not exist yet - created, newly licensed, or with licences the role manages - for
-      M(mynster.msgraph.graph_calendar)'s O(mynster.msgraph.graph_calendar#module:new_mailboxes).
+      M(mynster.msgraph.graph_calendar)'s O(mynster.msgraph.graph_calendar#module:new_mailboxes). Hires in RV(refused_users) are left out.
+  returned: when O(report=new_objects)
+  type: list
+  elements: str
+refused_users:
+  description:
+    - The userPrincipalNames of the hires whose create Graph refused (a password on Entra's banned lists, say), as
+      the user step's RV(mynster.msgraph.graph_user_bulk#module:failed_users) names them. The role leaves them out of
+      its later steps, does everything else, and fails at the end naming them (RV(plan) C(refused) and C(left_undone)).
   returned: when O(report=new_objects)
   type: list
   elements: str
@@ -138,7 +147,9 @@ plan:
   description:
     - What the run did, or in check mode would do - C(check_mode), C(changed), C(totals), one entry per person in
       C(users), and C(summary), the lines to print.
-    - Onboarding adds C(pending_mailboxes); offboarding adds C(not_found), C(groups_not_changed) and C(left_undone),
+    - Onboarding adds C(pending_mailboxes), C(refused) (each write Graph refused in the user step - C(userPrincipalName),
+      C(field), C(action), C(status), C(code), C(reason)) and C(left_undone), why the role fails after doing everything
+      else (or V(null)); offboarding adds C(not_found), C(groups_not_changed) and C(left_undone),
       why the role fails after doing everything else (or V(null)).
     - The fields are listed with each role, R(onboarding,ansible_collections.mynster.msgraph.onboarding_role) and
       R(offboarding,ansible_collections.mynster.msgraph.offboarding_role).
@@ -174,7 +185,7 @@ def run(module):
         if params['workflow'] != 'onboarding':
             module.fail_json(msg='report=new_objects is for workflow=onboarding only')
         new = report.new_objects()
-        module.exit_json(changed=False, new_users=new['users'], new_mailboxes=new['mailboxes'])
+        module.exit_json(changed=False, new_users=new['users'], new_mailboxes=new['mailboxes'], refused_users=new['refused'])
     elif params['report'] == 'problems':
         problems = report.problems()
         if problems:

@@ -260,17 +260,17 @@ def test_check_mode_reports_everything_and_writes_nothing(emulator, playbook):
 
 def test_per_user_failures_do_not_stop_the_others(emulator, playbook):
     users = new_users(4)
-    users[1]['password'] = 'weak'  # Graph refuses it
+    users[1]['password'] = 'P@ssw0rd!'  # Graph refuses it: on (the emulator's guess at) Entra's banned list
     run = playbook(play(task('Create', users)))
     assert run.rc != 0 and run.failed('Create')
     result = run.result('Create')
     assert [u['userPrincipalName'] for u in result['created']] == ['new00@contoso.example', 'new02@contoso.example', 'new03@contoso.example']
-    assert result['failed_users'] == [{'userPrincipalName': 'new01@contoso.example', 'item': None, 'subject': 'new01@contoso.example',
-                                       'action': 'create', 'status': 400,
+    assert result['failed_users'] == [{'userPrincipalName': 'new01@contoso.example', 'item': 'users[1]', 'subject': 'new01@contoso.example',
+                                       'field': 'password', 'action': 'create', 'status': 400,
                                        'code': 'Request_BadRequest',
                                        'message': 'The specified password does not comply with password complexity requirements. '
                                                   'Please provide a different password.'}]
-    assert '1 change(s) failed: new01@contoso.example: create: 400 Request_BadRequest' in result['msg']
+    assert '1 change(s) failed: users[1] new01@contoso.example: create: 400 Request_BadRequest' in result['msg']
     assert result['changed'] is True
     warned = playbook(play(task('Create', users, fail_on_error=False)))
     assert warned.rc == 0, warned
@@ -571,3 +571,35 @@ def test_creates_whose_answers_are_lost_are_settled_by_reading(emulator, playboo
     assert emulator.dump()['deleted'] == []
     # no create was sent a second time and refused as a duplicate
     assert emulator.stats()['responses_by_status'].get('400', 0) == 0
+
+
+def test_a_banned_password_is_refused_item_by_item_and_later_tasks_act_on_the_users_created(emulator, playbook):
+    """A password Entra Password Protection bans passes every check made before writing (length, characters): Graph refuses
+    it when the user is created. The other users are created and licensed; the refused one is named by item and field in
+    failed_users and is in no other list, so a later task (here their groups) takes ``created`` and acts on the others."""
+    emulator.seed(groups=[{'displayName': 'Engineering', 'mailNickname': 'engineering', 'mailEnabled': False, 'securityEnabled': True}])
+    users = new_users(3, usageLocation='DK', licenses=['EMS'])
+    users[1]['password'] = 'P@ssw0rd!'  # 4 character kinds, 9 characters - and banned
+    tasks = task('Create', users, fail_on_error=False) + '  register: created\n' + """
+- name: Their groups
+  mynster.msgraph.graph_group_membership:
+    memberships:
+      - group: Engineering
+        members: "{{ created.created | map(attribute='userPrincipalName') | list }}"
+    recently_created: "{{ created.created | map(attribute='userPrincipalName') | list }}"
+"""
+    run = playbook(play(tasks))
+    assert run.rc == 0, run
+    result = run.result('Create')
+    assert [u['userPrincipalName'] for u in result['created']] == ['new00@contoso.example', 'new02@contoso.example']
+    assert result['failed_users'] == [{'userPrincipalName': 'new01@contoso.example', 'item': 'users[1]', 'subject': 'new01@contoso.example',
+                                       'field': 'password', 'action': 'create', 'status': 400, 'code': 'Request_BadRequest',
+                                       'message': 'The specified password does not comply with password complexity requirements. '
+                                                  'Please provide a different password.'}]
+    assert any(w.startswith('users[1] new01@contoso.example: create: 400 Request_BadRequest') for w in result['warnings'])
+    assert 'P@ssw0rd!' not in run.stdout
+    users_now = users_by_upn(emulator)
+    assert 'new01@contoso.example' not in users_now
+    assert all(direct_skus(users_now[name]) == [EMS] for name in ('new00@contoso.example', 'new02@contoso.example'))
+    added = run.result('Their groups')['added']
+    assert sorted(entry['member'] for entry in added) == ['new00@contoso.example', 'new02@contoso.example']

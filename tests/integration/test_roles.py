@@ -428,6 +428,54 @@ def test_onboarding_pending_mailbox_is_named_and_a_rerun_completes_it(emulator, 
     assert len(state.events[upn('nestor')]) == 1 and state.permissions[upn('nestor')] == {upn('megan'): 'read'}
 
 
+BANNED = 'P@ssw0rd!'  # long enough, four kinds of characters, and on (our emulator's guess at) Entra's banned list
+
+
+def test_onboarding_completes_the_others_when_graph_refuses_a_banned_password(emulator, playbook):
+    """No check can know Entra's banned passwords, so Graph refuses Bob's at creation. Adele and Carl are created, licensed,
+    put in their groups and given their welcome events and permissions; the role then fails naming Bob, his password and
+    Graph's reason. A re-run with another password completes Bob and changes nothing for the other two."""
+    seed_tenant(emulator)
+    cohort = {'hires': [hire('adele'), hire('bob', password=BANNED), hire('carl', groups=['Sales'])]}
+    preview = playbook(ONBOARD, check=True, extra_vars=cohort)
+    assert preview.rc == 0, preview  # nothing a check can see
+    run = playbook(ONBOARD, extra_vars=cohort)
+    assert run.rc != 0
+    assert run.failed('Fail on the changes Graph refused (everything else is done)'), run
+    message = failure(run)
+    assert message.startswith('Onboarding did everything else, but Graph refused 1 change(s): bob@contoso.example: password: create: '
+                              '400 Request_BadRequest: The specified password does not comply with password complexity requirements.'), message
+    assert BANNED not in run.stdout + run.stderr
+    plan = plan_of(run, 'onboarding')
+    assert plan['refused'] == [{'userPrincipalName': upn('bob'), 'field': 'password', 'action': 'create', 'status': 400,
+                                'code': 'Request_BadRequest', 'reason': 'The specified password does not comply with password complexity '
+                                                                        'requirements. Please provide a different password.'}]
+    adele, bob, carl = plan['users']
+    assert bob['action'] == 'refused' and bob['groups_added'] == [] and bob['event']['action'] == 'not_done'
+    assert (adele['action'], carl['action']) == ('create', 'create') and carl['groups_added'] == ['Sales']
+    assert 'bob@contoso.example - NOT CREATED' in run.stdout
+    state = State(emulator)
+    assert upn('bob') not in state.users
+    for name, groups in (('adele', {'Engineering', 'VPN users', 'All staff'}), ('carl', {'Sales'})):
+        assert state.licences(name) == [SPE_E3] and state.groups_of[upn(name)] == groups
+        assert [e['subject'] for e in state.events[upn(name)]] == ['Welcome, %s' % name.title()]
+        assert state.permissions[upn(name)] == {upn('megan'): 'read'}
+    before = dict((name, (state.users[upn(name)], state.events[upn(name)], state.permissions[upn(name)], state.groups_of[upn(name)]))
+                  for name in ('adele', 'carl'))
+
+    cohort['hires'][1]['password'] = 'Another-Initial-Pa55!'
+    again = playbook(ONBOARD, extra_vars=cohort)
+    assert again.rc == 0, again
+    plan = again.result('Plan')['onboarding_plan']
+    assert plan['refused'] == [] and plan['left_undone'] is None
+    assert [user['action'] for user in plan['users']] == ['none', 'create', 'none']
+    state = State(emulator)
+    assert state.licences('bob') == [SPE_E3] and state.groups_of[upn('bob')] == {'Engineering', 'VPN users', 'All staff'}
+    assert len(state.events[upn('bob')]) == 1 and state.permissions[upn('bob')] == {upn('megan'): 'read'}
+    for name in ('adele', 'carl'):
+        assert (state.users[upn(name)], state.events[upn(name)], state.permissions[upn(name)], state.groups_of[upn(name)]) == before[name]
+
+
 @pytest.mark.parametrize('check', [False, True])
 def test_onboarding_prints_no_password_at_vvvv(emulator, playbook, check):
     """Initial passwords appear nowhere at -vvvv: not in the checks, the writes, a refusal or the plan. The cohort is in the

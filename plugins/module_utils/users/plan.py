@@ -33,6 +33,20 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.users.properties i
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import MANAGER_FIELDS, UserReads, user_queries
 
 REVOKE_CHOICES = ('never', 'when_disabled', 'always')
+# Graph's answer to a password it refuses: the same 400 text for the length and character rules and for a password on
+# Entra Password Protection's banned lists, which no client can check beforehand.
+PASSWORD_REFUSED = 'does not comply with password complexity requirements'
+# The field of a users[] item that a refused write is about (a create or an update: only the password is known).
+ACTION_FIELDS = {'licenses': 'licenses', 'manager': 'manager'}
+
+
+def refused_field(action, error):
+    """The item's field a write Graph refused (``error``) is about, when its answer tells: ``password``, ``licenses``, ``manager``."""
+    if action in ('create', 'update') and error is not None and PASSWORD_REFUSED in str(error.message or ''):
+        return 'password'
+    return ACTION_FIELDS.get(action)
+
+
 BASE_FIELDS = ('id', 'userPrincipalName', 'displayName', 'accountEnabled')
 
 
@@ -83,7 +97,8 @@ class UserPlan:
 
     def fail(self, action, message=None, error=None):
         """Record that ``action`` failed (Graph's ``error``) or was not attempted (``message`` says why)."""
-        self.outcome[action] = failure(action, self.spec.upn, message=message, error=error, userPrincipalName=self.spec.upn)
+        self.outcome[action] = failure(action, self.spec.upn, 'users[%d]' % self.spec.index, message=message, error=error,
+                                       userPrincipalName=self.spec.upn, field=refused_field(action, error))
 
     def fail_from(self, action, answer):
         self.fail(action, error=answer.error())

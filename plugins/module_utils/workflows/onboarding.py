@@ -20,6 +20,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.report i
     Mapper,
     count,
     failed_without_problems,
+    item_index,
     module_problems,
     role_problem,
 )
@@ -79,6 +80,28 @@ class OnboardingReport:
     def _upn(self, index):
         return upn_of(self.people[index])
 
+    # ----- what Graph refused in the user step -------------------------------------------------------
+
+    def refused_changes(self):
+        """The user step's writes Graph refused, in the role's terms: ``userPrincipalName``, ``field`` (``password``,
+        ``licenses``, ... or None), ``action``, ``status``, ``code``, ``reason`` (Graph's message), in hire order.
+
+        Only a real run's records: in a preview every record is a problem the problems report stopped the role for.
+        """
+        refused = []
+        for record in (self.results['users'].get('failed_users') or []):
+            if not isinstance(record, dict) or record.get('action') == 'validate':
+                continue
+            index = item_index(record.get('item'), 'users')
+            hire = upn_of(self.people[index]) if index is not None and index < len(self.people) else record.get('userPrincipalName')
+            refused.append({'userPrincipalName': hire, 'field': record.get('field'), 'action': record.get('action'),
+                            'status': record.get('status'), 'code': record.get('code'), 'reason': record.get('message')})
+        return refused
+
+    def not_created(self):
+        """The hires whose account Graph refused to create: the later steps leave them out."""
+        return unique([entry['userPrincipalName'] for entry in self.refused_changes() if entry['action'] == 'create'])
+
     # ----- the hires the user step makes new ---------------------------------------------------
 
     def new_objects(self):
@@ -97,7 +120,9 @@ class OnboardingReport:
             licensed = [entry.get('userPrincipalName') for entry in users.get('updated') or []
                         if ((entry.get('licenses') or {}).get('added'))]
         managed = [upn_of(hire) for hire in self.people if hire.get('licenses')]
-        return {'users': created, 'mailboxes': unique(created + licensed + managed)}
+        refused = set(key_of(name) for name in self.not_created())
+        mailboxes = [name for name in unique(created + licensed + managed) if key_of(name) not in refused]
+        return {'users': created, 'mailboxes': mailboxes, 'refused': self.not_created()}
 
     # ----- problems ------------------------------------------------------------------------------
 
@@ -146,7 +171,11 @@ class OnboardingReport:
         for added in memberships.get('added') or []:
             added_of.setdefault(key_of(added.get('member')), []).append(added)
         calendar_of = dict((key_of(calendar.get('mailbox')), calendar) for calendar in calendars.get('calendars') or [])
-        entries = [self._entry(hire, change_of, added_of, calendar_of) for hire in self.people]
+        refused = self.refused_changes()
+        refused_of = {}
+        for entry in refused:
+            refused_of.setdefault(key_of(entry['userPrincipalName']), []).append(entry)
+        entries = [self._entry(hire, change_of, added_of, calendar_of, refused_of) for hire in self.people]
         permissions = [permission for entry in entries for permission in entry['calendar_permissions']]
         pending = list(calendars.get('pending_mailboxes') or [])
         totals = {
@@ -164,21 +193,29 @@ class OnboardingReport:
             'pending_mailboxes': len(pending),
         }
         changed = any(value for key, value in totals.items() if key not in ('users', 'unchanged', 'pending_mailboxes'))
-        plan = {'check_mode': self.preview, 'changed': changed, 'totals': totals, 'users': entries, 'pending_mailboxes': pending}
+        plan = {'check_mode': self.preview, 'changed': changed, 'totals': totals, 'users': entries, 'pending_mailboxes': pending,
+                'refused': refused, 'skipped_calendars': [{'userPrincipalName': e['userPrincipalName'], 'reason': e['calendar_skipped']}
+                                                          for e in entries if e['calendar_skipped']]}
         plan['summary'] = summary(plan)
+        plan['left_undone'] = left_undone(plan)
         return plan
 
     @staticmethod
-    def _entry(hire, change_of, added_of, calendar_of):
+    def _entry(hire, change_of, added_of, calendar_of, refused_of):
         key = key_of(upn_of(hire))
-        change = change_of.get(key, {'action': 'none'})
+        refused = refused_of.get(key, [])
+        not_created = any(entry['action'] == 'create' for entry in refused)
+        change = change_of.get(key, {'action': 'refused' if not_created else 'none'})
         calendar = calendar_of.get(key, {})
         pending = calendar.get('status') == 'pending'
+        skipped = calendar.get('reason') if calendar.get('status') == 'skipped' else None
         licences = {'added': [], 'removed': [], 'updated': []}
         licences.update(change.get('licenses') or {})
         entry = {'userPrincipalName': upn_of(hire), 'action': change['action'],
                  'properties': [name for name in change.get('properties') or [] if name != 'licenses'],
-                 'licenses': licences, 'groups_added': [], 'event': None, 'calendar_permissions': [], 'pending_mailbox': pending}
+                 'licenses': licences, 'groups_added': [], 'event': None, 'calendar_permissions': [], 'pending_mailbox': pending,
+                 'calendar_skipped': skipped,
+                 'refused': [dict((k, v) for k, v in entry.items() if k != 'userPrincipalName') for entry in refused]}
         for index, group in enumerate(hire.get('groups') or []):
             entry['groups_added'].extend(added['group'] for added in added_of.get(key, []) if group_matches(group, index, added))
         wanted_event = hire.get('welcome_event')
@@ -189,13 +226,15 @@ class OnboardingReport:
                               'end': event.get('end', wanted_event.get('end')),
                               'timezone': event.get('timezone', wanted_event.get('timezone') or 'UTC'),
                               'transactionId': event.get('transactionId'),
-                              'action': 'pending' if pending else ('create' if events.get('created') else 'none')}
+                              'action': 'not_done' if not_created else 'pending' if pending else 'skipped' if skipped else (
+                                  'create' if events.get('created') else 'none')}
         permissions = calendar.get('permissions') or {}
         granted = set(key_of(p.get('address')) for p in permissions.get('granted') or [])
         updated = set(key_of(p.get('address')) for p in permissions.get('updated') or [])
         for wanted in hire.get('calendar_permissions') or []:
             address = key_of(wanted.get('address'))
-            action = 'pending' if pending else ('grant' if address in granted else ('update' if address in updated else 'none'))
+            action = 'not_done' if not_created else 'pending' if pending else 'skipped' if skipped else (
+                'grant' if address in granted else ('update' if address in updated else 'none'))
             entry['calendar_permissions'].append({'address': wanted.get('address'), 'role': wanted.get('role'), 'action': action})
         return entry
 
@@ -233,7 +272,8 @@ def summary(plan):
     lines.append('%s: %d licence(s), %d group membership(s), %d welcome event(s), %d calendar permission(s) granted or changed' % (
         'To add' if preview else 'Added', totals['licenses_added'], totals['groups_added'], totals['events_created'],
         totals['permissions_granted'] + totals['permissions_updated']))
-    heads = {'create': ('new user', 'created'), 'update': ('update', 'updated'), 'none': ('existing user', 'existing user')}
+    heads = {'create': ('new user', 'created'), 'update': ('update', 'updated'), 'none': ('existing user', 'existing user'),
+             'refused': ('new user', 'NOT CREATED')}
     for user in plan['users']:
         details = _details(user)
         if details:
@@ -241,6 +281,8 @@ def summary(plan):
             lines.extend('    ' + line for line in details)
         else:
             lines.append('%s - no change' % user['userPrincipalName'])
+    if plan['refused']:
+        lines.append('%d change(s) Graph refused (REFUSED above); everything else is done.' % len(plan['refused']))
     if plan['pending_mailboxes']:
         lines.append('%d mailbox(es) not ready within onboarding_mailbox_timeout: %s. Run the role again later to complete them.'
                      % (len(plan['pending_mailboxes']), ', '.join(plan['pending_mailboxes'])))
@@ -265,6 +307,22 @@ def _details(user):
     for permission in user['calendar_permissions']:
         if permission['action'] in ('grant', 'update'):
             details.append('calendar:   %s %s: %s' % ('+' if permission['action'] == 'grant' else '~', permission['address'], permission['role']))
+    for refused in user['refused']:
+        details.append('REFUSED:    %s%s: %s' % (refused['field'] + ' - ' if refused['field'] else '', refused['action'], refused['reason']))
+    if user['calendar_skipped']:
+        details.append('calendar:   SKIPPED - %s' % user['calendar_skipped'])
     if user['pending_mailbox']:
         details.append('calendar:   PENDING - the mailbox does not exist yet; run the role again later for the welcome event and permissions')
     return details
+
+
+def left_undone(plan):
+    """Why the role fails after doing everything else (writes Graph refused for some hires), or None."""
+    refused = plan['refused']
+    if not refused:
+        return None
+    return ('Onboarding did everything else, but Graph refused %d change(s): %s. Correct them in onboarding_users and run the role '
+            'again: the other hires are done and stay as they are.'
+            % (len(refused), '; '.join('%s: %s%s: %s%s' % (entry['userPrincipalName'], entry['field'] + ': ' if entry['field'] else '',
+                                                           entry['action'], '%s %s: ' % (entry['status'], entry['code'] or '') if entry['status'] else '',
+                                                           entry['reason']) for entry in refused)))

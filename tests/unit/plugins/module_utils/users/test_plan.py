@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.errors import GraphError
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import reference_problems
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import plan_users, read_directory
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import plan_users, read_directory, refused_field
 from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.users.users_tenant import BOSS_ID, E3, KNOWN, FakeDirectory, specs_of
 
 
@@ -115,3 +115,13 @@ def test_recently_created_entries_must_be_names_or_ids():
     assert [str(p) for p in reference_problems('recently_created', ['a@contoso.example', BOSS_ID, 'Engineering', 5])] == [
         "recently_created[2]: 'Engineering' is neither a userPrincipalName nor an object id",
         'recently_created[3]: 5 is neither a userPrincipalName nor an object id']
+
+
+def test_a_refused_write_names_the_field_its_answer_points_at():
+    password = GraphError('The specified password does not comply with password complexity requirements. Please provide a different password.',
+                          400, 'Request_BadRequest')
+    other = GraphError('Another object with the same value for property userPrincipalName already exists.', 400, 'Request_BadRequest')
+    assert refused_field('create', password) == 'password' and refused_field('update', password) == 'password'
+    assert refused_field('create', other) is None and refused_field('create', None) is None
+    assert refused_field('licenses', other) == 'licenses' and refused_field('manager', None) == 'manager'
+    assert refused_field('revoke_sessions', other) is None

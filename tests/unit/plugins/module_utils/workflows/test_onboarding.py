@@ -67,9 +67,10 @@ def test_new_objects_are_the_created_hires_and_every_mailbox_that_may_not_exist_
     users = {'created': [{'userPrincipalName': BOB}],
              'updated': [{'userPrincipalName': CARA, 'licenses': {'added': ['EMS'], 'removed': []}},
                          {'userPrincipalName': ADELE, 'properties': ['jobTitle']}]}
-    assert OnboardingReport(PEOPLE, {'users': users}, preview=True).new_objects() == {'users': [BOB], 'mailboxes': [BOB, CARA, ADELE]}
+    new = OnboardingReport(PEOPLE, {'users': users}, preview=True).new_objects()
+    assert new == {'users': [BOB], 'mailboxes': [BOB, CARA, ADELE], 'refused': []}
     # A skipped user step created nobody; hires whose licences the role manages still count as new mailboxes.
-    assert OnboardingReport(PEOPLE, {'users': {'skipped': True}}, preview=False).new_objects() == {'users': [], 'mailboxes': [ADELE]}
+    assert OnboardingReport(PEOPLE, {'users': {'skipped': True}}, preview=False).new_objects() == {'users': [], 'mailboxes': [ADELE], 'refused': []}
     # A failed check: every hire counts as created, so the other checks do not report them as missing.
     failed = {'failed': True, 'msg': '...', 'problems': [problem('users[0]', 'licenses', 'unknown SKU')]}
     assert OnboardingReport(PEOPLE, {'users': failed}, preview=True).new_objects()['users'] == [ADELE, BOB, CARA]
@@ -103,6 +104,63 @@ def test_the_plan_puts_each_steps_result_with_its_hire():
     assert '%s - new user' % BOB in plan['summary']
     assert '    groups:     + Engineering, + All staff' in plan['summary']
     assert plan['summary'][-1].startswith('1 mailbox(es) not ready within onboarding_mailbox_timeout: %s.' % CARA)
+
+
+PASSWORD_RULES = 'The specified password does not comply with password complexity requirements. Please provide a different password.'
+
+
+def refused_run():
+    """ADELE's create Graph refused (a banned password), BOB created and in his groups, CARA's licence refused."""
+    return {
+        'users': {'created': [{'userPrincipalName': BOB, 'properties': ['displayName']}, {'userPrincipalName': CARA, 'properties': []}],
+                  'failed_users': [{'userPrincipalName': ADELE, 'item': 'users[0]', 'subject': ADELE, 'action': 'create', 'field': 'password',
+                                    'status': 400, 'code': 'Request_BadRequest', 'message': PASSWORD_RULES},
+                                   {'userPrincipalName': CARA, 'item': 'users[2]', 'subject': CARA, 'action': 'licenses', 'field': 'licenses',
+                                    'status': 400, 'code': 'Request_BadRequest', 'message': 'no seats'}]},
+        'memberships': {'added': [{'group': 'Engineering', 'group_id': 'g-e', 'member': BOB}]},
+    }
+
+
+def test_hires_graph_refused_to_create_are_left_out_of_the_later_steps():
+    new = OnboardingReport(PEOPLE, refused_run(), preview=False).new_objects()
+    assert new == {'users': [BOB, CARA], 'mailboxes': [BOB, CARA], 'refused': [ADELE]}  # CARA exists: only her licence failed
+    # validation records (a check) are no refusals
+    check = {'failed_users': [{'userPrincipalName': ADELE, 'item': 'users[0]', 'action': 'validate', 'message': '...'}], 'created': []}
+    assert OnboardingReport(PEOPLE, {'users': check}, preview=False).new_objects()['refused'] == []
+
+
+def test_the_plan_names_every_refused_change_and_the_role_fails_on_them():
+    plan = OnboardingReport(PEOPLE, refused_run(), preview=False).plan()
+    adele, bob, cara = plan['users']
+    assert adele['action'] == 'refused' and adele['refused'] == [{'field': 'password', 'action': 'create', 'status': 400,
+                                                                  'code': 'Request_BadRequest', 'reason': PASSWORD_RULES}]
+    assert bob['action'] == 'create' and bob['refused'] == [] and bob['groups_added'] == ['Engineering']
+    assert cara['action'] == 'create' and [r['field'] for r in cara['refused']] == ['licenses']
+    assert [(r['userPrincipalName'], r['field']) for r in plan['refused']] == [(ADELE, 'password'), (CARA, 'licenses')]
+    assert plan['totals']['create'] == 2
+    assert '%s - NOT CREATED' % ADELE in plan['summary'] and '    REFUSED:    password - create: %s' % PASSWORD_RULES in plan['summary']
+    assert plan['left_undone'] == ('Onboarding did everything else, but Graph refused 2 change(s): %s: password: create: 400 Request_BadRequest: '
+                                   '%s; %s: licenses: licenses: 400 Request_BadRequest: no seats. Correct them in onboarding_users and run the '
+                                   'role again: the other hires are done and stay as they are.' % (ADELE, PASSWORD_RULES, CARA))
+    assert OnboardingReport(PEOPLE, {}, preview=False).plan()['left_undone'] is None
+
+
+def test_a_hire_refused_with_a_welcome_event_has_it_not_done():
+    people = [dict(PEOPLE[1], userPrincipalName=ADELE)] + PEOPLE[1:]
+    plan = OnboardingReport(people, refused_run(), preview=False).plan()
+    assert plan['users'][0]['event']['action'] == 'not_done' and plan['totals']['events_created'] == 0
+
+
+def test_a_calendar_skipped_for_want_of_a_mailbox_licence_is_named_with_its_reason():
+    reason = 'no mailbox is coming: its licences (EMS) include no Exchange Online plan, and no group of its gives it a licence. ...'
+    results = {'calendars': {'calendars': [{'mailbox': BOB, 'status': 'skipped', 'reason': reason, 'events': {'created': []}},
+                                           {'mailbox': CARA, 'status': 'ok', 'permissions': {'granted': [{'address': ADELE, 'role': 'read'}]}}]}}
+    plan = OnboardingReport(PEOPLE, results, preview=False).plan()
+    adele, bob, cara = plan['users']
+    assert bob['event']['action'] == 'skipped' and bob['calendar_skipped'] == reason and bob['pending_mailbox'] is False
+    assert cara['calendar_skipped'] is None and cara['calendar_permissions'][0]['action'] == 'grant'
+    assert plan['skipped_calendars'] == [{'userPrincipalName': BOB, 'reason': reason}] and plan['left_undone'] is None
+    assert '    calendar:   SKIPPED - %s' % reason in plan['summary']
 
 
 def test_a_run_that_changed_nothing_says_so():
