@@ -67,7 +67,7 @@ def test_cli_background_returns_when_ready(tmp_path):
     env = dict(os.environ, PYTHONPATH=EMULATOR_SRC)
     done = subprocess.run([sys.executable, "-m", "graph_emulator", "--background", "--state-dir", str(state), "--seed", str(seed),
                            "--tenant-id", "bg-tenant", "--verified-domain", "contoso.example"],
-                          capture_output=True, env=env, text=True, timeout=60)
+                          capture_output=True, env=env, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     info = json.loads(done.stdout)
     try:
@@ -81,7 +81,7 @@ def test_cli_background_returns_when_ready(tmp_path):
         assert [u["userPrincipalName"] for u in users.json()["value"]] == ["bg@contoso.example"]
     finally:
         os.kill(info["pid"], signal.SIGTERM)
-    for _ in range(150):
+    for attempt in range(150):
         if not _alive(info["pid"]):
             break
         time.sleep(0.1)
@@ -91,8 +91,8 @@ def test_cli_background_returns_when_ready(tmp_path):
 def test_cli_background_reports_a_failed_start(tmp_path):
     env = dict(os.environ, PYTHONPATH=EMULATOR_SRC)
     done = subprocess.run([sys.executable, "-m", "graph_emulator", "--background", "--state-dir", str(tmp_path), "--seed",
-                           str(tmp_path / "missing.json")], capture_output=True, env=env, text=True, timeout=60)
+                           str(tmp_path / "missing.json")], capture_output=True, env=env, text=True, timeout=60, check=False)
     assert done.returncode != 0 and done.stdout == ""
     assert "missing.json" in done.stderr and "before it was ready" in done.stderr
-    no_state = subprocess.run([sys.executable, "-m", "graph_emulator", "--background"], capture_output=True, env=env, text=True, timeout=60)
+    no_state = subprocess.run([sys.executable, "-m", "graph_emulator", "--background"], capture_output=True, env=env, text=True, timeout=60, check=False)
     assert no_state.returncode == 2 and "--background needs --state-dir" in no_state.stderr

@@ -114,7 +114,7 @@ def test_odata_casts_on_member_lists(graph):
                            ("microsoft.graph.servicePrincipal", [sp]), ("microsoft.graph.device", [])):
         body = graph.get(f"/groups/{outer}/members/{cast}?$select=id").json()
         assert [o["id"] for o in body["value"]] == expected, (cast, body)
-        assert body["@odata.context"].endswith(f"$metadata#{cast.split('.')[-1]}s(id)"), body
+        assert body["@odata.context"].endswith(f"$metadata#{cast.rsplit('.', maxsplit=1)[-1]}s(id)"), body
     transitive = graph.get(f"/groups/{outer}/transitiveMembers/microsoft.graph.user?$select=id").json()["value"]
     assert sorted(o["id"] for o in transitive) == sorted(users)
     assert {g["id"] for g in graph.get(f"/users/{users[1]}/transitiveMemberOf/microsoft.graph.group").json()["value"]} == {inner, outer}

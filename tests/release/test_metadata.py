@@ -50,7 +50,7 @@ def test_version_added_is_never_newer_than_the_collection():
     newer = ['%s: %s' % item for item in found if Version(item[1]) > version]
     assert not newer, 'version_added newer than galaxy.yml version %s: %s' % (version, newer)
     # The version being developed is the newest one the documentation speaks of.
-    assert max(Version(v) for _, v in found) == version
+    assert max(Version(v) for name, v in found) == version
 
 
 def test_the_collection_version_is_the_next_release():
