@@ -274,7 +274,8 @@ def test_a_new_mailbox_is_waited_for_while_the_others_are_written(emulator, play
     """The hire is created and licensed by the play's first task; the user replicates, then the mailbox is provisioned
     some seconds later. Its calendar is written once it is there; the existing mailbox does not wait for it."""
     seed(emulator, 'adele', 'megan')
-    emulator.configure(replication_delay_ms=1000, mailbox_provisioning_delay_ms=5000)
+    # long enough that a loaded machine's gap between the two tasks (seconds on CI's 2 cores) does not outlast it
+    emulator.configure(replication_delay_ms=1000, mailbox_provisioning_delay_ms=15000)
     hire = dict(LICENSED, userPrincipalName=upn('nestor'), displayName='Nestor')
     calendars = [calendar('nestor', events=[event('Welcome, Nestor')], permissions=[{'address': upn('megan'), 'role': 'read'}]),
                  calendar('adele', events=[event('Welcome, Adele')])]

@@ -160,7 +160,7 @@ def test_a_busy_mailbox_never_has_two_batches_in_flight(emulator, playbook, tmp_
 # ----- item 4: paced before Graph refuses ----------------------------------------------------------
 
 def test_a_write_job_larger_than_the_quota_burst_is_paced_not_refused(emulator, playbook, tmp_path):
-    """Entra's documented write quota (3,000 per 150 s): 3,060 writes, the last 60 at the refill rate, none refused."""
+    """Entra's documented write quota (3,000 per 150 s): 3,060 writes, none refused, however fast this machine sends them."""
     ids = seed_users(emulator, 100)
     emulator.configure(entra_quotas='M')
     requests_ = [{'id': 'w%04d' % n, 'method': 'PATCH', 'url': '/users/%s' % ids[n % 100], 'body': {'jobTitle': 'W%d' % n}}
@@ -172,7 +172,9 @@ def test_a_write_job_larger_than_the_quota_burst_is_paced_not_refused(emulator, 
     stats = emulator.stats()
     assert stats['throttled_by_kind'].get('write', 0) == 0
     assert stats['writes'] == 3060
-    assert result['stats']['wait_seconds_by_reason']['pacing'] > 0
+    # How long the client waits depends on this machine's speed (a slow run lets the bucket refill on its own), so the
+    # waiting itself is pinned by test_pacer's fake clock; here only that the reason is reported.
+    assert 'pacing' in result['stats']['wait_seconds_by_reason']
 
 
 # ----- item 5: lost answers -----------------------------------------------------------------------
