@@ -21,6 +21,12 @@ description:
     one with another role is changed to the listed role, and the others are left alone unless O(permissions_state=exact).
     A grant that Graph answers with 409 (already shared - for example a grant sent again after its answer was lost) is
     settled by reading the mailbox's permissions again.
+  - An address in one of the tenant's verified domains that no user or group has (as mail, userPrincipalName or proxy
+    address) is refused before anything is written, in check mode too - usually a typo, with which Outlook would share
+    the calendar silently. An address in any other domain is external - it is granted as listed and marked
+    C(external) set to V(true) in RV(calendars[].permissions) and listed under C(external) in the diff. The check reads the
+    tenant's domains (C(Organization.Read.All)), users (C(User.Read.All)) and groups (C(Group.Read.All)) in one
+    C($batch); when Graph refuses one of them, the addresses it would have told about are not checked.
   - Everything is checked before the first write - the shape and types of every item, event times and time zones,
     roles, addresses, duplicates - and then every mailbox is read. When anything is wrong, nothing is written to any
     mailbox and the task fails naming each item and field (for example C(calendars[2].events[0].start)).
@@ -325,7 +331,7 @@ calendars:
       type: dict
       contains:
         granted:
-          description: Permissions granted, as C({address, role}).
+          description: Permissions granted, as C({address, role}), with C(external) set to V(true) for an address outside the tenant's domains.
           type: list
           elements: dict
         updated:
@@ -337,7 +343,7 @@ calendars:
           type: list
           elements: dict
         unchanged:
-          description: Listed permissions that were already as wanted.
+          description: Listed permissions that were already as wanted, with C(external) as in RV(calendars[].permissions.granted).
           type: list
           elements: dict
   sample: [{"mailbox": "nestor.wilke@contoso.com", "status": "ok", "new_mailbox": true, "found": true, "changed": true,

@@ -69,15 +69,17 @@ class EventSpec:
 
 
 class PermissionSpec:
-    """One wanted calendar permission."""
+    """One wanted calendar permission; ``external`` (set by ``sharees.check_sharees``): outside the tenant's domains,
+    ``None`` when the domains could not be read."""
 
-    __slots__ = ('path', 'address', 'role', 'name')
+    __slots__ = ('path', 'address', 'role', 'name', 'external')
 
     def __init__(self, path, address, role, name):
         self.path = path
         self.address = address
         self.role = role
         self.name = name
+        self.external = None
 
     @property
     def key(self):
@@ -87,7 +89,14 @@ class PermissionSpec:
         email = {'address': self.address}
         if self.name:
             email['name'] = self.name
-        return {'emailAddress': email, 'isInsideOrganization': True, 'isRemovable': True, 'role': self.role}
+        return {'emailAddress': email, 'isInsideOrganization': self.external is not True, 'isRemovable': True, 'role': self.role}
+
+    def view(self, **extra):
+        """``{address, role}`` for the task result, with ``external: true`` for an address outside the tenant's domains."""
+        view = dict({'address': self.address, 'role': self.role}, **extra)
+        if self.external:
+            view['external'] = True
+        return view
 
 
 class CalendarSpec:

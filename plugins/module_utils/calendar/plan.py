@@ -67,6 +67,9 @@ class MailboxContent:
         view = {'events': sorted(event.get('subject') or '' for event in self.events if event.get('transactionId') in wanted)}
         if spec.permissions is not None:
             view['permissions'] = dict((entry_label(entry), entry.get('role')) for entry in self.permissions)
+            external = sorted(entry_label(entry) for entry in self.permissions if entry.get('isInsideOrganization') is False)
+            if external:
+                view['external'] = external  # sharees outside the organisation, as Graph marks them
         return view
 
 

@@ -13,6 +13,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.plan impo
     MailboxContent, entry_label, mailbox_missing, missing_text, plan_mailbox, read_outcome, read_requests
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.input import problem_at, problem_path
+from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.sharees import check_sharees
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import user_lookups
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure
 
@@ -119,7 +120,8 @@ class CalendarSync:
         """Read, check and (unless in check mode) write; returns the problems that stopped the run before any write."""
         for run in self.runs:
             run.poll = self.client.poll(self.timeout, 'mailbox', FIRST_POLL, POLL_FACTOR, MAX_POLL)
-        problems = self._first_read()
+        # An address of the tenant's domains that nobody has stops the run before any mailbox is read.
+        problems = check_sharees(self.client, [run.spec for run in self.runs if run.spec.has_work]) or self._first_read()
         if not problems and not self.check_mode:
             self._write_and_wait()
         return problems
@@ -319,10 +321,10 @@ class CalendarSync:
             'mailbox': run.spec.mailbox, 'status': status, 'new_mailbox': run.new, 'found': run.found,
             'events': {'created': [dict(event.view(), id=event_id) for event, event_id in created],
                        'existing': [dict(event.view(), id=event_id) for event, event_id in existing]},
-            'permissions': {'granted': [{'address': p.address, 'role': p.role} for p in granted],
-                            'updated': [{'address': p.address, 'role': p.role, 'previous_role': old} for p, old in updated],
+            'permissions': {'granted': [p.view() for p in granted],
+                            'updated': [p.view(previous_role=old) for p, old in updated],
                             'removed': [{'address': entry_label(e), 'role': e.get('role')} for e in removed],
-                            'unchanged': [{'address': p.address, 'role': p.role} for p in unchanged]},
+                            'unchanged': [p.view() for p in unchanged]},
         }
         entry['changed'] = bool(created or granted or updated or removed)
         return entry
@@ -338,4 +340,7 @@ class CalendarSync:
             for change in entry['permissions']['granted'] + entry['permissions']['updated']:
                 permissions[lowered.get(change['address'].lower(), change['address'])] = change['role']
             view['permissions'] = permissions
+            external = set(run.before.get('external', [])) | set(p.address for p in run.spec.permissions or [] if p.external)
+            if external:
+                view['external'] = sorted(a for a in external if a.lower() in set(label.lower() for label in permissions))
         return view

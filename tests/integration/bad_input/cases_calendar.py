@@ -115,6 +115,13 @@ CASES = [
          "calendars[1].permissions[0].address: 'alex@contoso.example' is the mailbox itself"),
     Case('calendar-permission-unknown-key', 'graph_calendar', _permission({'adress': upn('megan'), 'role': 'read'}),
          "calendars[1].permissions[0]: unsupported option 'adress' (did you mean 'address'?)"),
+    Case('calendar-permission-address-in-own-domain-of-nobody', 'graph_calendar',
+         {'calendars': [GOOD_EVENTS_ONLY, {'mailbox': upn('alex'), 'permissions': [
+             {'address': upn('megan'), 'role': 'read'}, {'address': 'partner@fabrikam.example', 'role': 'read'},
+             {'address': upn('megna'), 'role': 'read'}]}]},
+         ["calendars[1].permissions[2].address: 'megna@contoso.example' is in contoso.example, one of the tenant's verified domains, "
+          "but no user or group has that address", 'check the spelling'], modes=('real', 'check'),
+         why='a typo in an address of the tenant would share the calendar with nobody, silently; external addresses are fine'),
     Case('calendar-problems-in-two-items', 'graph_calendar',
          _calendars({'mailbox': upn('alex'), 'events': [dict(EVENT, start='soon')], 'permissions': [{'address': upn('megan'), 'role': 'boss'}]}),
          ['Nothing was changed: 2 problem(s) in calendars', 'calendars[1].events[0].start', 'calendars[1].permissions[0].role']),

@@ -56,6 +56,9 @@ class FakeMailboxes(FakeWaits):
 
     def batch(self, requests, paginate=False):
         assert paginate
+        if requests and requests[0]['url'] == '/organization?$select=verifiedDomains':
+            # The sharee check (test_sharees.py): without Organization.Read.All the addresses are not checked.
+            return [GraphResponse(r['id'], 403, {}, {'error': {'code': 'Authorization_RequestDenied', 'message': 'denied'}}) for r in requests]
         if requests and all(r['url'].startswith('/users?') for r in requests):
             self.lookups.append([r['url'] for r in requests])
             return [self._look_up(r) for r in requests]
