@@ -196,6 +196,11 @@ options:
       - The users behind these mailboxes are looked up first, 15 per query in one C($batch); mailboxes of users that do
         not exist yet are not read - in check mode they are planned as empty, in a real run they are waited for. This
         lookup needs C(User.Read.All); without it the mailboxes are read as the others.
+      - A mailbox of this list whose user exists but whose mailbox does not is waited for only when one is coming. The
+        user's licences and those of its groups are compared with the service plans of the tenant's subscriptions
+        (C(/subscribedSkus), after each licence's disabled plans). When none has an Exchange Online plan, the mailbox is
+        not waited for but skipped at once, named with the reason in RV(skipped_mailboxes) and a warning. Reading the
+        subscriptions needs C(Organization.Read.All) (or C(Directory.Read.All)); without it every missing mailbox is waited for.
     type: list
     elements: str
     default: []
@@ -299,7 +304,11 @@ calendars:
     status:
       description:
         - V(ok) when the mailbox is as listed (or, in check mode, could be made so), V(pending) when it did not exist
-          before O(mailbox_timeout) passed (nothing was written to it), V(failed) when Graph refused something (see RV(failed_items)).
+          before O(mailbox_timeout) passed (nothing was written to it), V(skipped) when it does not exist and no
+          mailbox is coming (see RV(calendars[].reason)), V(failed) when Graph refused something (see RV(failed_items)).
+      type: str
+    reason:
+      description: Why a mailbox was skipped (V(null) otherwise) - its user's licences give it no Exchange Online mailbox.
       type: str
     new_mailbox:
       description: Whether the mailbox was listed in O(new_mailboxes).
@@ -359,6 +368,22 @@ pending_mailboxes:
   type: list
   elements: str
   sample: ["nestor.wilke@contoso.com"]
+skipped_mailboxes:
+  description:
+    - Mailboxes of O(new_mailboxes) that do not exist and will not come, because none of the user's licences (nor its
+      groups') has an Exchange Online plan; they were not waited for and nothing was written to them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    mailbox:
+      description: The mailbox as listed.
+      type: str
+    reason:
+      description: Which licences the user holds, and what to do.
+      type: str
+  sample: [{"mailbox": "frontline@contoso.com", "reason": "no mailbox is coming for frontline@contoso.com: its licences (EMS) include no
+            Exchange Online plan, and no group of its gives it a licence; ..."}]
 failed_items:
   description:
     - One entry per change Graph refused, or per problem found before anything was written (then RV(failed_items[].action)
@@ -472,15 +497,19 @@ def run(module):
     if problems:
         module.refuse(problems)
     calendars, pending, failures, changed, before, after = sync.outcome()
+    skipped = sync.skipped()
+    for entry in skipped:
+        module.warn('%s: skipped, nothing was written to it: %s.' % (entry['mailbox'], entry['reason']))
     if pending:
         module.warn('%d mailbox(es) listed in new_mailboxes did not exist after mailbox_timeout (%g s), and nothing was written to them: %s. '
                     'Run the task again later to complete them.' % (len(pending), params['mailbox_timeout'], ', '.join(pending)))
-    module.finish(changed, failures, 'failed_items', params['fail_on_error'], before, after, calendars=calendars, pending_mailboxes=pending)
+    module.finish(changed, failures, 'failed_items', params['fail_on_error'], before, after, calendars=calendars, pending_mailboxes=pending,
+                  skipped_mailboxes=skipped)
 
 
 def main():
     module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, ranges={'mailbox_timeout': WAIT_RANGE}, raw_input=read_calendars,
-                         items='calendars', empty_result=dict(calendars=[], pending_mailboxes=[], failed_items=[]),
+                         items='calendars', empty_result=dict(calendars=[], pending_mailboxes=[], skipped_mailboxes=[], failed_items=[]),
                          problem_records=('failed_items', problem_record))
     module.extra_stats = dict.fromkeys(MAILBOX_WAIT_STATS, 0)
     module.run_guarded(run, module)

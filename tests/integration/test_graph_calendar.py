@@ -297,7 +297,8 @@ def test_a_new_mailbox_is_waited_for_while_the_others_are_written(emulator, play
 
 
 def test_a_new_mailbox_is_planned_as_empty_in_check_mode(emulator, playbook):
-    seed(emulator, 'adele', **{upn('nestor'): {'displayName': 'Nestor', 'mailbox': False}})
+    # licensed, and Exchange has not provisioned the mailbox yet
+    seed(emulator, 'adele', **{upn('nestor'): {'displayName': 'Nestor', 'mailbox': False, 'assignedLicenses': [{'skuPartNumber': 'ENTERPRISEPACK'}]}})
     calendars = [calendar('nestor', events=[event('Welcome, Nestor')], permissions=[{'address': upn('adele'), 'role': 'read'}]),
                  calendar('lynne', events=[event('Welcome, Lynne')])]  # not created yet either
     run = playbook(play(task('Calendars', calendars=calendars, new_mailboxes=[upn('nestor'), upn('lynne')])), check=True)
@@ -311,15 +312,18 @@ def test_a_new_mailbox_is_planned_as_empty_in_check_mode(emulator, playbook):
 
 
 def test_pending_at_the_timeout_is_named_and_a_rerun_completes_it(emulator, playbook):
-    """Nestor's licence has not come through: his mailbox is pending after the timeout, adele's calendar is written.
-    Once he is licensed, the same task completes him."""
-    seed(emulator, 'adele', **{upn('nestor'): {'displayName': 'Nestor', 'mailbox': False}})
+    """Nestor is created with an Exchange licence, but Exchange takes longer than the task's timeout to provision his
+    mailbox: it is pending, adele's calendar is written. A re-run while it is still being provisioned waits for it and
+    completes him."""
+    seed(emulator, 'adele')
+    emulator.configure(mailbox_provisioning_delay_ms=20000)
+    hire = task('Hire', module='graph_user_bulk', users=[dict(LICENSED, userPrincipalName=upn('nestor'), displayName='Nestor')])
     calendars = [calendar('nestor', events=[event('Welcome, Nestor')]), calendar('adele', events=[event('Welcome, Adele')])]
-    calendar_task = task('Calendars', calendars=calendars, new_mailboxes=[upn('nestor')], mailbox_timeout=3)
-    run = playbook(play(calendar_task))
+    run = playbook(play(hire, task('Calendars', calendars=calendars, new_mailboxes=[upn('nestor')], mailbox_timeout=3)))
     assert run.rc == 0, run
     result = run.result('Calendars')
     assert result['pending_mailboxes'] == [upn('nestor')] and result['changed'] is True and result['failed_items'] == []
+    assert result['skipped_mailboxes'] == []
     assert result['calendars'][0]['status'] == 'pending' and result['calendars'][0]['events']['created'] == []
     assert result['calendars'][1]['status'] == 'ok'
     assert result['stats']['mailbox_polls'] >= 1
@@ -327,14 +331,33 @@ def test_pending_at_the_timeout_is_named_and_a_rerun_completes_it(emulator, play
     assert 'nestor@contoso.example' in warnings and 'Run the task again later' in warnings
     assert Mailboxes(emulator).subjects(upn('nestor')) == []
 
-    licence = task('Licence', module='graph_user_bulk', users=[{'userPrincipalName': upn('nestor'), 'usageLocation': 'DK',
-                                                                'licenses': ['ENTERPRISEPACK']}])
-    again = playbook(play(licence, calendar_task))
+    again = playbook(play(task('Calendars', calendars=calendars, new_mailboxes=[upn('nestor')], mailbox_timeout=120)))
     assert again.rc == 0, again
     result = again.result('Calendars')
     assert result['pending_mailboxes'] == [] and [e['subject'] for e in result['calendars'][0]['events']['created']] == ['Welcome, Nestor']
-    assert result['calendars'][1]['events']['created'] == [] and result['stats']['mailbox_polls'] == 0
+    assert result['calendars'][1]['events']['created'] == []
     assert Mailboxes(emulator).subjects(upn('nestor')) == ['Welcome, Nestor']
+
+
+def test_a_mailbox_no_licence_brings_is_skipped_at_once_with_the_reason(emulator, playbook):
+    """Nestor holds only EMS (no Exchange Online plan) and Lynne no licence: no mailbox will come for either, so neither is
+    waited for, and adele's calendar is written."""
+    seed(emulator, 'adele', **{upn('nestor'): {'displayName': 'Nestor', 'mailbox': False, 'assignedLicenses': [{'skuPartNumber': 'EMS'}]},
+                               upn('lynne'): {'displayName': 'Lynne', 'mailbox': False}})
+    calendars = [calendar('nestor', events=[event('Welcome, Nestor')]), calendar('lynne', events=[event('Welcome, Lynne')]),
+                 calendar('adele', events=[event('Welcome, Adele')])]
+    run = playbook(play(task('Calendars', calendars=calendars, new_mailboxes=[upn('nestor'), upn('lynne')], mailbox_timeout=600)))
+    assert run.rc == 0, run
+    result = run.result('Calendars')
+    assert [entry['mailbox'] for entry in result['skipped_mailboxes']] == [upn('nestor'), upn('lynne')]
+    nestor, lynne = (entry['reason'] for entry in result['skipped_mailboxes'])
+    assert nestor.startswith('no mailbox is coming: its licences (EMS) include no Exchange Online plan') and 'run the task again' in nestor
+    assert lynne.startswith('no mailbox is coming: it holds no licence')
+    assert [c['status'] for c in result['calendars']] == ['skipped', 'skipped', 'ok'] and result['calendars'][0]['reason'] == nestor
+    assert result['pending_mailboxes'] == [] and result['stats']['mailbox_polls'] == 0 and result['failed_items'] == []
+    assert sum(upn('nestor') in warning and 'skipped' in warning for warning in result['warnings']) == 1
+    state = Mailboxes(emulator)
+    assert state.subjects(upn('adele')) == ['Welcome, Adele'] and state.subjects(upn('nestor')) == [] and state.subjects(upn('lynne')) == []
 
 
 def test_no_waiting_with_a_zero_timeout(emulator, playbook):

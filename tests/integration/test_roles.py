@@ -428,6 +428,33 @@ def test_onboarding_pending_mailbox_is_named_and_a_rerun_completes_it(emulator, 
     assert len(state.events[upn('nestor')]) == 1 and state.permissions[upn('nestor')] == {upn('megan'): 'read'}
 
 
+def test_onboarding_does_not_wait_for_a_mailbox_no_licence_brings(emulator, playbook):
+    """Frank's only licence, EMS, has no Exchange Online plan, and Gina has none: no mailbox will come for them, so their
+    welcome events are skipped at once with the reason, not waited for; Adele (SPE_E3) gets hers, and both accounts and
+    their groups are done."""
+    seed_tenant(emulator)
+    cohort = {'hires': [hire('adele'), hire('frank', licenses=['EMS']), hire('gina', licenses=[])]}
+    run = playbook(ONBOARD, extra_vars=cohort)
+    assert run.rc == 0, run
+    step = run.result('Create the welcome events and grant the calendar permissions (new mailboxes are waited for)')
+    assert [entry['mailbox'] for entry in step['skipped_mailboxes']] == [upn('frank'), upn('gina')]
+    frank, gina = (entry['reason'] for entry in step['skipped_mailboxes'])
+    assert frank.startswith('no mailbox is coming: its licences (EMS) include no Exchange Online plan')
+    assert gina.startswith('no mailbox is coming: it holds no licence')
+    assert step['pending_mailboxes'] == [] and step['stats']['mailbox_polls'] == 0 and step['stats']['mailboxes_waited_for'] == 0
+    assert any(upn('frank') in warning and 'skipped' in warning for warning in step['warnings'])
+    plan = run.result('Plan')['onboarding_plan']
+    adele, frank_entry, gina_entry = plan['users']
+    assert adele['event']['action'] == 'create' and adele['calendar_skipped'] is None
+    assert frank_entry['event']['action'] == 'skipped' and frank_entry['calendar_skipped'] == frank
+    assert frank_entry['calendar_permissions'] == [{'address': upn('megan'), 'role': 'read', 'action': 'skipped'}]
+    assert [entry['userPrincipalName'] for entry in plan['skipped_calendars']] == [upn('frank'), upn('gina')]
+    assert 'calendar:   SKIPPED - no mailbox is coming' in run.stdout
+    state = State(emulator)
+    assert len(state.events[upn('adele')]) == 1 and upn('frank') not in state.events and upn('gina') not in state.events
+    assert state.groups_of[upn('frank')] == {'Engineering', 'VPN users', 'All staff'} and state.licences('frank') == [EMS]
+
+
 BANNED = 'P@ssw0rd!'  # long enough, four kinds of characters, and on (our emulator's guess at) Entra's banned list
 
 

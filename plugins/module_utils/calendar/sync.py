@@ -14,8 +14,9 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.plan impo
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.input import problem_at, problem_path
 from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.sharees import check_sharees
-from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import user_lookups
+from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import user_lookups, user_path
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import SkuCatalog, gives_mailbox, subscriptions_request
 
 MAILBOX_WAIT_STATS = ('mailbox_polls', 'mailboxes_waited_for')
 # What the users behind new mailboxes are looked up with (``userPrincipalName in (..)`` / ``id in (..)``, 15 a query).
@@ -59,6 +60,49 @@ def absent_users(client, mailboxes):
     return absent
 
 
+def licence_requests(names):
+    """The reads that tell whether mailboxes will come for the users ``names``: the tenant's subscriptions, and each user's
+    licences and the licences of the groups it is a direct member of (a group's licence reaches its members a while after
+    they join, so the user's own ``assignedLicenses`` may not show it yet)."""
+    requests = [subscriptions_request('skus')]
+    for n, name in enumerate(names):
+        requests.append({'id': 'lic:%d' % n, 'url': user_path(name) + '?$select=id,assignedLicenses'})
+        requests.append({'id': 'grp:%d' % n, 'url': user_path(name, 'memberOf/microsoft.graph.group') + '?$select=id,displayName,assignedLicenses'})
+    return requests
+
+
+def mailbox_not_coming(client, names):
+    """``{lower-case name: reason}`` for the users among ``names`` whose licences give them no Exchange Online mailbox.
+
+    From ``/subscribedSkus`` service plans (after each licence's ``disabledPlans``): the user's own licences (direct and
+    from groups, as Graph lists them in ``assignedLicenses``) and those of its groups. A user is named only when every
+    read answered: without permission to read subscriptions or groups, or for a user not visible yet, nothing is said
+    and its mailbox is waited for as before.
+    """
+    if not names:
+        return {}
+    answers = dict((answer.id, answer) for answer in client.batch(licence_requests(names), paginate=True))
+    skus = answers.get('skus')
+    if skus is None or not skus.ok or not isinstance(skus.body, dict) or not isinstance(skus.body.get('value'), list):
+        return {}
+    catalog = SkuCatalog(skus.body['value'])
+    reasons = {}
+    for n, name in enumerate(names):
+        user, groups = answers.get('lic:%d' % n), answers.get('grp:%d' % n)
+        if user is None or not user.ok or groups is None or not groups.ok:
+            continue
+        own, held = gives_mailbox(catalog, (user.body or {}).get('assignedLicenses'))
+        from_groups = [group for group in (groups.body or {}).get('value') or [] if isinstance(group, dict) and group.get('assignedLicenses')]
+        if own or any(gives_mailbox(catalog, group.get('assignedLicenses'))[0] for group in from_groups):
+            continue
+        reasons[str(name).lower()] = (
+            'no mailbox is coming: %s, and %s. Exchange Online creates a mailbox only for a licence with an Exchange Online plan: '
+            'assign one (not among its disabled_plans) and run the task again'
+            % ('its licences (%s) include no Exchange Online plan' % ', '.join(held) if held else 'it holds no licence',
+               'none of its groups\' licences has one' if from_groups else 'no group of its gives it a licence'))
+    return reasons
+
+
 # ----- running: read everything, then write while new mailboxes are waited for -------------------------
 
 
@@ -68,7 +112,9 @@ class MailboxRun:
     def __init__(self, spec, new):
         self.spec = spec
         self.new = new              # listed in new_mailboxes: waited for when not there
-        self.state = 'read'         # read, wait, write, done, pending, failed
+        self.state = 'read'         # read, wait, write, done, pending, failed, skipped
+        self.skipped = None         # why a new mailbox was not waited for: its licences give it none
+        self.licences_read = False  # whether its licences were looked at (once)
         self.found = None           # whether the mailbox was there (None: not read, nothing to manage)
         self.plan = None
         self.before = None          # MailboxContent.view of the first successful read
@@ -141,19 +187,35 @@ class CalendarSync:
             else:
                 reading.append(run)
         answers = self._send([(run, read_requests(run.spec, run.prefix)) for run in reading])
-        problems = []
+        problems, missing_new = [], []
         for run in reading:
             outcome, value = read_outcome([entry[0] for entry in answers.get(run, [])])
             if outcome == 'ok':
                 problems.extend(self._planned(run, value))
             elif outcome == 'missing' and run.new:
-                self._not_there(run)
+                missing_new.append(run)
             elif outcome == 'missing':
                 problems.append(problem_at(run.spec.path + '.mailbox', missing_text(run.spec, value), run.spec.mailbox))
             else:
                 problems.append(problem_at(run.spec.path + '.mailbox', "reading the calendar of '%s' failed: %s" % (run.spec.mailbox, value),
                                            run.spec.mailbox))
+        self._missing(missing_new)
         return problems
+
+    def _missing(self, runs, first=True):
+        """New mailboxes whose user is there but not yet its mailbox: skipped at once when their licences give them none,
+        else waited for (or, in check mode, planned as empty). ``first``: found missing by the first read, not a poll."""
+        for run in runs:
+            run.licences_read = True
+        reasons = mailbox_not_coming(self.client, [run.spec.mailbox for run in runs])
+        for run in runs:
+            reason = reasons.get(run.spec.mailbox.lower())
+            if reason:
+                run.found, run.skipped, run.state = False, reason, 'skipped'
+            elif first:
+                self._not_there(run)
+            else:
+                self._wait(run)
 
     def _write_and_wait(self):
         while True:
@@ -236,6 +298,8 @@ class CalendarSync:
         if outcome == 'ok':
             for problem in self._planned(run, value):
                 run.fail(problem_path(problem), 'validate', None, message=str(problem))
+        elif outcome == 'missing' and run.new and not run.settle_read and not run.licences_read:
+            self._missing([run], first=False)  # its user showed only now (replication): look at its licences once
         elif outcome == 'missing' and run.new and not run.settle_read:
             self._wait(run)
         else:
@@ -288,6 +352,10 @@ class CalendarSync:
 
     # ----- outcome ---------------------------------------------------------------------------------
 
+    def skipped(self):
+        """``[{'mailbox', 'reason'}]``: the new mailboxes not waited for, because their licences give them none."""
+        return [{'mailbox': run.spec.mailbox, 'reason': run.skipped} for run in self.runs if run.skipped]
+
     def outcome(self):
         """``(calendars, pending mailboxes, failed items, changed, before, after)`` for the task result."""
         calendars, pending, failures, before, after = [], [], [], {}, {}
@@ -316,9 +384,9 @@ class CalendarSync:
         existing = run.plan.existing if run.plan else []
         touched = set(p.key for p in granted) | set(p.key for p, dummy in updated)
         unchanged = [p for p in (run.plan.unchanged if run.plan else []) if p.key not in touched]
-        status = 'pending' if run.state in ('pending', 'wait') else 'failed' if run.failures else 'ok'
+        status = 'pending' if run.state in ('pending', 'wait') else 'skipped' if run.skipped else 'failed' if run.failures else 'ok'
         entry = {
-            'mailbox': run.spec.mailbox, 'status': status, 'new_mailbox': run.new, 'found': run.found,
+            'mailbox': run.spec.mailbox, 'status': status, 'new_mailbox': run.new, 'found': run.found, 'reason': run.skipped,
             'events': {'created': [dict(event.view(), id=event_id) for event, event_id in created],
                        'existing': [dict(event.view(), id=event_id) for event, event_id in existing]},
             'permissions': {'granted': [p.view() for p in granted],

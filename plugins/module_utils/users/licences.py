@@ -73,6 +73,35 @@ class SkuCatalog:
         return enabled - (sku.get('consumedUnits') or 0)
 
 
+# Which service plans come with an Exchange Online mailbox. Our reading of Microsoft's "Product names and service plan
+# identifiers for licensing" list: every EXCHANGE* plan (EXCHANGE_S_STANDARD, _ENTERPRISE, _DESKLESS, _ESSENTIALS,
+# EXCHANGE_B_STANDARD, ...) but the ones that only add to a mailbox or come bundled without one.
+NO_MAILBOX_PLANS = ('EXCHANGE_S_FOUNDATION', 'EXCHANGE_S_FOUNDATION_GOV', 'EXCHANGE_S_ARCHIVE', 'EXCHANGE_S_ARCHIVE_ADDON', 'EXCHANGE_ANALYTICS')
+
+
+def is_mailbox_plan(name):
+    """True for a service plan (by servicePlanName) that gives its user an Exchange Online mailbox."""
+    name = str(name or '').upper()
+    return name.startswith('EXCHANGE') and name not in NO_MAILBOX_PLANS
+
+
+def gives_mailbox(catalog, assigned):
+    """``(True, [])`` when any of the ``assigned`` licences (``[{'skuId', 'disabledPlans'}]``, as a user or group holds them)
+    has a mailbox plan that is not disabled, or is a subscription ``catalog`` does not know (it may); else ``(False, names)``
+    with the skuPartNumbers held, for the reason."""
+    held = []
+    for licence in assigned or []:
+        sku = catalog.by_id.get(str((licence or {}).get('skuId')).lower())
+        if sku is None:
+            return True, []
+        disabled = set(str(plan).lower() for plan in licence.get('disabledPlans') or [])
+        if any(is_mailbox_plan(plan.get('servicePlanName')) and str(plan.get('servicePlanId')).lower() not in disabled
+               for plan in sku.get('servicePlans') or []):
+            return True, []
+        held.append(sku.get('skuPartNumber'))
+    return False, held
+
+
 def resolve_licenses(spec, catalog):
     """``([(skuId, disabled plan ids as a set, or None)], problems)`` for a user's ``licenses``."""
     resolved, problems = [], []

@@ -18,13 +18,24 @@ from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_di
 
 # ----- the rounds ---------------------------------------------------------------------------------
 
+EXO_SKU, EMS_SKU, E3_SKU = '4b9405b0-7788-4568-add1-99614e613b69', 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e', '6fd2c87f-b296-42f0-b197-1e91e994b900'
+EXCHANGE_PLAN = 'efb87545-963c-4e0d-99df-69c6916d9eb0'
+SKUS = [{'skuId': EXO_SKU, 'skuPartNumber': 'EXCHANGESTANDARD', 'servicePlans': [{'servicePlanId': 'p-1', 'servicePlanName': 'EXCHANGE_S_STANDARD'}]},
+        {'skuId': EMS_SKU, 'skuPartNumber': 'EMS', 'servicePlans': [{'servicePlanId': 'p-2', 'servicePlanName': 'INTUNE_A'},
+                                                                      {'servicePlanId': 'p-3', 'servicePlanName': 'EXCHANGE_S_FOUNDATION'}]},
+        {'skuId': E3_SKU, 'skuPartNumber': 'ENTERPRISEPACK', 'servicePlans': [{'servicePlanId': EXCHANGE_PLAN, 'servicePlanName': 'EXCHANGE_S_ENTERPRISE'},
+                                                                              {'servicePlanId': 'p-4', 'servicePlanName': 'TEAMS1'}]}]
+
 
 class FakeMailboxes(FakeWaits):
     """A client whose mailboxes appear at given times; records every batch of mailbox requests in ``batches`` and
     every user lookup (``/users?$filter=...``) in ``lookups``."""
 
-    def __init__(self, clock, appear=None, refuse=None, permissions=None, users=None):
+    def __init__(self, clock, appear=None, refuse=None, permissions=None, users=None, licences=None, group_licences=None):
         super().__init__(clock)
+        self.licences = licences or {}              # user -> assignedLicenses (others hold an Exchange Online licence)
+        self.group_licences = group_licences or {}  # user -> [licences of one group]
+        self.licence_reads = []
         self.permissions = permissions or {}  # mailbox -> entries besides the default one
         self.appear = appear or {}    # mailbox -> time it appears (None: never); others exist
         self.refuse = refuse or {}    # request id -> (status, code)
@@ -54,11 +65,27 @@ class FakeMailboxes(FakeWaits):
                 found.append({'id': user_id, 'userPrincipalName': name.upper() if prop != 'id' else 'u@contoso.com'})
         return GraphResponse(request['id'], 200, {}, {'value': found})
 
+    def _licence_read(self, request):
+        """``/subscribedSkus``, a user's ``assignedLicenses``, the licences of its groups."""
+        if request['id'] in self.refuse:
+            status, code = self.refuse.pop(request['id'])
+            return GraphResponse(request['id'], status, {}, {'error': {'code': code, 'message': 'refused'}})
+        if request['url'] == '/subscribedSkus':
+            return GraphResponse(request['id'], 200, {}, {'value': SKUS})
+        user = self._mailbox(request['url']).lower()
+        if '/memberOf/' in request['url']:
+            groups = [{'id': 'g-%d' % n, 'assignedLicenses': held} for n, held in enumerate(self.group_licences.get(user, []))]
+            return GraphResponse(request['id'], 200, {}, {'value': groups})
+        return GraphResponse(request['id'], 200, {}, {'id': 'id-' + user, 'assignedLicenses': self.licences.get(user, [{'skuId': EXO_SKU}])})
+
     def batch(self, requests, paginate=False):
         assert paginate
         if requests and requests[0]['url'] == '/organization?$select=verifiedDomains':
             # The sharee check (test_sharees.py): without Organization.Read.All the addresses are not checked.
             return [GraphResponse(r['id'], 403, {}, {'error': {'code': 'Authorization_RequestDenied', 'message': 'denied'}}) for r in requests]
+        if requests and requests[0]['url'] == '/subscribedSkus':
+            self.licence_reads.append([r['url'] for r in requests])
+            return [self._licence_read(r) for r in requests]
         if requests and all(r['url'].startswith('/users?') for r in requests):
             self.lookups.append([r['url'] for r in requests])
             return [self._look_up(r) for r in requests]
@@ -352,3 +379,60 @@ def test_a_mailbox_by_object_id_is_looked_up_by_id():
     assert run.run() == [] and client.batches == []
     assert unquote(client.lookups[0][0]) == "/users?$filter=id in ('%s')&$select=id,userPrincipalName" % guid.upper()
     assert run.outcome()[0][0]['found'] is False
+
+
+# ----- new mailboxes that will not come -------------------------------------------------------------
+
+
+def test_a_new_mailbox_whose_licences_give_none_is_skipped_at_once_and_the_others_are_done():
+    """No Exchange Online plan among the user's licences (EMS has only the foundation plan; E3 with Exchange disabled)
+    nor its groups': not waited for, skipped with the reason. A user whose group brings Exchange is waited for."""
+    clock = FakeClock()
+    client = FakeMailboxes(clock, appear=dict.fromkeys(['ems@contoso.com', 'disabled@contoso.com', 'bare@contoso.com', 'grouped@contoso.com'], None),
+                           licences={'ems@contoso.com': [{'skuId': EMS_SKU, 'disabledPlans': []}],
+                                     'disabled@contoso.com': [{'skuId': E3_SKU, 'disabledPlans': [EXCHANGE_PLAN]}],
+                                     'bare@contoso.com': [], 'grouped@contoso.com': []},
+                           group_licences={'grouped@contoso.com': [[{'skuId': E3_SKU, 'disabledPlans': []}]],
+                                           'bare@contoso.com': [[{'skuId': EMS_SKU, 'disabledPlans': []}]]})
+    names = ['ems', 'disabled', 'bare', 'grouped', 'adele']
+    run = sync(client, clock, [welcome(name) for name in names], new_mailboxes=['%s@contoso.com' % n for n in names[:4]], timeout=60)
+    assert run.run() == []
+    assert len(client.licence_reads) == 1 and len(client.licence_reads[0]) == 1 + 2 * 4  # the subscriptions, then two reads a user
+    calendars, pending, failures, changed, before, after = run.outcome()
+    assert [c['status'] for c in calendars] == ['skipped', 'skipped', 'skipped', 'pending', 'ok']
+    assert pending == ['grouped@contoso.com'] and failures == [] and changed  # adele's event
+    assert calendars[0]['reason'].startswith('no mailbox is coming: its licences (EMS) include no Exchange Online plan, and no group')
+    assert calendars[1]['reason'].startswith('no mailbox is coming: its licences (ENTERPRISEPACK) include no Exchange Online plan')
+    assert calendars[2]['reason'].startswith("no mailbox is coming: it holds no licence, and none of its groups' licences has one")
+    assert calendars[4]['reason'] is None and calendars[0]['events']['created'] == []
+    assert [entry['mailbox'] for entry in run.skipped()] == ['ems@contoso.com', 'disabled@contoso.com', 'bare@contoso.com']
+    polled = set(u.split("'")[1] for b in client.batches[1:] for m, u in b if m == 'GET')
+    assert polled == {'grouped@contoso.com'}  # only the mailbox that is coming was read again
+    assert run.stats['mailboxes_waited_for'] == 1
+
+
+def test_without_the_subscriptions_every_missing_new_mailbox_is_waited_for():
+    clock = FakeClock()
+    client = FakeMailboxes(clock, appear={'ems@contoso.com': None}, licences={'ems@contoso.com': []}, refuse={'skus': (403, 'Authorization_RequestDenied')})
+    run = sync(client, clock, [welcome('ems')], new_mailboxes=['ems@contoso.com'], timeout=10)
+    assert run.run() == []
+    assert run.outcome()[1] == ['ems@contoso.com'] and run.skipped() == []
+
+
+def test_check_mode_skips_an_existing_user_without_a_mailbox_licence_and_plans_a_user_to_be_created():
+    clock = FakeClock()
+    client = FakeMailboxes(clock, appear={'ems@contoso.com': None}, licences={'ems@contoso.com': []}, users={'hire@contoso.com': None})
+    run = sync(client, clock, [welcome('ems'), welcome('hire')], new_mailboxes=['ems@contoso.com', 'hire@contoso.com'], check_mode=True)
+    assert run.run() == []
+    calendars = run.outcome()[0]
+    assert [c['status'] for c in calendars] == ['skipped', 'ok'] and len(calendars[1]['events']['created']) == 1
+    assert clock.slept == []
+
+
+def test_a_user_that_shows_late_has_its_licences_looked_at_when_it_does():
+    clock = FakeClock()
+    client = FakeMailboxes(clock, users={'late@contoso.com': 3.0}, appear={'late@contoso.com': None}, licences={'late@contoso.com': []})
+    run = sync(client, clock, [welcome('late')], new_mailboxes=['late@contoso.com'], timeout=600)
+    assert run.run() == []
+    assert run.outcome()[0][0]['status'] == 'skipped' and clock.now < 60 and run.stats['mailboxes_waited_for'] == 1
+
