@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import key_of
-from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.report import count, failed_without_problems, item_index, module_problems
+from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.report import (
+    count,
+    failed_without_problems,
+    item_index,
+    module_problems,
+    option_problem,
+)
 
 STEPS = ('lookup', 'memberships', 'disable', 'licences', 'delete')
 # The module options a problem may name, and the role variable the user set instead.
@@ -60,9 +66,7 @@ class OffboardingReport:
         index = item_index(problem.get('item'), 'users')
         if index is not None:
             return Problem(problem.get('reason'), 'offboarding_users[%d]' % index, problem.get('field'))
-        if not problem.get('item') and problem.get('field') in ROLE_VARIABLES:
-            return Problem(problem.get('reason'), field=ROLE_VARIABLES[problem['field']])
-        return Problem(problem.get('message') or problem.get('reason'))
+        return option_problem(problem, ROLE_VARIABLES) or Problem(problem.get('message') or problem.get('reason'))
 
     # ----- the plan ------------------------------------------------------------------------------
 

@@ -29,6 +29,8 @@ ROLE_KEYS = ('groups', 'welcome_event', 'calendar_permissions')
 # Result keys of the steps, by the name the role registers them under in ``results``.
 STEPS = ('users', 'memberships', 'calendars')
 # graph_user_bulk says to write account_state for a lifecycle word in state; the role only onboards.
+# The module options the role sets from its own variables: a problem with one names the variable the user set.
+ROLE_VARIABLES = {'replication_timeout': 'onboarding_replication_timeout', 'mailbox_timeout': 'onboarding_mailbox_timeout'}
 USER_HINTS = {'state': 'the onboarding role creates and updates accounts; to disable or delete leavers, use the mynster.msgraph.offboarding role'}
 
 
@@ -72,9 +74,10 @@ class OnboardingReport:
         self.results = dict((step, (results or {}).get(step) or {}) for step in STEPS)
         self.preview = preview
         self.mappers = {
-            'users': Mapper('users', list(range(len(self.people))), self._upn, lambda field: field, hints=USER_HINTS),
-            'memberships': Mapper('memberships', membership_hires(self.people), self._upn, membership_field),
-            'calendars': Mapper('calendars', calendar_hires(self.people), self._upn, calendar_field),
+            'users': Mapper('users', list(range(len(self.people))), self._upn, lambda field: field, hints=USER_HINTS,
+                            role_variables=ROLE_VARIABLES),
+            'memberships': Mapper('memberships', membership_hires(self.people), self._upn, membership_field, role_variables=ROLE_VARIABLES),
+            'calendars': Mapper('calendars', calendar_hires(self.people), self._upn, calendar_field, role_variables=ROLE_VARIABLES),
         }
 
     def _upn(self, index):
@@ -129,17 +132,22 @@ class OnboardingReport:
     @staticmethod
     def refusal(problems):
         """The message the role stops with before its first write."""
-        return 'Nothing was changed. Problems in onboarding_users: %s' % '; '.join(problems)
+        variables = [problem for problem in problems if getattr(problem, 'field', None) in ROLE_VARIABLES.values()]
+        hires = [problem for problem in problems if problem not in variables]
+        parts = ['Problems in onboarding_users: %s' % '; '.join(hires)] if hires else []
+        return 'Nothing was changed. %s' % '; '.join(parts + variables)
 
     def problems(self):
-        """Every problem the three checks found, named by hire and role key, in check order."""
+        """Every problem the three checks found, named by hire and role key, in check order; a role variable's problem
+        (the same range checked by two steps) once."""
         found = []
         for step in STEPS:
             result = self.results[step]
             if failed_without_problems(result):
                 found.append(result.get('msg'))
                 continue
-            found.extend(self.mappers[step].role_problem(problem) for problem in module_problems(result))
+            found.extend(problem for problem in (self.mappers[step].role_problem(problem) for problem in module_problems(result))
+                         if problem not in found)
         found.extend(self._permission_problems())
         return found
 

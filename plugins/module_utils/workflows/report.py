@@ -44,6 +44,14 @@ def role_problem(subject, field, reason, hint=None):
     return Problem(reason, field=field, subject=subject, named=True, hint=hint)
 
 
+def option_problem(problem, role_variables):
+    """A problem with a module option that the role sets from a variable (``replication_timeout``), named by that
+    variable (``onboarding_replication_timeout``), or None for any other problem."""
+    if problem.get('item') or problem.get('field') not in role_variables:
+        return None
+    return Problem(problem.get('reason'), field=role_variables[problem['field']])
+
+
 def count(entries, test):
     return sum(1 for entry in entries if test(entry))
 
@@ -53,22 +61,24 @@ class Mapper:
 
     ``option`` is the module's option the items are in, ``indexes`` the role item behind each module item,
     ``subject_of(role index)`` names a role item, ``field_of(module field)`` renames a field into the role's key.
-    ``hints`` replace the module's hint (how to fix it) for a field where the role's user fixes it another way.
+    ``hints`` replace the module's hint (how to fix it) for a field where the role's user fixes it another way;
+    ``role_variables`` name the role variable behind a module option (see option_problem).
     """
 
-    def __init__(self, option, indexes, subject_of, field_of, hints=None):
+    def __init__(self, option, indexes, subject_of, field_of, hints=None, role_variables=None):
         self.option = option
         self.indexes = indexes
         self.subject_of = subject_of
         self.field_of = field_of
         self.hints = hints or {}
+        self.role_variables = role_variables or {}
 
     def role_problem(self, problem):
         # A problem inside a suboption names its place in the item: ``calendars[1].events[0]`` with ``attendees``.
         item, dot, inner = str(problem.get('item') or '').partition('.')
         index = item_index(item, self.option)
         if index is None or index >= len(self.indexes):
-            return Problem(problem.get('message') or problem.get('reason'))
+            return option_problem(problem, self.role_variables) or Problem(problem.get('message') or problem.get('reason'))
         field = '.'.join(part for part in (inner, problem.get('field')) if part) or None
         field = self.field_of(field)
         hint = problem.get('hint')

@@ -47,6 +47,25 @@ def test_each_module_problem_names_the_hire_and_the_role_key():
     assert OnboardingReport.refusal(problems[:1]) == "Nothing was changed. Problems in onboarding_users: %s: licenses: unknown SKU 'SPE_E5'" % BOB
 
 
+def test_a_timeout_out_of_range_is_named_by_the_role_variable_once_and_apart_from_the_hires():
+    out_of_range = {'item': None, 'field': 'replication_timeout', 'reason': 'must be between 0 and 3600 seconds, got -1',
+                    'message': 'replication_timeout: must be between 0 and 3600 seconds, got -1'}
+    results = {
+        'users': {'failed': True, 'msg': '...', 'problems': [out_of_range, problem('users[1]', 'licenses', "unknown SKU 'SPE_E5'")]},
+        'memberships': {'failed': True, 'msg': '...', 'problems': [out_of_range]},
+        'calendars': {'failed': True, 'msg': '...', 'problems': [dict(out_of_range, field='mailbox_timeout',
+                                                                      message='mailbox_timeout: must be ...')]},
+    }
+    problems = OnboardingReport(PEOPLE, results, preview=False).problems()
+    assert problems == ['onboarding_replication_timeout: must be between 0 and 3600 seconds, got -1', "%s: licenses: unknown SKU 'SPE_E5'" % BOB,
+                        'onboarding_mailbox_timeout: must be between 0 and 3600 seconds, got -1']
+    assert OnboardingReport.refusal(problems) == (
+        "Nothing was changed. Problems in onboarding_users: %s: licenses: unknown SKU 'SPE_E5'; "
+        "onboarding_replication_timeout: must be between 0 and 3600 seconds, got -1; "
+        "onboarding_mailbox_timeout: must be between 0 and 3600 seconds, got -1" % BOB)
+    assert OnboardingReport.refusal(problems[:1]) == 'Nothing was changed. onboarding_replication_timeout: must be between 0 and 3600 seconds, got -1'
+
+
 def test_a_check_that_failed_without_items_is_reported_with_its_message_and_a_clean_check_with_nothing():
     results = {'users': {'failed': True, 'msg': 'Invalid connection settings: tenant_id is missing'},
                'memberships': {'changed': True, 'added': []}, 'calendars': {'skipped': True, 'changed': False}}
