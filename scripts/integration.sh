@@ -6,8 +6,8 @@
 #
 #   scripts/integration.sh -k membership   # extra arguments go to pytest
 #
-# Tests run in parallel, one at a time per worker (pytest-xdist --dist load: a long file
-# no longer holds one worker to the end), MSGRAPH_TEST_WORKERS workers
+# Test files run in parallel (pytest-xdist --dist loadfile: the tests of one bad-input file
+# share one playbook run, which a finer split would repeat), MSGRAPH_TEST_WORKERS at a time
 # (default 4: most of a test is waiting on ansible-playbook and the emulator,
 # so even 2 cores keep 4 busy); each worker starts its own emulator.
 # MSGRAPH_TEST_WORKERS=0 runs them one after another.
@@ -15,4 +15,4 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 enter_collection_tree "$@"
 export PYTHONPATH=$COLLECTION_TREE/emulator:$PYTHONPATH
-run_pytest tests/integration -n "${MSGRAPH_TEST_WORKERS:-4}" --dist load --durations=25 "$@"
+run_pytest tests/integration -n "${MSGRAPH_TEST_WORKERS:-4}" --dist loadfile --durations=25 "$@"
