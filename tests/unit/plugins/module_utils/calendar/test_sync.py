@@ -22,7 +22,7 @@ EXO_SKU, EMS_SKU, E3_SKU = '4b9405b0-7788-4568-add1-99614e613b69', 'efccb6f7-564
 EXCHANGE_PLAN = 'efb87545-963c-4e0d-99df-69c6916d9eb0'
 SKUS = [{'skuId': EXO_SKU, 'skuPartNumber': 'EXCHANGESTANDARD', 'servicePlans': [{'servicePlanId': 'p-1', 'servicePlanName': 'EXCHANGE_S_STANDARD'}]},
         {'skuId': EMS_SKU, 'skuPartNumber': 'EMS', 'servicePlans': [{'servicePlanId': 'p-2', 'servicePlanName': 'INTUNE_A'},
-                                                                      {'servicePlanId': 'p-3', 'servicePlanName': 'EXCHANGE_S_FOUNDATION'}]},
+                                                                     {'servicePlanId': 'p-3', 'servicePlanName': 'EXCHANGE_S_FOUNDATION'}]},
         {'skuId': E3_SKU, 'skuPartNumber': 'ENTERPRISEPACK', 'servicePlans': [{'servicePlanId': EXCHANGE_PLAN, 'servicePlanName': 'EXCHANGE_S_ENTERPRISE'},
                                                                               {'servicePlanId': 'p-4', 'servicePlanName': 'TEAMS1'}]}]
 
@@ -435,4 +435,3 @@ def test_a_user_that_shows_late_has_its_licences_looked_at_when_it_does():
     run = sync(client, clock, [welcome('late')], new_mailboxes=['late@contoso.com'], timeout=600)
     assert run.run() == []
     assert run.outcome()[0][0]['status'] == 'skipped' and clock.now < 60 and run.stats['mailboxes_waited_for'] == 1
-
