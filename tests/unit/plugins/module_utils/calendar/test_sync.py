@@ -20,11 +20,13 @@ from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_di
 
 EXO_SKU, EMS_SKU, E3_SKU = '4b9405b0-7788-4568-add1-99614e613b69', 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e', '6fd2c87f-b296-42f0-b197-1e91e994b900'
 EXCHANGE_PLAN = 'efb87545-963c-4e0d-99df-69c6916d9eb0'
-SKUS = [{'skuId': EXO_SKU, 'skuPartNumber': 'EXCHANGESTANDARD', 'servicePlans': [{'servicePlanId': 'p-1', 'servicePlanName': 'EXCHANGE_S_STANDARD'}]},
-        {'skuId': EMS_SKU, 'skuPartNumber': 'EMS', 'servicePlans': [{'servicePlanId': 'p-2', 'servicePlanName': 'INTUNE_A'},
-                                                                     {'servicePlanId': 'p-3', 'servicePlanName': 'EXCHANGE_S_FOUNDATION'}]},
-        {'skuId': E3_SKU, 'skuPartNumber': 'ENTERPRISEPACK', 'servicePlans': [{'servicePlanId': EXCHANGE_PLAN, 'servicePlanName': 'EXCHANGE_S_ENTERPRISE'},
-                                                                              {'servicePlanId': 'p-4', 'servicePlanName': 'TEAMS1'}]}]
+SKUS = [
+    {'skuId': EXO_SKU, 'skuPartNumber': 'EXCHANGESTANDARD', 'servicePlans': [{'servicePlanId': 'p-1', 'servicePlanName': 'EXCHANGE_S_STANDARD'}]},
+    {'skuId': EMS_SKU, 'skuPartNumber': 'EMS', 'servicePlans': [
+        {'servicePlanId': 'p-2', 'servicePlanName': 'INTUNE_A'}, {'servicePlanId': 'p-3', 'servicePlanName': 'EXCHANGE_S_FOUNDATION'}]},
+    {'skuId': E3_SKU, 'skuPartNumber': 'ENTERPRISEPACK', 'servicePlans': [
+        {'servicePlanId': EXCHANGE_PLAN, 'servicePlanName': 'EXCHANGE_S_ENTERPRISE'}, {'servicePlanId': 'p-4', 'servicePlanName': 'TEAMS1'}]},
+]
 
 
 class FakeMailboxes(FakeWaits):
