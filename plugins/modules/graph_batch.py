@@ -64,6 +64,11 @@ options:
         description:
           - URL relative to the API version, with query string if any, for example V(/users?$select=id,displayName).
           - Absolute URLs and URLs starting with V(/v1.0) or V(/beta) are refused; set O(api_version) instead.
+          - Write the URL as you mean it; characters that would change its meaning on the way are encoded before it is sent, the
+            same for batched and direct requests. C(#) becomes C(%23) anywhere, so a guest's V(/users/ann_contoso.com#EXT#@fabrikam.com)
+            reaches that guest; in the query string a C(+), a C(://) and a C(%) that starts no escape are encoded too. Escapes
+            already written (C(%27), C(%20)) are kept. Control characters are refused naming the request, before anything is sent.
+          - C(&) always separates query options, also inside a quoted C($filter) value; write it as C(%26) there.
         type: str
         required: true
       headers:
