@@ -382,8 +382,8 @@ skipped_mailboxes:
     reason:
       description: Which licences the user holds, and what to do.
       type: str
-  sample: [{"mailbox": "frontline@contoso.com", "reason": "no mailbox is coming for frontline@contoso.com: its licences (EMS) include no
-            Exchange Online plan, and no group of its gives it a licence; ..."}]
+  sample: [{"mailbox": "frontline@contoso.com", "reason": "no mailbox is coming: its licences (EMS) include no Exchange Online plan, and
+            no group of its gives it a licence. Exchange Online creates a mailbox only for a licence with an Exchange Online plan: ..."}]
 failed_items:
   description:
     - One entry per change Graph refused, or per problem found before anything was written (then RV(failed_items[].action)
