@@ -203,7 +203,7 @@ def test_groups_that_refuse_member_writes(graph):
         assert _error(graph.post(f"/groups/{ids[name]}/members/$ref", json=ref), 400, "Request_BadRequest") == text
         assert _error(graph.patch(f"/groups/{ids[name]}", json=bind), 400, "Request_BadRequest") == text
     assert _error(graph.delete(f"/groups/{ids['Mail security']}/members/{other}/$ref"), 400).startswith("Cannot Update")
-    assert "external service" in _error(graph.patch(f"/groups/{ids['Synced']}", json=bind), 400, "Request_BadRequest")
+    assert "on-premises mastered" in _error(graph.patch(f"/groups/{ids['Synced']}", json=bind), 400, "Request_BadRequest")
     # Microsoft 365 groups take users only, and cannot be nested themselves.
     assert graph.patch(f"/groups/{ids['Team']}", json=bind).status_code == 204
     assert "Only users" in _error(graph.post(f"/groups/{ids['Team']}/members/$ref", json={"@odata.id": _ref(ids["Security"])}), 400)
