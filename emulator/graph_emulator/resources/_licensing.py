@@ -141,18 +141,65 @@ def inherited_map(store, groups=None):
     return result
 
 
-def effective(user, inherited):
-    """The user as Graph shows it: direct plus inherited licences (`inherited` = [(group id, licence)])."""
+def _processing_order(groups):
+    """The order group licences are taken to have been processed in: oldest group first (GUESS: Entra's background
+    processing order is not documented), members in the order they joined. Keeps a holder's seat when others join."""
+    return sorted(groups, key=lambda g: (str(g.get("createdDateTime") or ""), g["id"]))
+
+
+def allocation(store, groups=None):
+    """Which group licences could not be given for want of seats: {(user id, group id): {skuId: error}}.
+
+    Entra assigns a group's licences in the background and records a failure on the user (licensing-groups-resolve-problems.md,
+    "Not enough licenses": CountViolation). A group's products go together: if one cannot be assigned, the group's others are
+    not assigned either ("More than one product license assigned to a group"); those carry the error `Other` (our choice).
+    Direct licences were checked when assigned and keep their seats; a user holding a SKU directly or through an earlier group
+    takes no second seat.
+    """
+    groups = licensed_groups(store) if groups is None else groups
+    if not groups:
+        return {}
+    free = {item["id"]: item["prepaidUnits"]["enabled"] - item[DIRECT] for item in skus(store)}
+    seated, failed = {}, {}  # user id -> skuIds it holds a seat of through a group
+    for group in _processing_order(groups):
+        wanted = [lic["skuId"].lower() for lic in group["assignedLicenses"]]
+        for member_id in store.links(group["id"], "members"):
+            user = store.get("user", member_id)
+            if user is None:
+                continue
+            held = set(direct_sku_ids(user)) | seated.get(member_id, set())
+            needed = [sku_id for sku_id in wanted if sku_id not in held]
+            short = [sku_id for sku_id in needed if free.get(sku_id, 0) < 1]
+            if short:
+                failed[(member_id, group["id"])] = {sku_id: "CountViolation" if sku_id in short else "Other" for sku_id in wanted}
+                continue
+            for sku_id in needed:
+                free[sku_id] -= 1
+            seated.setdefault(member_id, set()).update(needed)
+    return failed
+
+
+def effective(user, inherited, failed=None):
+    """The user as Graph shows it: direct plus inherited licences (`inherited` = [(group id, licence)]).
+
+    A group licence that could not be assigned (`failed`, from `allocation`) shows only in licenseAssignmentStates, with
+    state Error and its error; it is not in assignedLicenses (the user does not hold it).
+    """
     if not inherited:
         return user
+    failed = failed or {}
     direct = {lic["skuId"]: set(lic.get("disabledPlans") or []) for lic in user.get("assignedLicenses") or []}
     states = list(user.get("licenseAssignmentStates") or [])
     merged = dict(direct)
     for group_id, lic in inherited:
         sku_id = lic["skuId"].lower()
         disabled = set(p.lower() for p in lic.get("disabledPlans") or [])
-        states.append({"skuId": sku_id, "disabledPlans": sorted(disabled), "assignedByGroup": group_id, "state": "Active",
-                       "error": "None", "lastUpdatedDateTime": user.get("createdDateTime")})
+        error = failed.get((user["id"], group_id), {}).get(sku_id)
+        states.append({"skuId": sku_id, "disabledPlans": sorted(disabled), "assignedByGroup": group_id,
+                       "state": "Error" if error else "Active", "error": error or "None",
+                       "lastUpdatedDateTime": user.get("createdDateTime")})
+        if error:
+            continue
         # A plan enabled by any source is enabled.
         merged[sku_id] = merged[sku_id] & disabled if sku_id in merged else disabled
     licenses = [{"skuId": sku_id, "disabledPlans": sorted(disabled)} for sku_id, disabled in merged.items()]
@@ -165,21 +212,36 @@ def with_effective(store, users):
     if not groups:
         return users
     inherited = inherited_map(store, groups)
-    return [effective(u, inherited.get(u["id"])) for u in users]
+    failed = allocation(store, groups)
+    return [effective(u, inherited.get(u["id"]), failed) for u in users]
+
+
+def active_inherited(store, user_id):
+    """skuIds the user holds through groups (not those in error)."""
+    user = store.get("user", user_id)
+    if user is None:
+        return set()
+    states = with_effective(store, [user])[0].get("licenseAssignmentStates") or []
+    return set(s["skuId"] for s in states if s["assignedByGroup"] and s["state"] == "Active")
 
 
 def holders(store, sku_id):
-    """Users holding the SKU directly or through a group: the subscription's consumedUnits."""
+    """Users holding the SKU directly or through a group: the subscription's consumedUnits. A group licence in error takes
+    no seat."""
     item = store.get(KIND, sku_id)
     count = item[DIRECT] if item else 0
+    groups = [g for g in licensed_groups(store) if any(lic["skuId"].lower() == sku_id for lic in g["assignedLicenses"])]
+    if not groups:
+        return count
+    failed = allocation(store)
     seen = set()
-    for group in licensed_groups(store):
-        if any(lic["skuId"].lower() == sku_id for lic in group["assignedLicenses"]):
-            for member_id in store.links(group["id"], "members"):
-                user = store.get("user", member_id)
-                if user and member_id not in seen and sku_id not in direct_sku_ids(user):
-                    seen.add(member_id)
-                    count += 1
+    for group in groups:
+        for member_id in store.links(group["id"], "members"):
+            user = store.get("user", member_id)
+            if (user and member_id not in seen and sku_id not in direct_sku_ids(user)
+                    and sku_id not in failed.get((member_id, group["id"]), {})):
+                seen.add(member_id)
+                count += 1
     return count
 
 
