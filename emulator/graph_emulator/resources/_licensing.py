@@ -11,6 +11,7 @@ membership changes are reflected at once. Each SKU keeps a counter of direct ass
 stay O(1) in big directories; inherited-only holders are counted from the licensed groups' members.
 """
 
+import datetime
 import time
 
 from ..wire import utc_now
@@ -19,6 +20,9 @@ KIND = "subscribedSku"
 ACCOUNT_ID = "7a3e5c1d-2b4f-4e6a-9c8d-0f1e2d3c4b5a"  # the emulated tenant's billing account
 DIRECT = "@directUnits"  # internal counter, never returned
 MAILBOX = "@mailboxSince"  # on a user: when (time.time()) its mailbox began to be provisioned; never returned
+# On a user whose last Exchange Online licence went: the date its mailbox data is deleted (shown in the dump, never returned).
+MAILBOX_DELETION = "@mailboxDeletionScheduled"
+MAILBOX_RETENTION_DAYS = 30  # remove-licenses-from-users.md; KB 3158794 (no-soft-deleted-mailbox-after-license-removal.md)
 _EMPTY_MARKER = ("subscribedSkus", "seeded-empty")
 
 EXCHANGE = ("efb87545-963c-4e0d-99df-69c6916d9eb0", "EXCHANGE_S_ENTERPRISE")
@@ -255,14 +259,15 @@ def public(item, consumed):
 
 def _gives_mailbox(plan_name):
     """Exchange Online plans that come with a mailbox (EXCHANGE_S_STANDARD, _ENTERPRISE, _DESKLESS, ...); the
-    EXCHANGE_S_FOUNDATION plan bundled with other services does not."""
+    EXCHANGE_S_FOUNDATION plan bundled with other services and the archive add-ons (EXCHANGE_S_ARCHIVE_ADDON, which needs a
+    mailbox from another plan) do not."""
     name = (plan_name or "").upper()
-    return name.startswith("EXCHANGE_S_") and name != "EXCHANGE_S_FOUNDATION"
+    return name.startswith("EXCHANGE_S_") and name != "EXCHANGE_S_FOUNDATION" and not name.startswith("EXCHANGE_S_ARCHIVE")
 
 
-def has_exchange(store, user):
-    """True when the user holds, directly or through a group, a licence whose Exchange plan is not disabled."""
-    for assigned in with_effective(store, [user])[0].get("assignedLicenses") or []:
+def _exchange_in(store, user):
+    """True when the user as Graph shows it (direct plus inherited licences) holds a licence whose Exchange plan is not disabled."""
+    for assigned in user.get("assignedLicenses") or []:
         item = sku(store, assigned["skuId"])
         disabled = set(assigned.get("disabledPlans") or [])
         if item and any(_gives_mailbox(p["servicePlanName"]) and p["servicePlanId"] not in disabled for p in item["servicePlans"]):
@@ -270,13 +275,36 @@ def has_exchange(store, user):
     return False
 
 
-def note_mailboxes(store, user_ids):
-    """Start provisioning the mailbox of every listed user that now holds an Exchange licence and has none yet
-    (called after every write that can license a user; store lock held)."""
-    for user_id in user_ids:
-        user = store.get("user", user_id)
-        if user is not None and user.get(MAILBOX) is None and has_exchange(store, user):
-            store.update(user_id, {MAILBOX: time.time()})
+def has_exchange(store, user):
+    """True when the user holds, directly or through a group, a licence whose Exchange plan is not disabled."""
+    return _exchange_in(store, with_effective(store, [user])[0])
+
+
+def exchange_holders(store, user_ids):
+    """The ids among `user_ids` holding an Exchange Online licence now: taken before a write that may remove licences and
+    handed to `note_mailboxes` as `had`."""
+    users = [u for u in (store.get("user", user_id) for user_id in user_ids) if u is not None]
+    return set(u["id"] for u in with_effective(store, users) if _exchange_in(store, u))
+
+
+def note_mailboxes(store, user_ids, had=()):
+    """After every write that can license or unlicense a user (store lock held), for each listed user:
+
+    - holding an Exchange licence and no mailbox yet: start provisioning it;
+    - holding one again while its mailbox data is scheduled for deletion: cancel the deletion (relicensing within 30 days
+      reconnects the mailbox, KB 3158794);
+    - in `had` (held one before the write) but no longer, with a mailbox: schedule its data's deletion 30 days from now.
+    """
+    users = [u for u in (store.get("user", user_id) for user_id in user_ids) if u is not None]
+    for user in with_effective(store, users):
+        holds = _exchange_in(store, user)
+        if holds and user.get(MAILBOX) is None:
+            store.update(user["id"], {MAILBOX: time.time()})
+        elif holds and user.get(MAILBOX_DELETION):
+            store.update(user["id"], {MAILBOX_DELETION: None})
+        elif not holds and user["id"] in had and user.get(MAILBOX) is not None and not user.get(MAILBOX_DELETION):
+            when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=MAILBOX_RETENTION_DAYS)
+            store.update(user["id"], {MAILBOX_DELETION: when.strftime("%Y-%m-%dT%H:%M:%SZ")})
 
 
 def mailbox_ready(user, delay_s):

@@ -109,10 +109,11 @@ def assign_user_license(req, key):
             item = lic.sku(store, sku_id)
             if lic.holders(store, item["skuId"]) >= item["prepaidUnits"]["enabled"]:
                 raise no_seats(sku_id)
+        had = lic.exchange_holders(store, [user["id"]])
         licenses = _apply(user.get("assignedLicenses"), adds, removes)
         store.update(user["id"], {"assignedLicenses": licenses, "licenseAssignmentStates": lic.direct_states(licenses)})
         lic.adjust(store, direct, [l["skuId"] for l in licenses])
-        lic.note_mailboxes(store, [user["id"]])
+        lic.note_mailboxes(store, [user["id"]], had)
         user = lic.with_effective(store, [store.get("user", user["id"])])[0]
     body = {"@odata.context": context(req, "users", entity=True)}
     body.update(project(user, USER, list(DEFAULTS) + ["assignedLicenses"]))
@@ -131,8 +132,10 @@ def assign_group_license(req, key):
         for sku_id in removes:
             if sku_id.lower() not in current:
                 raise request_bad("Group does not have a corresponding license.")  # UNCONFIRMED wording
+        members = store.links(group["id"], "members")
+        had = lic.exchange_holders(store, members) if removes else ()
         group = store.update(group["id"], {"assignedLicenses": _apply(group.get("assignedLicenses"), adds, removes)})
-        lic.note_mailboxes(store, store.links(group["id"], "members"))
+        lic.note_mailboxes(store, members, had)
     body = {"@odata.context": context(req, "groups", entity=True)}
     body.update(project(group, GROUP, None))
     return Response(202, body)
