@@ -49,6 +49,7 @@ class EmulatorConfig:
     mailbox_window_s: float = 600.0
     outlook_latency_ms: float = 20.0      # time a mailbox request takes while outlook_throttling is on
     mailbox_provisioning_delay_ms: float = 0.0  # a user's mailbox exists this long after its first Exchange licence
+    sync_interval_s: float = 0.0          # run a synchronisation cycle (as POST /_emulator/sync) this often (0 = only on demand)
     batch_workers: int = 4                # threads running the parallel requests of one batch
     verified_domains: list = dataclasses.field(default_factory=lambda: list(DEFAULT_DOMAINS))  # the first *.onmicrosoft.com is the initial one
     app_roles: list = dataclasses.field(default_factory=lambda: list(DEFAULT_APP_ROLES))  # `roles` of tokens issued from now on

@@ -49,7 +49,7 @@ def seed(emulator, data):
 
 
 def handle(emulator, method, segments, body):
-    """Serve GET/POST/PATCH on /_emulator/{health,stats,stats/reset,config,seed,reset,dump}."""
+    """Serve GET/POST/PATCH on /_emulator/{health,stats,stats/reset,config,seed,reset,sync,dump}."""
     path = "/".join(segments)
     if (method, path) == ("GET", "health"):
         return Response(200, {"status": "ok", "url": emulator.url})
@@ -74,6 +74,8 @@ def handle(emulator, method, segments, body):
     if (method, path) == ("POST", "reset"):
         emulator.reset()
         return Response(200, {"status": "reset"})
+    if (method, path) == ("POST", "sync"):
+        return Response(200, emulator.sync())
     if (method, path) == ("GET", "dump"):
         return Response(200, emulator.dump())
     return _error(404, f"no control endpoint {method} /_emulator/{path}")

@@ -31,6 +31,7 @@ from .batch import BatchRunner
 from .config import EmulatorConfig
 from .identity import Application, Identity
 from .resources import load_all
+from .resources._sync import run_cycle
 from .odata import SCHEMAS
 from .router import ROUTER
 from .stats import Stats
@@ -71,6 +72,7 @@ class Emulator:
                 self.store.add_index(schema.kind, prop)
         self.throttle = Throttle(self.config, self.tenant_id, self.rng)
         self.mailboxes = MailboxGate(self.config, self.stats)
+        self._last_sync = time.monotonic()
         self.identity = self.tls = self.url = self.info = self._server = self._thread = None
         self.batches = BatchRunner(self.execute, self._prepare, self.config, self.rng, self.stats, self.mailbox_of)
 
@@ -155,6 +157,18 @@ class Emulator:
         self.throttle.reset()
         self.mailboxes.reset()
 
+    def sync(self):
+        """One synchronisation cycle from on-premises AD (resources/_sync.py) → {"users": n, "groups": n} changed back."""
+        self._last_sync = time.monotonic()
+        return run_cycle(self.store)
+
+    def _maybe_sync(self):
+        """With `sync_interval_s` set, run the cycle before a Graph request once the interval has passed (as Entra Connect's
+        scheduler does every 30 minutes by default); checked per request, so an idle emulator does no work."""
+        interval = self.config.sync_interval_s
+        if interval and time.monotonic() - self._last_sync >= interval:
+            self.sync()
+
     def dump(self):
         """Full directory state."""
         return self.store.dump()
@@ -194,6 +208,7 @@ class Emulator:
                 time.sleep(self.config.latency_ms / 1000.0)
             req = Request(method, target or "/", headers, body, version)
             self._prepare(req)
+            self._maybe_sync()
             if self.config.outer_503_rate and self.rng.random() < self.config.outer_503_rate:
                 self.stats.fault("503")
                 retry = {"Retry-After": str(math.ceil(self.config.retry_after_s))}

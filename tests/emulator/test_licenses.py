@@ -126,7 +126,8 @@ def test_group_inherited_licences(graph):
     skus = _skus(graph)
     assert skus["ENTERPRISEPACK"]["consumedUnits"] == 1 and skus["EMS"]["consumedUnits"] == 1
     # an inherited licence cannot be removed directly, but a direct one can be added on top without a new seat
-    assert "corresponding license" in _error(_assign(graph, member, remove=[E3]), 400)
+    assert _error(_assign(graph, member, remove=[E3]), 400, "Request_BadRequest") == \
+        "User license is inherited from group membership and cannot be removed directly from the user."
     assert _assign(graph, member, add=[E3]).status_code == 200
     assert _skus(graph)["ENTERPRISEPACK"]["consumedUnits"] == 1
     listed = graph.get("/users?$filter=userPrincipalName eq 'm@contoso.example'&$select=id,licenseAssignmentStates").json()["value"][0]
@@ -219,3 +220,37 @@ def test_seed_validation_and_dump(graph):
     dump = graph.control("GET", "dump").json()
     assert "@directUnits" in dump["objects"]["subscribedSku"][0]  # internal counter only in the dump
     assert "@directUnits" not in graph.get("/subscribedSkus").text
+
+
+def test_group_licence_without_seats_is_in_error(graph):
+    """licensing-groups-resolve-problems.md: a group licence with no seat left is recorded on the user as CountViolation;
+    the group's other products are not assigned either; errored licences take no seat and are not in assignedLicenses."""
+    graph.seed(subscribedSkus=[{"skuId": SMALL, "skuPartNumber": "SMALL", "prepaidUnits": {"enabled": 1},
+                                "servicePlans": [{"servicePlanId": EXCHANGE, "servicePlanName": "EXCHANGE_S_ENTERPRISE"}]},
+                               {"skuId": EMS, "skuPartNumber": "EMS", "prepaidUnits": {"enabled": 10},
+                                "servicePlans": [{"servicePlanId": TEAMS, "servicePlanName": "TEAMS1"}]}])
+    seeded = graph.seed(users=[{"userPrincipalName": f"{n}@contoso.example", "usageLocation": "DK"} for n in ("a", "b", "c")],
+                        groups=[{"displayName": "Both", "members": ["a@contoso.example", "b@contoso.example"],
+                                 "assignedLicenses": [{"skuId": SMALL}, {"skuId": EMS}]},
+                                {"displayName": "Ems only", "members": ["b@contoso.example"], "assignedLicenses": [{"skuId": EMS}]}])
+    a, b, c = [u["id"] for u in seeded["users"]]
+    both, ems_only = [g["id"] for g in seeded["groups"]]
+    seated, short = a, b  # members are processed in the order they joined
+    user = graph.get(f"/users/{short}?$select=assignedLicenses,licenseAssignmentStates").json()
+    states = {(s["skuId"], s["assignedByGroup"]): (s["state"], s["error"]) for s in user["licenseAssignmentStates"]}
+    assert states == {(SMALL, both): ("Error", "CountViolation"), (EMS, both): ("Error", "Other"), (EMS, ems_only): ("Active", "None")}
+    assert user["assignedLicenses"] == [{"skuId": EMS, "disabledPlans": []}]  # only what another group gives
+    good = graph.get(f"/users/{seated}?$select=licenseAssignmentStates").json()["licenseAssignmentStates"]
+    assert {(s["state"], s["error"]) for s in good} == {("Active", "None")}
+    skus = _skus(graph)
+    assert skus["SMALL"]["consumedUnits"] == 1 and skus["EMS"]["consumedUnits"] == 2
+    # No seat left for a direct assignment either; the errored licence is still "inherited", not removable directly.
+    assert "does not have any available licenses" in _error(_assign(graph, c, add=[SMALL]), 400)
+    assert "inherited from group membership" in _error(_assign(graph, short, remove=[SMALL]), 400)
+    # The seated member leaves the group: its seat goes to the member in error, at once.
+    assert graph.delete(f"/groups/{both}/members/{seated}/$ref").status_code == 204
+    assert graph.get(f"/users/{seated}?$select=assignedLicenses").json()["assignedLicenses"] == []
+    user = graph.get(f"/users/{short}?$select=assignedLicenses,licenseAssignmentStates").json()
+    assert sorted(l["skuId"] for l in user["assignedLicenses"]) == sorted([SMALL, EMS])
+    assert {s["state"] for s in user["licenseAssignmentStates"]} == {"Active"}
+    assert _skus(graph)["SMALL"]["consumedUnits"] == 1

@@ -114,3 +114,51 @@ def test_mail_folders_and_messages_are_mailbox_requests(graph):
     graph.configure(outlook_throttling=True, mailbox_requests=2, outlook_latency_ms=0)
     statuses = [graph.get(f"/users/mail@contoso.example{path}").status_code for path in ("/messages", "/mailFolders", "/calendar")]
     assert statuses == [200, 200, 429]
+
+
+def _scheduled(graph, user_id):
+    """The user's mailbox deletion date in the dump, or None."""
+    users = {u["id"]: u for u in graph.control("GET", "dump").json()["objects"]["user"]}
+    return users[user_id].get("@mailboxDeletionScheduled")
+
+
+def _remove(graph, user, sku):
+    return graph.post(f"/users/{user}/assignLicense", json={"addLicenses": [], "removeLicenses": [sku]})
+
+
+def test_losing_the_last_exchange_licence_schedules_the_mailbox_data_for_deletion(graph):
+    """remove-licenses-from-users.md / KB 3158794: the data is kept 30 days after the licence goes, then deleted;
+    relicensing within that time reconnects the mailbox."""
+    user = graph.post("/users", json=new_user("leaver", usageLocation="DK")).json()["id"]
+    _license(graph, user, E3)
+    _license(graph, user, EMS)
+    assert _scheduled(graph, user) is None
+    assert _remove(graph, user, EMS).status_code == 200  # no Exchange plan in EMS: nothing changes
+    assert _scheduled(graph, user) is None
+    before = time.time()
+    assert _remove(graph, user, E3).status_code == 200
+    when = _scheduled(graph, user)
+    days = (time.mktime(time.strptime(when, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone - before) / 86400
+    assert 29.9 < days < 30.1, when
+    assert "@mailboxDeletionScheduled" not in graph.get(f"/users/{user}?$select=id,assignedLicenses").json()
+    _license(graph, user, E3)  # a mailbox licence back within 30 days: the deletion is off
+    assert _scheduled(graph, user) is None
+
+
+def test_disabled_exchange_plan_or_leaving_a_licensed_group_counts_too(graph):
+    seeded = graph.seed(users=[{"userPrincipalName": "g@contoso.example", "usageLocation": "DK"},
+                               {"userPrincipalName": "member@contoso.example", "usageLocation": "DK"}],
+                        groups=[{"displayName": "E3 staff", "members": ["g@contoso.example", "member@contoso.example"],
+                                 "assignedLicenses": [{"skuId": E3}]}])
+    user, member = [u["id"] for u in seeded["users"]]
+    group = seeded["groups"][0]["id"]
+    _license(graph, user, E3)  # direct and through the group: leaving the group keeps the mailbox licence
+    assert graph.delete(f"/groups/{group}/members/{user}/$ref").status_code == 204
+    assert _scheduled(graph, user) is None
+    _license(graph, user, E3, disabled=[EXCHANGE])  # the Exchange plan disabled: no mailbox licence left
+    assert _scheduled(graph, user)
+    _license(graph, user, E3)
+    assert _scheduled(graph, user) is None
+    # A group member whose only Exchange licence was the group's: the group dropping the licence schedules the deletion.
+    assert graph.post(f"/groups/{group}/assignLicense", json={"addLicenses": [], "removeLicenses": [E3]}).status_code == 202
+    assert _scheduled(graph, member) and _scheduled(graph, user) is None

@@ -203,7 +203,7 @@ def test_groups_that_refuse_member_writes(graph):
         assert _error(graph.post(f"/groups/{ids[name]}/members/$ref", json=ref), 400, "Request_BadRequest") == text
         assert _error(graph.patch(f"/groups/{ids[name]}", json=bind), 400, "Request_BadRequest") == text
     assert _error(graph.delete(f"/groups/{ids['Mail security']}/members/{other}/$ref"), 400).startswith("Cannot Update")
-    assert "external service" in _error(graph.patch(f"/groups/{ids['Synced']}", json=bind), 400, "Request_BadRequest")
+    assert "on-premises mastered" in _error(graph.patch(f"/groups/{ids['Synced']}", json=bind), 400, "Request_BadRequest")
     # Microsoft 365 groups take users only, and cannot be nested themselves.
     assert graph.patch(f"/groups/{ids['Team']}", json=bind).status_code == 204
     assert "Only users" in _error(graph.post(f"/groups/{ids['Team']}/members/$ref", json={"@odata.id": _ref(ids["Security"])}), 400)
@@ -324,3 +324,22 @@ def test_new_knobs_are_validated(graph):
     assert graph.control("PATCH", "config", json={"remove_nonmember_400": 1}).status_code == 400
     config = graph.control("GET", "config").json()
     assert config["membership_delay_ms"] == 0 and config["remove_nonmember_400"] is False
+
+
+def test_distribution_lists_and_mail_enabled_security_groups_are_seeded_listed_and_read_only(graph):
+    """Exchange owns their members (microsoft-graph-docs#14827): every member write is refused, nothing changes."""
+    user, other = _users(graph, 2)
+    seeded = graph.seed(groups=[
+        {"displayName": "Sales DL", "mailEnabled": True, "securityEnabled": False, "mail": "sales@contoso.example", "members": [other]},
+        {"displayName": "Finance MESG", "mailEnabled": True, "securityEnabled": True, "members": [other]},
+        {"displayName": "Plain"}])["groups"]
+    ids = {g["displayName"]: g["id"] for g in seeded}
+    listed = graph.get("/groups?$filter=mailEnabled eq true&$select=id,displayName,mailEnabled,securityEnabled,mail").json()["value"]
+    assert sorted((g["displayName"], g["securityEnabled"]) for g in listed) == [("Finance MESG", True), ("Sales DL", False)]
+    assert graph.get(f"/groups/{ids['Sales DL']}?$select=mail").json()["mail"] == "sales@contoso.example"
+    text = "Cannot Update a mail-enabled security groups and or distribution list."
+    for name in ("Sales DL", "Finance MESG"):
+        assert _error(graph.post(f"/groups/{ids[name]}/members/$ref", json={"@odata.id": _ref(user)}), 400, "Request_BadRequest") == text
+        assert _error(graph.delete(f"/groups/{ids[name]}/members/{other}/$ref"), 400, "Request_BadRequest") == text
+        assert _error(graph.patch(f"/groups/{ids[name]}", json={"members@odata.bind": [_ref(user)]}), 400, "Request_BadRequest") == text
+        assert _members(graph, ids[name]) == [other]

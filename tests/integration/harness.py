@@ -105,6 +105,7 @@ class EmulatorProcess:
                 'entra_quotas': '', 'write_quota': 0, 'write_window_s': 150.0, 'resource_units': 0, 'resource_window_s': 10.0,
                 'batch_workers': 4, 'outlook_throttling': False, 'mailbox_concurrency': 4, 'mailbox_requests': 10000,
                 'mailbox_window_s': 600.0, 'outlook_latency_ms': 20.0, 'mailbox_provisioning_delay_ms': 0,
+                'sync_interval_s': 0.0,
                 'verified_domains': ['contoso.onmicrosoft.com', 'contoso.example', 'contoso.com'],
                 'app_roles': ['Application.Read.All', 'Calendars.ReadWrite', 'Device.Read.All', 'Directory.Read.All',
                               'Domain.Read.All', 'Group.ReadWrite.All', 'GroupMember.ReadWrite.All', 'MailboxSettings.Read',

@@ -11,6 +11,7 @@ membership changes are reflected at once. Each SKU keeps a counter of direct ass
 stay O(1) in big directories; inherited-only holders are counted from the licensed groups' members.
 """
 
+import datetime
 import time
 
 from ..wire import utc_now
@@ -19,6 +20,9 @@ KIND = "subscribedSku"
 ACCOUNT_ID = "7a3e5c1d-2b4f-4e6a-9c8d-0f1e2d3c4b5a"  # the emulated tenant's billing account
 DIRECT = "@directUnits"  # internal counter, never returned
 MAILBOX = "@mailboxSince"  # on a user: when (time.time()) its mailbox began to be provisioned; never returned
+# On a user whose last Exchange Online licence went: the date its mailbox data is deleted (shown in the dump, never returned).
+MAILBOX_DELETION = "@mailboxDeletionScheduled"
+MAILBOX_RETENTION_DAYS = 30  # remove-licenses-from-users.md; KB 3158794 (no-soft-deleted-mailbox-after-license-removal.md)
 _EMPTY_MARKER = ("subscribedSkus", "seeded-empty")
 
 EXCHANGE = ("efb87545-963c-4e0d-99df-69c6916d9eb0", "EXCHANGE_S_ENTERPRISE")
@@ -141,18 +145,65 @@ def inherited_map(store, groups=None):
     return result
 
 
-def effective(user, inherited):
-    """The user as Graph shows it: direct plus inherited licences (`inherited` = [(group id, licence)])."""
+def _processing_order(groups):
+    """The order group licences are taken to have been processed in: oldest group first (GUESS: Entra's background
+    processing order is not documented), members in the order they joined. Keeps a holder's seat when others join."""
+    return sorted(groups, key=lambda g: (str(g.get("createdDateTime") or ""), g["id"]))
+
+
+def allocation(store, groups=None):
+    """Which group licences could not be given for want of seats: {(user id, group id): {skuId: error}}.
+
+    Entra assigns a group's licences in the background and records a failure on the user (licensing-groups-resolve-problems.md,
+    "Not enough licenses": CountViolation). A group's products go together: if one cannot be assigned, the group's others are
+    not assigned either ("More than one product license assigned to a group"); those carry the error `Other` (our choice).
+    Direct licences were checked when assigned and keep their seats; a user holding a SKU directly or through an earlier group
+    takes no second seat.
+    """
+    groups = licensed_groups(store) if groups is None else groups
+    if not groups:
+        return {}
+    free = {item["id"]: item["prepaidUnits"]["enabled"] - item[DIRECT] for item in skus(store)}
+    seated, failed = {}, {}  # user id -> skuIds it holds a seat of through a group
+    for group in _processing_order(groups):
+        wanted = [lic["skuId"].lower() for lic in group["assignedLicenses"]]
+        for member_id in store.links(group["id"], "members"):
+            user = store.get("user", member_id)
+            if user is None:
+                continue
+            held = set(direct_sku_ids(user)) | seated.get(member_id, set())
+            needed = [sku_id for sku_id in wanted if sku_id not in held]
+            short = [sku_id for sku_id in needed if free.get(sku_id, 0) < 1]
+            if short:
+                failed[(member_id, group["id"])] = {sku_id: "CountViolation" if sku_id in short else "Other" for sku_id in wanted}
+                continue
+            for sku_id in needed:
+                free[sku_id] -= 1
+            seated.setdefault(member_id, set()).update(needed)
+    return failed
+
+
+def effective(user, inherited, failed=None):
+    """The user as Graph shows it: direct plus inherited licences (`inherited` = [(group id, licence)]).
+
+    A group licence that could not be assigned (`failed`, from `allocation`) shows only in licenseAssignmentStates, with
+    state Error and its error; it is not in assignedLicenses (the user does not hold it).
+    """
     if not inherited:
         return user
+    failed = failed or {}
     direct = {lic["skuId"]: set(lic.get("disabledPlans") or []) for lic in user.get("assignedLicenses") or []}
     states = list(user.get("licenseAssignmentStates") or [])
     merged = dict(direct)
     for group_id, lic in inherited:
         sku_id = lic["skuId"].lower()
         disabled = set(p.lower() for p in lic.get("disabledPlans") or [])
-        states.append({"skuId": sku_id, "disabledPlans": sorted(disabled), "assignedByGroup": group_id, "state": "Active",
-                       "error": "None", "lastUpdatedDateTime": user.get("createdDateTime")})
+        error = failed.get((user["id"], group_id), {}).get(sku_id)
+        states.append({"skuId": sku_id, "disabledPlans": sorted(disabled), "assignedByGroup": group_id,
+                       "state": "Error" if error else "Active", "error": error or "None",
+                       "lastUpdatedDateTime": user.get("createdDateTime")})
+        if error:
+            continue
         # A plan enabled by any source is enabled.
         merged[sku_id] = merged[sku_id] & disabled if sku_id in merged else disabled
     licenses = [{"skuId": sku_id, "disabledPlans": sorted(disabled)} for sku_id, disabled in merged.items()]
@@ -165,21 +216,36 @@ def with_effective(store, users):
     if not groups:
         return users
     inherited = inherited_map(store, groups)
-    return [effective(u, inherited.get(u["id"])) for u in users]
+    failed = allocation(store, groups)
+    return [effective(u, inherited.get(u["id"]), failed) for u in users]
+
+
+def active_inherited(store, user_id):
+    """skuIds the user holds through groups (not those in error)."""
+    user = store.get("user", user_id)
+    if user is None:
+        return set()
+    states = with_effective(store, [user])[0].get("licenseAssignmentStates") or []
+    return set(s["skuId"] for s in states if s["assignedByGroup"] and s["state"] == "Active")
 
 
 def holders(store, sku_id):
-    """Users holding the SKU directly or through a group: the subscription's consumedUnits."""
+    """Users holding the SKU directly or through a group: the subscription's consumedUnits. A group licence in error takes
+    no seat."""
     item = store.get(KIND, sku_id)
     count = item[DIRECT] if item else 0
+    groups = [g for g in licensed_groups(store) if any(lic["skuId"].lower() == sku_id for lic in g["assignedLicenses"])]
+    if not groups:
+        return count
+    failed = allocation(store)
     seen = set()
-    for group in licensed_groups(store):
-        if any(lic["skuId"].lower() == sku_id for lic in group["assignedLicenses"]):
-            for member_id in store.links(group["id"], "members"):
-                user = store.get("user", member_id)
-                if user and member_id not in seen and sku_id not in direct_sku_ids(user):
-                    seen.add(member_id)
-                    count += 1
+    for group in groups:
+        for member_id in store.links(group["id"], "members"):
+            user = store.get("user", member_id)
+            if (user and member_id not in seen and sku_id not in direct_sku_ids(user)
+                    and sku_id not in failed.get((member_id, group["id"]), {})):
+                seen.add(member_id)
+                count += 1
     return count
 
 
@@ -193,14 +259,15 @@ def public(item, consumed):
 
 def _gives_mailbox(plan_name):
     """Exchange Online plans that come with a mailbox (EXCHANGE_S_STANDARD, _ENTERPRISE, _DESKLESS, ...); the
-    EXCHANGE_S_FOUNDATION plan bundled with other services does not."""
+    EXCHANGE_S_FOUNDATION plan bundled with other services and the archive add-ons (EXCHANGE_S_ARCHIVE_ADDON, which needs a
+    mailbox from another plan) do not."""
     name = (plan_name or "").upper()
-    return name.startswith("EXCHANGE_S_") and name != "EXCHANGE_S_FOUNDATION"
+    return name.startswith("EXCHANGE_S_") and name != "EXCHANGE_S_FOUNDATION" and not name.startswith("EXCHANGE_S_ARCHIVE")
 
 
-def has_exchange(store, user):
-    """True when the user holds, directly or through a group, a licence whose Exchange plan is not disabled."""
-    for assigned in with_effective(store, [user])[0].get("assignedLicenses") or []:
+def _exchange_in(store, user):
+    """True when the user as Graph shows it (direct plus inherited licences) holds a licence whose Exchange plan is not disabled."""
+    for assigned in user.get("assignedLicenses") or []:
         item = sku(store, assigned["skuId"])
         disabled = set(assigned.get("disabledPlans") or [])
         if item and any(_gives_mailbox(p["servicePlanName"]) and p["servicePlanId"] not in disabled for p in item["servicePlans"]):
@@ -208,13 +275,36 @@ def has_exchange(store, user):
     return False
 
 
-def note_mailboxes(store, user_ids):
-    """Start provisioning the mailbox of every listed user that now holds an Exchange licence and has none yet
-    (called after every write that can license a user; store lock held)."""
-    for user_id in user_ids:
-        user = store.get("user", user_id)
-        if user is not None and user.get(MAILBOX) is None and has_exchange(store, user):
-            store.update(user_id, {MAILBOX: time.time()})
+def has_exchange(store, user):
+    """True when the user holds, directly or through a group, a licence whose Exchange plan is not disabled."""
+    return _exchange_in(store, with_effective(store, [user])[0])
+
+
+def exchange_holders(store, user_ids):
+    """The ids among `user_ids` holding an Exchange Online licence now: taken before a write that may remove licences and
+    handed to `note_mailboxes` as `had`."""
+    users = [u for u in (store.get("user", user_id) for user_id in user_ids) if u is not None]
+    return set(u["id"] for u in with_effective(store, users) if _exchange_in(store, u))
+
+
+def note_mailboxes(store, user_ids, had=()):
+    """After every write that can license or unlicense a user (store lock held), for each listed user:
+
+    - holding an Exchange licence and no mailbox yet: start provisioning it;
+    - holding one again while its mailbox data is scheduled for deletion: cancel the deletion (relicensing within 30 days
+      reconnects the mailbox, KB 3158794);
+    - in `had` (held one before the write) but no longer, with a mailbox: schedule its data's deletion 30 days from now.
+    """
+    users = [u for u in (store.get("user", user_id) for user_id in user_ids) if u is not None]
+    for user in with_effective(store, users):
+        holds = _exchange_in(store, user)
+        if holds and user.get(MAILBOX) is None:
+            store.update(user["id"], {MAILBOX: time.time()})
+        elif holds and user.get(MAILBOX_DELETION):
+            store.update(user["id"], {MAILBOX_DELETION: None})
+        elif not holds and user["id"] in had and user.get(MAILBOX) is not None and not user.get(MAILBOX_DELETION):
+            when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=MAILBOX_RETENTION_DAYS)
+            store.update(user["id"], {MAILBOX_DELETION: when.strftime("%Y-%m-%dT%H:%M:%SZ")})
 
 
 def mailbox_ready(user, delay_s):

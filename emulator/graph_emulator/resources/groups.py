@@ -11,6 +11,7 @@ from ..odata import Expand, Query, Schema, count_response, entity_response, list
 from ..permissions import ROLE_MANAGEMENT, require as require_permission
 from ..router import route, seeder
 from ..wire import GraphError, Response, utc_now
+from . import _sync as sync
 from ._directory import check_body, check_nickname, lookup, new_id, request_bad, require, seed_reference
 
 PROPERTIES = (
@@ -122,8 +123,7 @@ def check_members_writable(group):
     types = [t.lower() for t in group.get("groupTypes") or []]
     if "dynamicmembership" in types:
         raise GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
-    if group.get("onPremisesSyncEnabled"):
-        raise request_bad("Unable to update the specified properties for objects that have originated within an external service.")
+    sync.check_unchanged(group)  # members come from on-premises AD (the current text; §3.5 lists an older one)
     if group.get("mailEnabled") and "unified" not in types:
         raise request_bad("Cannot Update a mail-enabled security groups and or distribution list.")
 
@@ -178,6 +178,8 @@ def update_group(req, key):
         check_nickname(body["mailNickname"] or "", "Group")
     with req.store.lock:
         group = find_group(req, key)
+        if body:
+            sync.check_unchanged(group)  # on-premises AD owns a synchronised group's properties
         if "isAssignableToRole" in body and body["isAssignableToRole"] != group.get("isAssignableToRole"):
             raise request_bad("The isAssignableToRole property can only be set when a group is created.")  # immutable (group.md); our text
         changes = [BINDS[name.lower()](req, group, value) for name, value in binds.items()]
@@ -192,6 +194,7 @@ def delete_group(req, key):
     """DELETE → 204; Microsoft 365 groups go to deleted items, security groups are removed for good."""
     with req.store.lock:
         group = find_group(req, key)
+        sync.check_unchanged(group)  # a synchronised group is deleted in AD
         unified = "unified" in [t.lower() for t in group.get("groupTypes") or []]
         if unified:
             req.store.update(group["id"], {"deletedDateTime": utc_now()})
@@ -202,7 +205,8 @@ def delete_group(req, key):
 @seeder("groups")
 def seed_groups(store, items):
     """Create groups directly. `members` name users, groups, devices, service principals or contacts (ids, UPNs, names or
-    `type:name`, see _directory.seed_reference); groups of the same seed may be nested, in any order."""
+    `type:name`, see _directory.seed_reference); groups of the same seed may be nested, in any order. A group seeded with
+    `onPremisesSyncEnabled: true` is synchronised from on-premises AD: its seeded properties and members are AD's."""
     created = []
     for item in items:
         item = dict(item)
@@ -224,4 +228,7 @@ def seed_groups(store, items):
             if refusal:
                 raise ValueError(f"seeded group '{group['displayName']}' cannot hold '{ref}': {refusal}")
             store.add_link(group["id"], "members", member_id)
-    return [group for group, dummy in created]
+        if sync.synchronised(group):  # what was seeded is what on-premises AD holds; a sync cycle puts it back
+            source = {name: value for name, value in group.items() if not name.startswith("@")}
+            group = store.update(group["id"], {sync.ONPREM: dict(source, members=list(store.links(group["id"], "members")))})
+    return [store.get("group", group["id"]) for group, dummy in created]

@@ -24,6 +24,8 @@ from .users import DEFAULTS, USER, find_user
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 NO_USAGE_LOCATION = "License assignment cannot be done for user with invalid usage location."
 NOT_ASSIGNED = "User does not have a corresponding license."  # UNCONFIRMED wording
+# A licence the user holds only through a group (observed: KelvinTegelaar/CIPP#4090); it goes when the user leaves the group.
+INHERITED = "User license is inherited from group membership and cannot be removed directly from the user."
 SKU_FIELDS = ("accountId", "accountName", "appliesTo", "capabilityStatus", "consumedUnits", "id", "prepaidUnits", "servicePlans",
               "skuId", "skuPartNumber", "subscriptionIds")
 
@@ -94,22 +96,24 @@ def assign_user_license(req, key):
         user = find_user(req, key)
         _check_skus(store, adds, removes)
         direct = lic.direct_sku_ids(user)
+        inherited = lic.active_inherited(store, user["id"])  # a group licence in error holds no seat
+        from_groups = set(item["skuId"].lower() for dummy, item in lic.inherited_map(store).get(user["id"], []))
         for sku_id in removes:
             if sku_id.lower() not in direct:
-                raise request_bad(NOT_ASSIGNED)
+                raise request_bad(INHERITED if sku_id.lower() in from_groups else NOT_ASSIGNED)
         if adds and not user.get("usageLocation"):
             raise request_bad(NO_USAGE_LOCATION)
-        inherited = set(item["skuId"].lower() for dummy, item in lic.inherited_map(store).get(user["id"], []))
         for sku_id, dummy in adds:
             if sku_id.lower() in direct or sku_id.lower() in inherited:
                 continue  # the user holds a seat of it already
             item = lic.sku(store, sku_id)
             if lic.holders(store, item["skuId"]) >= item["prepaidUnits"]["enabled"]:
                 raise no_seats(sku_id)
+        had = lic.exchange_holders(store, [user["id"]])
         licenses = _apply(user.get("assignedLicenses"), adds, removes)
         store.update(user["id"], {"assignedLicenses": licenses, "licenseAssignmentStates": lic.direct_states(licenses)})
         lic.adjust(store, direct, [l["skuId"] for l in licenses])
-        lic.note_mailboxes(store, [user["id"]])
+        lic.note_mailboxes(store, [user["id"]], had)
         user = lic.with_effective(store, [store.get("user", user["id"])])[0]
     body = {"@odata.context": context(req, "users", entity=True)}
     body.update(project(user, USER, list(DEFAULTS) + ["assignedLicenses"]))
@@ -128,8 +132,10 @@ def assign_group_license(req, key):
         for sku_id in removes:
             if sku_id.lower() not in current:
                 raise request_bad("Group does not have a corresponding license.")  # UNCONFIRMED wording
+        members = store.links(group["id"], "members")
+        had = lic.exchange_holders(store, members) if removes else ()
         group = store.update(group["id"], {"assignedLicenses": _apply(group.get("assignedLicenses"), adds, removes)})
-        lic.note_mailboxes(store, store.links(group["id"], "members"))
+        lic.note_mailboxes(store, members, had)
     body = {"@odata.context": context(req, "groups", entity=True)}
     body.update(project(group, GROUP, None))
     return Response(202, body)

@@ -108,10 +108,14 @@ def remove_member(req, key, member):
         group = find_group(req, key)
         check_role_management(req, group)
         check_members_writable(group)
+        licensed = bool(group.get("assignedLicenses"))
+        had = lic.exchange_holders(req.store, [member.lower()]) if licensed else ()
         if not req.store.remove_link(group["id"], "members", member.lower(), lag_s=_lag(req)):
             if req.config.remove_nonmember_400:
                 raise request_bad(NOT_A_MEMBER)
             raise not_found(member)
+        if licensed:
+            lic.note_mailboxes(req.store, [member.lower()], had)  # leaving a licensed group may take the last Exchange licence
     return Response(204)
 
 

@@ -14,7 +14,7 @@ import re
 from ..odata import Expand, Query, Schema, context, count_response, entity_response, list_response, project
 from ..router import route, seeder
 from ..wire import GraphError, Response, bad_request, utc_now
-from . import _licensing as lic
+from . import _licensing as lic, _sync as sync
 from ._directory import check_body, check_nickname, id_from_reference, lookup, new_id, not_found, request_bad, require
 
 PROPERTIES = (
@@ -262,6 +262,7 @@ def update_user(req, key):
     digest = None
     with req.store.lock:
         user = find_user(req, key)
+        sync.check_user_update(user, body)  # before anything is applied: a refused PATCH changes nothing
         if body.get("passwordProfile"):
             policies = _given(body, "passwordPolicies") if _given(body, "passwordPolicies") is not None else user.get("passwordPolicies")
             body["passwordProfile"], digest = _split_password(body["passwordProfile"], policies=policies,
@@ -278,9 +279,10 @@ def update_user(req, key):
 
 @route("DELETE", "/users/{key}")
 def delete_user(req, key):
-    """DELETE → 204; the user moves to deleted items (its UPN stays taken, §4.1)."""
+    """DELETE → 204; the user moves to deleted items (its UPN stays taken, §4.1). A synchronised user is deleted in AD."""
     with req.store.lock:
         user = find_user(req, key)
+        sync.check_unchanged(user)
         req.store.update(user["id"], {"deletedDateTime": utc_now()})
         req.store.delete(user["id"], soft=True)
         lic.adjust(req.store, lic.direct_sku_ids(user), [])  # a deleted user's licences are released
@@ -346,6 +348,7 @@ def set_manager(req, key):
     manager_id = id_from_reference(body["@odata.id"])
     with req.store.lock:
         user = find_user(req, key)
+        sync.check_unchanged(user)  # AD's manager attribute is synchronised
         if req.store.kind_of(manager_id) != "user":
             raise not_found(manager_id)
         if manager_id == user["id"]:
@@ -360,6 +363,7 @@ def remove_manager(req, key):
     with req.store.lock:
         user = find_user(req, key)
         _manager_of(req, user)
+        sync.check_unchanged(user)
         req.store.set_link(user["id"], "manager", [])
     return Response(204)
 
@@ -385,7 +389,8 @@ def seed_users(store, items):
     """Create users directly (visible at once). `manager` may name another user by id or UPN.
 
     `assignedLicenses` become direct licences (skuId, or skuPartNumber of a subscribed SKU). Seeded users have a mailbox
-    unless `"mailbox": false` (then, as for users created through Graph, an Exchange licence provisions one).
+    unless `"mailbox": false` (then, as for users created through Graph, an Exchange licence provisions one). A user seeded
+    with `onPremisesSyncEnabled: true` is synchronised from on-premises AD: its seeded properties are AD's (_sync.py).
     """
     created, managers = [], []
     for item in items:
@@ -405,6 +410,8 @@ def seed_users(store, items):
                              licenseAssignmentStates=lic.direct_states(licenses)))
         if "id" in item:
             user["id"] = item["id"]
+        if sync.synchronised(item):  # what was seeded is what on-premises AD holds; a sync cycle puts it back
+            user[sync.ONPREM] = sync.user_source(item)
         if mailbox:  # seeded users stand for established accounts: their mailbox exists (unless seeded with "mailbox": false)
             user[lic.MAILBOX] = 0.0
         user = store.create("user", user, replicated=True)
