@@ -99,6 +99,25 @@ options:
       - Licences inherited from groups are never removed.
     type: bool
     default: false
+  synced_users:
+    description:
+      - What to do with changes to users synchronised from on-premises Active Directory (C(onPremisesSyncEnabled) true,
+        from Entra Connect or Cloud Sync), where AD owns most properties and Graph refuses to change them.
+      - V(refuse) stops the task before anything is written, naming each such user and field - a property AD owns,
+        C(manager), or C(account_state=absent) (such accounts are deleted in AD).
+      - V(skip) plans those users without these changes, lists them in RV(synced_skipped) and warns; their other
+        changes are made.
+      - The cloud may change C(accountEnabled), C(usageLocation), licences, cloud group memberships, C(employeeLeaveDateTime)
+        and the profile properties C(aboutMe), C(birthday), C(interests), C(pastProjects), C(preferredName),
+        C(responsibilities), C(schools) and C(skills); every other property is taken as AD's. Graph's answer stays the
+        last word - a write it refuses anyway is listed in RV(failed_users) for that user.
+      - Blocking sign-in (C(accountEnabled=false)) of a synchronised user lasts only until the next synchronisation
+        (about every 30 minutes), which puts AD's value back; the task warns about each such user. Disable the account
+        in AD as well.
+    type: str
+    default: refuse
+    choices: [refuse, skip]
+    version_added: 0.2.0
   force_change_password:
     description:
       - Whether users created by the task must change their password at first sign-in.
@@ -304,6 +323,29 @@ revoked:
       description: Object id of the user.
       type: str
   sample: [{"userPrincipalName": "leaver1@contoso.com", "id": "9a1c..."}]
+synced_skipped:
+  description:
+    - Users synchronised from on-premises Active Directory whose changes AD owns were left out (O(synced_users=skip)).
+      Their other changes are listed with the other users.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  contains:
+    userPrincipalName:
+      description: The user's userPrincipalName.
+      type: str
+    id:
+      description: Object id of the user.
+      type: str
+    item:
+      description: The O(users) entry, such as V(users[3]).
+      type: str
+    fields:
+      description: The properties (and C(manager), C(account_state)) not changed, to be changed in AD.
+      type: list
+      elements: str
+  sample: [{"userPrincipalName": "adele.vance@contoso.com", "id": "6e7b...", "item": "users[0]", "fields": ["jobTitle"]}]
 unchanged:
   description: Number of listed users that were already as wanted.
   returned: always
@@ -366,19 +408,21 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.base.options impor
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import ACCOUNT_STATES, parse_users, reference_problems
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import REVOKE_CHOICES, Directory, plan_users, read_directory
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.synchronised import SYNCED_USERS_CHOICES
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import RESULT_LISTS, UserWriter, changed, report
 
 ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='dict', required=True),
     state=dict(type='str', default='present', choices=list(ACCOUNT_STATES)),
     purge_licenses=dict(type='bool', default=False),
+    synced_users=dict(type='str', default='refuse', choices=list(SYNCED_USERS_CHOICES)),
     force_change_password=dict(type='bool', default=True, no_log=False),
     revoke_sessions=dict(type='str', default='never', choices=list(REVOKE_CHOICES)),
     recently_created=dict(type='list', elements='str', default=[]),
     fail_on_error=dict(type='bool', default=True),
     replication_timeout=dict(type='float', default=30.0),
 )
-EMPTY_RESULT = dict(((name, []) for name in RESULT_LISTS), unchanged=0, failed_users=[])
+EMPTY_RESULT = dict(((name, []) for name in RESULT_LISTS), unchanged=0, failed_users=[], synced_skipped=[])
 
 
 def problem_record(problem):
@@ -396,7 +440,7 @@ def run(module):
     directory = Directory()
     if specs:
         directory = read_directory(module.client, specs, params['recently_created'], params['replication_timeout'], module.check_mode)
-    plans, plan_problems, warnings = plan_users(specs, directory, params['purge_licenses'], params['revoke_sessions'])
+    plans, plan_problems, warnings = plan_users(specs, directory, params['purge_licenses'], params['revoke_sessions'], params['synced_users'])
     problems.extend(plan_problems)
     if problems:
         module.refuse(problems)

@@ -31,6 +31,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences imp
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.properties import changed_properties, creation_body, wanted_properties
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import MANAGER_FIELDS, UserReads, user_queries
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.synchronised import ad_owned, ad_owned_reason, is_synchronised, reverted_by_sync
 
 REVOKE_CHOICES = ('never', 'when_disabled', 'always')
 # Graph's answer to a password it refuses: the same 400 text for the length and character rules and for a password on
@@ -47,7 +48,7 @@ def refused_field(action, error):
     return ACTION_FIELDS.get(action)
 
 
-BASE_FIELDS = ('id', 'userPrincipalName', 'displayName', 'accountEnabled')
+BASE_FIELDS = ('id', 'userPrincipalName', 'displayName', 'accountEnabled', 'onPremisesSyncEnabled')
 
 
 class Directory:
@@ -67,7 +68,7 @@ class UserPlan:
     """What one listed user needs, and what happened to each write."""
 
     __slots__ = ('spec', 'current', 'action', 'changes', 'body', 'licenses', 'manager_change', 'manager_target', 'manager_plan',
-                 'revoke', 'outcome', 'id')
+                 'revoke', 'outcome', 'id', 'synced_skipped')
 
     def __init__(self, spec, current):
         self.spec = spec
@@ -82,6 +83,11 @@ class UserPlan:
         self.revoke = False         # revoke the user's sign-in sessions
         self.outcome = {}           # action -> True, or a failure dict
         self.id = current['id'] if current else None
+        self.synced_skipped = []    # fields on-premises AD owns that synced_users=skip left out
+
+    @property
+    def synchronised(self):
+        return is_synchronised(self.current)
 
     @property
     def pending(self):
@@ -186,8 +192,11 @@ def _look_for_recent(client, directory, missing, recently_created, timeout, chec
 
 # ----- comparing -------------------------------------------------------------------------------
 
-def plan_users(specs, directory, purge_licenses=False, revoke_sessions='never'):
-    """``(plans, problems, warnings)``: a plan per user, and the problems that stop the task before any write."""
+def plan_users(specs, directory, purge_licenses=False, revoke_sessions='never', synced_users='refuse'):
+    """``(plans, problems, warnings)``: a plan per user, and the problems that stop the task before any write.
+
+    Changes on-premises AD owns for a synchronised user are problems, or with ``synced_users='skip'`` left out of its plan.
+    """
     catalog = directory.catalog
     plans, problems, warnings = [], [], []
     demand, takers = {}, {}
@@ -227,7 +236,47 @@ def plan_users(specs, directory, purge_licenses=False, revoke_sessions='never'):
     for plan in plans:
         if plan.spec.has_manager and plan.spec.account_state != 'absent':
             problems.extend(plan_manager(plan, by_key, directory))
-    return plans, problems, warnings
+    synced_problems, synced_warnings = plan_synchronised(plans, synced_users)
+    return plans, problems + synced_problems, warnings + synced_warnings
+
+
+def plan_synchronised(plans, synced_users):
+    """``(problems, warnings)`` for the changes to synchronised users that on-premises AD owns.
+
+    With ``synced_users='refuse'`` each such change is a problem naming the user and the field; with ``'skip'`` it is
+    taken out of the plan (recorded in ``plan.synced_skipped``) and one warning lists them. A warning also says which
+    synchronised accounts this task blocks in the cloud only, as the next synchronisation enables them again.
+    """
+    problems, skipped, reverted = [], [], []
+    for plan in plans:
+        if not plan.synchronised:
+            continue
+        fields = ad_owned(sorted(plan.changes)) if plan.action == 'update' else []
+        if plan.manager_change:
+            fields.append('manager')
+        if plan.action == 'delete':
+            fields.append('account_state')
+        if fields and synced_users == 'refuse':
+            problems.extend(plan.spec.problem(field, ad_owned_reason(field), hint='or set synced_users=skip to leave it as AD has it')
+                            for field in fields)
+            continue
+        if fields:
+            plan.synced_skipped = fields
+            plan.changes = dict((name, value) for name, value in plan.changes.items() if name not in fields)
+            plan.manager_change = None if 'manager' in fields else plan.manager_change
+            plan.action = 'update' if plan.changes else None
+            skipped.append('%s (%s)' % (plan.spec.upn, ', '.join(fields)))
+        if plan.action == 'update' and reverted_by_sync(plan.changes):
+            reverted.append(plan.spec.upn)
+    warnings = []
+    if skipped:
+        warnings.append('%d synchronised user(s) planned without what on-premises Active Directory owns (synced_users=skip; '
+                        'change it in AD): %s' % (len(skipped), '; '.join(skipped)))
+    if reverted:
+        warnings.append('%d synchronised user(s) get accountEnabled changed in the cloud only; the next synchronisation from '
+                        'on-premises Active Directory (about every 30 minutes) puts AD\'s value back unless the account is '
+                        'changed there too: %s' % (len(reverted), ', '.join(reverted)))
+    return problems, warnings
 
 
 def _unknown_property_problems(specs, unknown):

@@ -183,9 +183,12 @@ def _sets_usage_location(plan):
 def report(plans, catalog, check_mode, diff=False):
     """``(result, before, after)``: result lists, the unchanged count, failures, and the diff views."""
     result = dict((name, []) for name in RESULT_LISTS)
-    result.update(unchanged=0, failed_users=[])
+    result.update(unchanged=0, failed_users=[], synced_skipped=[])
     before, after = {}, {}
     for plan in plans:
+        if plan.synced_skipped:
+            result['synced_skipped'].append({'userPrincipalName': plan.spec.upn, 'id': plan.id, 'item': 'users[%d]' % plan.spec.index,
+                                             'fields': list(plan.synced_skipped)})
         if not plan.pending:
             result['unchanged'] += 1
             continue

@@ -23,7 +23,7 @@ def test_one_batch_reads_users_skus_domains_and_managers():
     assert len(client.calls) == 1
     urls = client.calls[0]
     assert urls[0].startswith("/users?$filter=userPrincipalName%20in%20('O''Neil@contoso.example','new@contoso.example')&$select=id,"
-                              "userPrincipalName,displayName,accountEnabled,usageLocation,assignedLicenses,licenseAssignmentStates,jobTitle")
+                              "userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled,usageLocation,assignedLicenses,licenseAssignmentStates,jobTitle")
     assert urls[0].endswith('&$expand=manager($select=id,userPrincipalName)')
     assert urls[1:3] == ['/subscribedSkus', '/organization?$select=verifiedDomains']
     assert urls[3].startswith("/users?$filter=userPrincipalName%20in%20('boss@contoso.example')&$select=id,userPrincipalName")
@@ -125,3 +125,40 @@ def test_a_refused_write_names_the_field_its_answer_points_at():
     assert refused_field('create', other) is None and refused_field('create', None) is None
     assert refused_field('licenses', other) == 'licenses' and refused_field('manager', None) == 'manager'
     assert refused_field('revoke_sessions', other) is None
+
+
+SYNCED = [{'id': '1', 'userPrincipalName': 'synced@contoso.example', 'accountEnabled': True, 'onPremisesSyncEnabled': True,
+           'jobTitle': 'Clerk', 'usageLocation': None},
+          {'id': '2', 'userPrincipalName': 'cloud@contoso.example', 'accountEnabled': True, 'onPremisesSyncEnabled': None, 'jobTitle': 'Clerk'}]
+
+
+def test_changes_active_directory_owns_are_refused_for_synchronised_users_only():
+    specs = specs_of({'userPrincipalName': 'synced@contoso.example', 'jobTitle': 'Lead', 'usageLocation': 'DK'},
+                     {'userPrincipalName': 'cloud@contoso.example', 'jobTitle': 'Lead'})
+    plans, problems, warnings = plan_users(specs, read_directory(FakeDirectory(SYNCED), specs))
+    assert [(p.item, p.field, p.subject) for p in problems] == [('users[0]', 'jobTitle', 'synced@contoso.example')]
+    assert 'on-premises Active Directory, which owns' in problems[0] and 'synced_users=skip' in problems[0]
+    assert warnings == []
+
+
+def test_skip_leaves_what_active_directory_owns_and_keeps_the_cloud_changes():
+    specs = specs_of({'userPrincipalName': 'synced@contoso.example', 'jobTitle': 'Lead', 'usageLocation': 'DK'},
+                     {'userPrincipalName': 'cloud@contoso.example', 'jobTitle': 'Lead'})
+    plans, problems, warnings = plan_users(specs, read_directory(FakeDirectory(SYNCED), specs), synced_users='skip')
+    assert problems == []
+    assert (plans[0].action, plans[0].changes, plans[0].synced_skipped) == ('update', {'usageLocation': 'DK'}, ['jobTitle'])
+    assert (plans[1].action, plans[1].changes, plans[1].synced_skipped) == ('update', {'jobTitle': 'Lead'}, [])
+    assert warnings == ["1 synchronised user(s) planned without what on-premises Active Directory owns (synced_users=skip; change it in AD): "
+                        "synced@contoso.example (jobTitle)"]
+
+
+def test_deleting_a_synchronised_user_is_refused_and_disabling_it_is_said_to_last_until_the_next_sync():
+    specs = specs_of({'userPrincipalName': 'synced@contoso.example', 'account_state': 'absent'})
+    plans, problems, warnings = plan_users(specs, read_directory(FakeDirectory(SYNCED), specs))
+    assert [(p.field, p.subject) for p in problems] == [('account_state', 'synced@contoso.example')]
+    plans, problems, warnings = plan_users(specs, read_directory(FakeDirectory(SYNCED), specs), synced_users='skip')
+    assert problems == [] and plans[0].action is None and plans[0].synced_skipped == ['account_state']
+    specs = specs_of({'userPrincipalName': 'synced@contoso.example'}, default_state='disabled')
+    plans, problems, warnings = plan_users(specs, read_directory(FakeDirectory(SYNCED), specs))
+    assert problems == [] and plans[0].changes == {'accountEnabled': False}
+    assert len(warnings) == 1 and 'next synchronisation' in warnings[0] and warnings[0].endswith(': synced@contoso.example')

@@ -27,7 +27,7 @@ CATALOG = SkuCatalog([
 
 
 KNOWN = set(p.lower() for p in ('id', 'userPrincipalName', 'displayName', 'accountEnabled', 'usageLocation', 'assignedLicenses',
-                                'licenseAssignmentStates', 'jobTitle', 'state', 'department'))
+                                'licenseAssignmentStates', 'jobTitle', 'state', 'department', 'onPremisesSyncEnabled'))
 SKUS = [{'skuId': E3, 'skuPartNumber': 'ENTERPRISEPACK', 'consumedUnits': 0, 'prepaidUnits': {'enabled': 5}, 'servicePlans': []}]
 BOSS_ID = '00000000-0000-0000-0000-00000000b055'
 
