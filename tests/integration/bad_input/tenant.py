@@ -20,6 +20,8 @@ USERS = [
     {'userPrincipalName': upn('megan'), 'displayName': 'Megan Bowen', 'usageLocation': 'DK'},
     {'userPrincipalName': upn('adele'), 'displayName': 'Adele Vance', 'usageLocation': 'DK', 'jobTitle': 'Engineer'},
     {'userPrincipalName': upn('alex'), 'displayName': 'Alex Wilber'},
+    # synchronised from on-premises AD (Entra Connect): AD owns most of its properties
+    {'userPrincipalName': upn('sam'), 'displayName': 'Sam Synced', 'usageLocation': 'DK', 'onPremisesSyncEnabled': True},
 ]
 
 GROUPS = [
