@@ -97,8 +97,24 @@ options:
     description:
       - For users with a C(licenses) key, also remove the directly assigned licences that are not listed.
       - Licences inherited from groups are never removed.
+      - See O(mailbox_licenses) for the licences that carry an Exchange Online mailbox.
     type: bool
     default: false
+  mailbox_licenses:
+    description:
+      - With O(purge_licenses), what to do with the direct licences not listed that carry an Exchange Online mailbox plan
+        (C(EXCHANGE_S_STANDARD), C(EXCHANGE_S_ENTERPRISE), C(EXCHANGE_S_DESKLESS), ... - every C(EXCHANGE*) plan of
+        Microsoft's list of product names and service plan identifiers but C(EXCHANGE_S_FOUNDATION), archive add-ons
+        and C(EXCHANGE_ANALYTICS); a plan disabled in the assignment does not count).
+      - V(release) removes them like the others. When a user's last licence with a mailbox plan goes, Exchange Online
+        keeps the mailbox data for 30 days and then deletes it (Graph cannot convert it to a shared mailbox); the task
+        warns about each such user.
+      - V(keep) leaves them, so the mailbox stays; they are listed in RV(mailboxes[].kept_licenses).
+      - What happens to each mailbox is returned in RV(mailboxes).
+    type: str
+    default: release
+    choices: [release, keep]
+    version_added: 0.2.0
   synced_users:
     description:
       - What to do with changes to users synchronised from on-premises Active Directory (C(onPremisesSyncEnabled) true,
@@ -323,6 +339,37 @@ revoked:
       description: Object id of the user.
       type: str
   sample: [{"userPrincipalName": "leaver1@contoso.com", "id": "9a1c..."}]
+mailboxes:
+  description:
+    - With O(purge_licenses), what becomes of the Exchange Online mailbox of each existing user with C(licenses).
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  contains:
+    userPrincipalName:
+      description: The user's userPrincipalName.
+      type: str
+    id:
+      description: Object id of the user.
+      type: str
+    mailbox:
+      description:
+        - V(kept) - the user still holds a licence with a mailbox plan (direct, kept by O(mailbox_licenses=keep), or
+          inherited from a group).
+        - V(released) - its last licence with a mailbox plan goes; Exchange Online deletes the mailbox data 30 days later.
+        - V(none) - the user holds no licence with a mailbox plan.
+      type: str
+      choices: [kept, released, none]
+    kept_licenses:
+      description: Direct licences not removed because they carry a mailbox plan (O(mailbox_licenses=keep)), by skuPartNumber.
+      type: list
+      elements: str
+    message:
+      description: The outcome in words.
+      type: str
+  sample: [{"userPrincipalName": "leaver1@contoso.com", "id": "9a1c...", "mailbox": "kept", "kept_licenses": ["ENTERPRISEPACK"],
+            "message": "kept: the user still holds a licence with a mailbox plan"}]
 synced_skipped:
   description:
     - Users synchronised from on-premises Active Directory whose changes AD owns were left out (O(synced_users=skip)).
@@ -407,6 +454,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.options import WAIT_RANGE
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import ACCOUNT_STATES, parse_users, reference_problems
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.mailboxes import MAILBOX_LICENSE_CHOICES
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import REVOKE_CHOICES, Directory, plan_users, read_directory
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.synchronised import SYNCED_USERS_CHOICES
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import RESULT_LISTS, UserWriter, changed, report
@@ -415,6 +463,7 @@ ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='dict', required=True),
     state=dict(type='str', default='present', choices=list(ACCOUNT_STATES)),
     purge_licenses=dict(type='bool', default=False),
+    mailbox_licenses=dict(type='str', default='release', choices=list(MAILBOX_LICENSE_CHOICES)),
     synced_users=dict(type='str', default='refuse', choices=list(SYNCED_USERS_CHOICES)),
     force_change_password=dict(type='bool', default=True, no_log=False),
     revoke_sessions=dict(type='str', default='never', choices=list(REVOKE_CHOICES)),
@@ -422,7 +471,7 @@ ARGUMENT_SPEC = dict(
     fail_on_error=dict(type='bool', default=True),
     replication_timeout=dict(type='float', default=30.0),
 )
-EMPTY_RESULT = dict(((name, []) for name in RESULT_LISTS), unchanged=0, failed_users=[], synced_skipped=[])
+EMPTY_RESULT = dict(((name, []) for name in RESULT_LISTS), unchanged=0, failed_users=[], synced_skipped=[], mailboxes=[])
 
 
 def problem_record(problem):
@@ -440,7 +489,8 @@ def run(module):
     directory = Directory()
     if specs:
         directory = read_directory(module.client, specs, params['recently_created'], params['replication_timeout'], module.check_mode)
-    plans, plan_problems, warnings = plan_users(specs, directory, params['purge_licenses'], params['revoke_sessions'], params['synced_users'])
+    plans, plan_problems, warnings = plan_users(specs, directory, params['purge_licenses'], params['revoke_sessions'], params['synced_users'],
+                                                params['mailbox_licenses'])
     problems.extend(plan_problems)
     if problems:
         module.refuse(problems)

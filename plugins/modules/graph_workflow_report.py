@@ -74,6 +74,14 @@ options:
         so that leavers not found count as deleted already, and the summary counts deletions.
     type: bool
     default: false
+  mailbox:
+    description:
+      - Offboarding only - O(mynster.msgraph.offboarding#role:main:offboarding_mailbox), so the plan says why mailbox
+        licences were kept.
+    type: str
+    default: keep
+    choices: [keep, release]
+    version_added: 0.2.0
 notes:
   - Problems are mapped by the C(item) and C(field) each module problem carries (C(users[3]), C(calendars[0]) with
     C(events[0].start)) to the person and the role key (C(adele@contoso.com) and C(welcome_event.start)).
@@ -149,8 +157,10 @@ plan:
       C(users), and C(summary), the lines to print.
     - Onboarding adds C(pending_mailboxes), C(refused) (each write Graph refused in the user step - C(userPrincipalName),
       C(field), C(action), C(status), C(code), C(reason)) and C(left_undone), why the role fails after doing everything
-      else (or V(null)); offboarding adds C(not_found), C(groups_not_changed) and C(left_undone),
-      why the role fails after doing everything else (or V(null)).
+      else (or V(null)); offboarding adds C(not_found), C(groups_not_changed), C(left_undone), why the role fails after
+      doing everything else (or V(null)), C(needs_on_premises), the synchronised leavers and what on-premises Active
+      Directory must still do for each, and C(on_premises_left), the same as one sentence (or V(null)).
+    - When C(needs_on_premises) is not empty the module warns, naming each such leaver.
     - The fields are listed with each role, R(onboarding,ansible_collections.mynster.msgraph.onboarding_role) and
       R(offboarding,ansible_collections.mynster.msgraph.offboarding_role).
   returned: when O(report=plan)
@@ -169,13 +179,14 @@ ARGUMENT_SPEC = dict(
     people=dict(type='list', elements='raw', default=[]),
     results=dict(type='dict', default={}),
     delete=dict(type='bool', default=False),
+    mailbox=dict(type='str', default='keep', choices=['keep', 'release']),
 )
 
 
 def build_report(params, preview):
     if params['workflow'] == 'onboarding':
         return OnboardingReport(params['people'], params['results'], preview)
-    return OffboardingReport(params['results'], preview, delete=params['delete'])
+    return OffboardingReport(params['results'], preview, delete=params['delete'], mailbox=params['mailbox'])
 
 
 def run(module):
@@ -192,7 +203,10 @@ def run(module):
             module.fail_json(msg=report.refusal(problems), problems=[problem.to_dict() for problem in problems])
         module.exit_json(changed=False, problems=[])
     else:
-        module.exit_json(changed=False, plan=report.plan())
+        plan = report.plan()
+        if plan.get('on_premises_left'):
+            module.warn(plan['on_premises_left'])
+        module.exit_json(changed=False, plan=plan)
 
 
 def main():

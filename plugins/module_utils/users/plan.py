@@ -29,6 +29,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences imp
     seat_problems,
     subscriptions_request,
 )
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.mailboxes import RETENTION_DAYS, inherited_assignments, keep_mailbox_licences, mailbox_fate
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.properties import changed_properties, creation_body, wanted_properties
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import MANAGER_FIELDS, UserReads, user_queries
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.synchronised import ad_owned, ad_owned_reason, is_synchronised, reverted_by_sync
@@ -68,7 +69,7 @@ class UserPlan:
     """What one listed user needs, and what happened to each write."""
 
     __slots__ = ('spec', 'current', 'action', 'changes', 'body', 'licenses', 'manager_change', 'manager_target', 'manager_plan',
-                 'revoke', 'outcome', 'id', 'synced_skipped')
+                 'revoke', 'outcome', 'id', 'synced_skipped', 'kept_licences', 'mailbox')
 
     def __init__(self, spec, current):
         self.spec = spec
@@ -84,6 +85,8 @@ class UserPlan:
         self.outcome = {}           # action -> True, or a failure dict
         self.id = current['id'] if current else None
         self.synced_skipped = []    # fields on-premises AD owns that synced_users=skip left out
+        self.kept_licences = []     # skuIds purge_licenses left because they carry a mailbox (mailbox_licenses=keep)
+        self.mailbox = None         # with purge_licenses: 'kept', 'released' or 'none' (mailboxes.mailbox_fate)
 
     @property
     def synchronised(self):
@@ -192,10 +195,11 @@ def _look_for_recent(client, directory, missing, recently_created, timeout, chec
 
 # ----- comparing -------------------------------------------------------------------------------
 
-def plan_users(specs, directory, purge_licenses=False, revoke_sessions='never', synced_users='refuse'):
+def plan_users(specs, directory, purge_licenses=False, revoke_sessions='never', synced_users='refuse', mailbox_licenses='release'):
     """``(plans, problems, warnings)``: a plan per user, and the problems that stop the task before any write.
 
     Changes on-premises AD owns for a synchronised user are problems, or with ``synced_users='skip'`` left out of its plan.
+    With ``purge_licenses``, ``mailbox_licenses='keep'`` leaves the direct licences that carry a mailbox.
     """
     catalog = directory.catalog
     plans, problems, warnings = [], [], []
@@ -221,6 +225,10 @@ def plan_users(specs, directory, purge_licenses=False, revoke_sessions='never', 
             problems.extend(license_problems)
             direct, inherited = current_licenses(plan.current)
             plan.licenses = plan_licenses(wanted, direct, inherited, purge_licenses)
+            if purge_licenses and plan.current is not None:
+                if mailbox_licenses == 'keep':
+                    plan.kept_licences = keep_mailbox_licences(plan.licenses, direct, catalog)
+                plan.mailbox = mailbox_fate(plan.licenses, direct, inherited_assignments(plan.current), catalog)
             location = property_value(spec.properties, 'usageLocation') or (plan.current or {}).get('usageLocation')
             if plan.licenses.add and not location:
                 problems.append(spec.problem('usageLocation', 'required to assign licences; give usageLocation (a two-letter country code)'))
@@ -228,6 +236,11 @@ def plan_users(specs, directory, purge_licenses=False, revoke_sessions='never', 
                 demand[sku_id] = demand.get(sku_id, 0) + 1
                 takers.setdefault(sku_id, []).append(spec)
     problems.extend(seat_problems(demand, catalog, takers))
+    released = [p.spec.upn for p in plans if p.mailbox == 'released']
+    if released:
+        warnings.append('%d mailbox(es) lose their last licence with a mailbox plan: Exchange Online deletes their data %d days later '
+                        'unless such a licence is assigned again (mailbox_licenses=keep keeps them): %s'
+                        % (len(released), RETENTION_DAYS, ', '.join(released)))
     if directory.domains_denied and any(p.action == 'create' for p in plans):
         warnings.append('The domains of new userPrincipalNames were not checked: reading the verified domains was refused (%s); '
                         'grant Organization.Read.All to have them checked before anything is written' % directory.domains_denied)

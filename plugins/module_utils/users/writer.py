@@ -19,6 +19,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata impor
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import name_of
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import given_key
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import current_licenses
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.mailboxes import MAILBOX_OUTCOMES
 
 # Requests handed to the client at a time: answers are reduced to what the module needs per slice, so memory
 # stays flat for tens of thousands of users while 50 batches per slice keep every connection busy.
@@ -183,9 +184,13 @@ def _sets_usage_location(plan):
 def report(plans, catalog, check_mode, diff=False):
     """``(result, before, after)``: result lists, the unchanged count, failures, and the diff views."""
     result = dict((name, []) for name in RESULT_LISTS)
-    result.update(unchanged=0, failed_users=[], synced_skipped=[])
+    result.update(unchanged=0, failed_users=[], synced_skipped=[], mailboxes=[])
     before, after = {}, {}
     for plan in plans:
+        if plan.mailbox:
+            result['mailboxes'].append({'userPrincipalName': plan.spec.upn, 'id': plan.id, 'mailbox': plan.mailbox,
+                                        'kept_licenses': [catalog.part_number(sku_id) for sku_id in plan.kept_licences],
+                                        'message': MAILBOX_OUTCOMES[plan.mailbox]})
         if plan.synced_skipped:
             result['synced_skipped'].append({'userPrincipalName': plan.spec.upn, 'id': plan.id, 'item': 'users[%d]' % plan.spec.index,
                                              'fields': list(plan.synced_skipped)})

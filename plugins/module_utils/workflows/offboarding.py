@@ -23,6 +23,10 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.report i
 )
 
 STEPS = ('lookup', 'memberships', 'disable', 'licences', 'delete')
+# The totals that are changes (the others count what was found or left).
+CHANGES = ('disable', 'revoke_sessions', 'groups_removed', 'licenses_removed', 'delete')
+DELETED_MAILBOX = ('deleted with the account: restoring the user within 30 days brings the mailbox back, after that Exchange '
+                   'Online removes it for good')
 # The module options a problem may name, and the role variable the user set instead.
 ROLE_VARIABLES = {'max_removals': 'offboarding_max_group_removals', 'users': 'offboarding_users'}
 
@@ -30,10 +34,11 @@ ROLE_VARIABLES = {'max_removals': 'offboarding_max_group_removals', 'users': 'of
 class OffboardingReport:
     """The problems and the plan of one offboarding run, from the steps' results (the lookup names the leavers)."""
 
-    def __init__(self, results, preview, delete=False):
+    def __init__(self, results, preview, delete=False, mailbox='keep'):
         self.results = dict((step, (results or {}).get(step) or {}) for step in STEPS)
         self.preview = preview
         self.delete = delete
+        self.mailbox = mailbox
 
     # ----- what stops the role before its first write ----------------------------------------
 
@@ -81,6 +86,7 @@ class OffboardingReport:
             for entry in self.results['licences'].get(kind) or []:
                 if 'licenses' in entry:
                     licences_of[key_of(entry.get('userPrincipalName'))] = (entry['licenses'] or {}).get('removed') or []
+        mailboxes = dict((key_of(entry.get('userPrincipalName')), entry) for entry in self.results['licences'].get('mailboxes') or [])
         removals = [entry for entry in memberships.get('removed') or [] if entry.get('member_type') == 'user']
         skipped = memberships.get('skipped_memberships') or []
         ids = lookup.get('ids') or {}
@@ -101,6 +107,9 @@ class OffboardingReport:
                     entry['groups_not_changed'].append({'group': group, 'reason': left.get('reason'), 'permission': left['permission']})
                 else:
                     entry['groups_left'].append('%s (%s)' % (group, left.get('reason')))
+            entry['mailbox'] = self._mailbox(entry, mailboxes.get(key))
+            entry['synchronised'] = bool(user.get('onPremisesSyncEnabled'))
+            entry['needs_on_premises'] = on_premises_actions(entry, self.delete) if entry['synchronised'] else []
             entries.append(entry)
         totals = {
             'users': len(entries),
@@ -111,20 +120,45 @@ class OffboardingReport:
             'licenses_removed': sum(len(e['licenses_removed']) for e in entries),
             'delete': count(entries, lambda e: e['delete']),
             'groups_not_changed': sum(len(e['groups_not_changed']) for e in entries),
+            'mailboxes_kept': count(entries, lambda e: e['mailbox']['outcome'] == 'kept'),
+            'mailboxes_released': count(entries, lambda e: e['mailbox']['outcome'] == 'released'),
+            'needs_on_premises': count(entries, lambda e: e['needs_on_premises']),
         }
         not_changed = [dict(group, userPrincipalName=entry['userPrincipalName']) for entry in entries for group in entry['groups_not_changed']]
-        changed = any(value for key, value in totals.items() if key not in ('users', 'not_found', 'groups_not_changed'))
+        changed = any(value for key, value in totals.items() if key in CHANGES)
         plan = {'check_mode': self.preview, 'changed': changed, 'totals': totals, 'users': entries,
-                'not_found': list(lookup.get('missing') or []), 'groups_not_changed': not_changed}
+                'not_found': list(lookup.get('missing') or []), 'groups_not_changed': not_changed,
+                'needs_on_premises': [{'userPrincipalName': e['userPrincipalName'], 'id': e['id'], 'actions': e['needs_on_premises']}
+                                      for e in entries if e['needs_on_premises']]}
         plan['summary'] = self.summary(plan)
         plan['left_undone'] = left_undone(plan)
+        plan['on_premises_left'] = on_premises_left(plan)
         return plan
+
+    def _mailbox(self, entry, fate):
+        """What becomes of a leaver's mailbox: ``{'outcome', 'kept_licenses', 'message'}``."""
+        if entry['delete']:
+            return {'outcome': 'deleted', 'kept_licenses': [], 'message': DELETED_MAILBOX}
+        if fate is None:
+            reason = ('licences were not removed (offboarding_remove_licenses=false)' if self.results['licences'].get('skipped')
+                      else 'licences were not removed')
+            return {'outcome': 'unchanged', 'kept_licenses': [], 'message': reason}
+        kept = list(fate.get('kept_licenses') or [])
+        message = fate.get('message')
+        if kept:
+            message = '%s (%s kept: %s an Exchange Online mailbox plan; offboarding_mailbox=keep)' % (
+                message, ', '.join(kept), 'they carry' if len(kept) > 1 else 'it carries')
+        return {'outcome': fate.get('mailbox'), 'kept_licenses': kept, 'message': message}
 
     def summary(self, plan):
         """The plan as lines to print."""
         preview, totals = plan['check_mode'], plan['totals']
+        on_premises = len(plan['needs_on_premises'])
         if preview:
             lines = ['Offboarding preview (check mode): nothing has been changed.']
+        elif on_premises:
+            lines = ['Offboarding %s in the cloud; NOT DONE for %d synchronised leaver(s) until on-premises Active Directory is '
+                     'changed (see ON-PREMISES below).' % ('done' if plan['changed'] else 'already done, nothing changed', on_premises)]
         elif plan['changed']:
             lines = ['Offboarding done.']
         else:
@@ -141,7 +175,9 @@ class OffboardingReport:
             steps = [to_do if preview else done for key, to_do, done in (('disable', 'disable', 'disabled'),
                                                                          ('revoke_sessions', 'revoke sign-in sessions', 'sign-in sessions revoked'),
                                                                          ('delete', 'delete', 'deleted')) if user[key]]
-            if steps or user['groups_removed'] or user['licenses_removed'] or user['groups_not_changed']:
+            if user['synchronised'] and user['disable'] and not preview:
+                steps[0] = 'disabled in the cloud only (until the next synchronisation)'
+            if steps or user['groups_removed'] or user['licenses_removed'] or user['groups_not_changed'] or user['needs_on_premises']:
                 lines.append(user['userPrincipalName'])
             else:
                 lines.append('%s - nothing left to do' % user['userPrincipalName'])
@@ -155,9 +191,33 @@ class OffboardingReport:
                 lines.append("    NOT CHANGED: '%s' - %s" % (group['group'], group['reason']))
             if user['licenses_removed']:
                 lines.append('    licences: ' + ', '.join('- ' + name for name in user['licenses_removed']))
+            if user['mailbox']['outcome'] not in ('unchanged', 'none'):
+                lines.append('    mailbox:  ' + user['mailbox']['message'])
+            for action in user['needs_on_premises']:
+                lines.append('    ON-PREMISES: ' + action)
         for key in plan['not_found']:
             lines.append('%s - not found (deleted already)' % key)
         return lines
+
+
+def on_premises_actions(entry, delete):
+    """What on-premises AD must still do for a synchronised leaver (the cloud cannot make it last)."""
+    actions = ['disable the account in on-premises Active Directory: the next synchronisation (about every 30 minutes) '
+               'enables it again otherwise']
+    if delete:
+        actions.append('delete the account in Active Directory, or move it out of the synchronisation scope: Graph cannot delete it')
+    return actions
+
+
+def on_premises_left(plan):
+    """The synchronised leavers on-premises AD must still disable, as one sentence (the warning), or None."""
+    left = plan['needs_on_premises']
+    if not left:
+        return None
+    return ('%d synchronised leaver(s) %s in the cloud only and are not offboarded until on-premises Active Directory disables '
+            'them (the next synchronisation enables them again otherwise): %s' % (
+                len(left), 'would be disabled' if plan['check_mode'] else 'are disabled',
+                ', '.join(entry['userPrincipalName'] for entry in left)))
 
 
 def left_undone(plan):

@@ -62,10 +62,11 @@ def test_the_plan_puts_each_steps_result_with_its_leaver():
     assert lee == {'userPrincipalName': LEE, 'id': 'id-lee', 'disable': True, 'revoke_sessions': True, 'groups_removed': ['Sales'],
                    'groups_left': [], 'groups_not_changed': [{'group': 'Helpdesk admins', 'reason': 'a role-assignable group',
                                                               'permission': 'RoleManagement.ReadWrite.Directory'}],
-                   'licenses_removed': [], 'delete': False}
+                   'licenses_removed': [], 'delete': False, 'synchronised': False, 'needs_on_premises': [],
+                   'mailbox': {'outcome': 'unchanged', 'kept_licenses': [], 'message': 'licences were not removed'}}
     assert nestor['groups_left'] == ['All users (a dynamic-membership group)'] and nestor['licenses_removed'] == ['SPE_E3']
     assert plan['totals'] == {'users': 2, 'not_found': 0, 'disable': 1, 'revoke_sessions': 1, 'groups_removed': 1, 'licenses_removed': 1,
-                              'delete': 0, 'groups_not_changed': 1}
+                              'delete': 0, 'groups_not_changed': 1, 'mailboxes_kept': 0, 'mailboxes_released': 0, 'needs_on_premises': 0}
     assert plan['summary'][:2] == ['Offboarding done.', '2 leaver(s): 1 account(s) disabled, 1 session revocation(s), '
                                                         '1 group membership(s) removed, 1 licence(s) removed']
     assert "    NOT CHANGED: 'Helpdesk admins' - a role-assignable group" in plan['summary']
@@ -81,3 +82,29 @@ def test_a_second_run_has_nothing_left_to_do():
                                '2 leaver(s): 0 account(s) to disable, 0 session revocation(s), 0 group membership(s) to remove, '
                                '0 licence(s) to remove, 0 account(s) to delete',
                                '%s - nothing left to do' % LEE, '%s - nothing left to do' % NESTOR, 'id-gone - not found (deleted already)']
+
+
+def test_synchronised_leavers_are_never_reported_done_and_mailboxes_are_named():
+    lookup = {'users': [{'userPrincipalName': LEE, 'accountEnabled': True, 'onPremisesSyncEnabled': True},
+                        {'userPrincipalName': NESTOR, 'accountEnabled': True}], 'ids': {LEE: 'id-lee', NESTOR: 'id-nestor'}, 'missing': []}
+    results = {
+        'lookup': lookup,
+        'disable': {'disabled': [{'userPrincipalName': LEE}, {'userPrincipalName': NESTOR}]},
+        'licences': {'mailboxes': [
+            {'userPrincipalName': LEE, 'mailbox': 'kept', 'kept_licenses': ['ENTERPRISEPACK'], 'message': 'kept: the user still holds ...'},
+            {'userPrincipalName': NESTOR, 'mailbox': 'none', 'kept_licenses': [], 'message': 'no mailbox: ...'}]},
+    }
+    plan = OffboardingReport(results, preview=False, delete=True).plan()
+    lee, nestor = plan['users']
+    assert lee['synchronised'] is True and len(lee['needs_on_premises']) == 2 and nestor['needs_on_premises'] == []
+    assert plan['needs_on_premises'] == [{'userPrincipalName': LEE, 'id': 'id-lee', 'actions': lee['needs_on_premises']}]
+    assert lee['mailbox'] == {'outcome': 'kept', 'kept_licenses': ['ENTERPRISEPACK'], 'message': (
+        'kept: the user still holds ... (ENTERPRISEPACK kept: it carries an Exchange Online mailbox plan; offboarding_mailbox=keep)')}
+    assert nestor['mailbox']['outcome'] == 'none'
+    assert plan['summary'][0].startswith('Offboarding done in the cloud; NOT DONE for 1 synchronised leaver(s)')
+    assert '    account:  disabled in the cloud only (until the next synchronisation)' in plan['summary']
+    assert any(line.startswith('    ON-PREMISES: disable the account in on-premises Active Directory') for line in plan['summary'])
+    assert plan['on_premises_left'].startswith('1 synchronised leaver(s) are disabled in the cloud only') and LEE in plan['on_premises_left']
+    assert plan['totals']['needs_on_premises'] == 1 and plan['totals']['mailboxes_kept'] == 1
+    deleted = OffboardingReport(dict(results, delete={'deleted': [{'userPrincipalName': NESTOR}]}), preview=False, delete=True).plan()
+    assert deleted['users'][1]['mailbox']['outcome'] == 'deleted' and 'within 30 days' in deleted['users'][1]['mailbox']['message']
