@@ -153,6 +153,17 @@ ids:
   returned: always
   type: dict
   sample: {"adele.vance@contoso.com": "6e7b768e-07e2-4810-8459-485f84f8f204"}
+synchronised:
+  description:
+    - The userPrincipalNames of the users in RV(users) synchronised from on-premises Active Directory
+      (C(onPremisesSyncEnabled)), where AD owns most properties; see M(mynster.msgraph.graph_user_bulk)'s
+      O(mynster.msgraph.graph_user_bulk#module:synced_users).
+    - Kept apart from RV(users), as C(onPremisesSyncEnabled) is read-only.
+  returned: always
+  type: list
+  elements: str
+  version_added: 0.2.0
+  sample: ["adele.vance@contoso.com"]
 missing:
   description: The names and ids in O(users) that matched no user.
   returned: always
@@ -201,12 +212,12 @@ def run(module):
     if unknown:
         module.refuse([Problem("Graph's users have no property '%s'" % name, 'properties[%d]' % params['properties'].index(name))
                        for name in unknown])
-    module.exit_result(False, users=items, ids=ids, missing=missing)
+    module.exit_result(False, users=items, ids=ids, missing=missing, synchronised=export.synchronised)
 
 
 def main():
     module = GraphModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, mutually_exclusive=[('users', 'filter')], reads_only=True,
-                         empty_result=dict(users=[], ids={}, missing=[]))
+                         empty_result=dict(users=[], ids={}, missing=[], synchronised=[]))
     module.run_guarded(run, module)
 
 

@@ -554,12 +554,15 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
     lee, nestor = plan['users']
     assert lee['userPrincipalName'] == upn('lee') and (lee['id'], nestor['id']) == (ids[upn('lee')], ids[upn('nestor')])
     assert (lee['disable'], lee['revoke_sessions'], lee['delete']) == (True, True, False)
-    assert lee['licenses_removed'] == ['SPE_E3']  # the EMS inherited from 'Licensed staff' is not a direct licence
+    # SPE_E3 carries an Exchange Online mailbox plan, so the default offboarding_mailbox=keep leaves it; the EMS
+    # inherited from 'Licensed staff' is not a direct licence and goes with that group.
+    assert lee['licenses_removed'] == [] and lee['mailbox']['outcome'] == 'kept' and lee['mailbox']['kept_licenses'] == ['SPE_E3']
     assert sorted(lee['groups_removed']) == ['Alumni-excluded', 'Licensed staff']
     assert lee['groups_left'] == ['All users (dynamic) (a dynamic-membership group)'] and lee['groups_not_changed'] == []
     assert nestor['userPrincipalName'] == upn('nestor') and nestor['groups_removed'] == ['Alumni-excluded']
     assert plan['totals'] == {'users': 2, 'not_found': 0, 'disable': 2, 'revoke_sessions': 2, 'groups_removed': 3,
-                              'licenses_removed': 2, 'delete': 0, 'groups_not_changed': 0}
+                              'licenses_removed': 0, 'delete': 0, 'groups_not_changed': 0, 'mailboxes_kept': 2, 'mailboxes_released': 0,
+                              'needs_on_premises': 0}
     assert 'Offboarding preview (check mode): nothing has been changed.' in preview.stdout
     assert State(emulator).users[upn('lee')]['accountEnabled'] is True
 
@@ -571,7 +574,8 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
         assert user['accountEnabled'] is False
         assert user['signInSessionsValidFromDateTime'] >= before.users[upn(name)]['signInSessionsValidFromDateTime']
         assert state.groups_of[upn(name)] == {'All users (dynamic)'}  # the dynamic membership stays
-        assert state.licences(name) == []  # direct licence gone; the group's EMS is inherited, not stored on the user
+        assert state.licences(name) == [SPE_E3]  # the mailbox licence stays; the group's EMS is inherited, not stored on the user
+        assert '@mailboxDeletionScheduled' not in user
     assert state.groups_of[upn('stays')] == {'Alumni-excluded'} and state.licences('stays') == [SPE_E3]
     assert emulator.stats()['requests_by_method'].get('POST', 0) >= 2  # the two revocations (and the licence removals)
     assert applied.result('Plan')['offboarding_plan']['totals']['revoke_sessions'] == 2
@@ -593,6 +597,66 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
     assert gone.rc == 0, gone
     assert gone.recap['changed'] == 0 and writes(emulator) == 0
     assert gone.result('Plan')['offboarding_plan']['not_found'] == [upn('lee'), ids[upn('nestor')]]
+
+
+def test_offboarding_mailbox_release_removes_the_mailbox_licence_and_says_the_data_goes_in_30_days(emulator, playbook):
+    seed_leavers(emulator)
+    extra = {'leavers': [upn('lee')], 'offboarding_mailbox': 'release'}
+    preview = playbook(OFFBOARD, check=True, extra_vars=extra)
+    assert preview.rc == 0, preview
+    assert writes(emulator) == 0
+    lee = preview.result('Plan')['offboarding_plan']['users'][0]
+    assert lee['licenses_removed'] == ['SPE_E3'] and lee['mailbox']['outcome'] == 'released'
+    assert 'deletes the mailbox data 30 days later' in lee['mailbox']['message']
+    run = playbook(OFFBOARD, extra_vars=extra)
+    assert run.rc == 0, run
+    state = State(emulator)
+    assert state.licences('lee') == [] and '@mailboxDeletionScheduled' in state.users[upn('lee')]
+    assert 'mailbox:  released' in run.stdout
+    emulator.reset_stats()
+    again = playbook(OFFBOARD, extra_vars=extra)
+    assert again.rc == 0 and again.recap['changed'] == 0 and writes(emulator) == 0
+    assert again.result('Plan')['offboarding_plan']['users'][0]['mailbox']['outcome'] == 'none'
+
+
+def seed_synchronised_leaver(emulator):
+    """Sam, synchronised from on-premises AD, with a cloud group and a direct licence."""
+    return seed_tenant(emulator, users=[{'userPrincipalName': upn('sam'), 'displayName': 'Sam Synced', 'usageLocation': 'DK',
+                                         'onPremisesSyncEnabled': True, 'assignedLicenses': [{'skuId': SPE_E3}, {'skuId': EMS}]}],
+                       groups=[security_group('Project X', members=[upn('sam')])])
+
+
+def test_a_synchronised_leaver_is_disabled_in_the_cloud_and_never_reported_done(emulator, playbook):
+    seed_synchronised_leaver(emulator)
+    extra = {'leavers': [upn('sam')]}
+    run = playbook(OFFBOARD, extra_vars=extra)
+    assert run.rc == 0, run
+    plan = run.result('Plan')['offboarding_plan']
+    sam = plan['users'][0]
+    assert sam['synchronised'] is True and sam['disable'] is True and sam['groups_removed'] == ['Project X']
+    assert sam['licenses_removed'] == ['EMS'] and sam['mailbox']['kept_licenses'] == ['SPE_E3']
+    assert plan['needs_on_premises'] == [{'userPrincipalName': upn('sam'), 'id': sam['id'], 'actions': sam['needs_on_premises']}]
+    assert sam['needs_on_premises'][0].startswith('disable the account in on-premises Active Directory')
+    assert 'NOT DONE for 1 synchronised leaver(s)' in run.stdout and 'Offboarding done.' not in run.stdout
+    assert any(upn('sam') in w for w in run.result('Put together the plan from the modules\' results')['warnings'])
+    state = State(emulator)
+    assert state.users[upn('sam')]['accountEnabled'] is False and upn('sam') not in state.groups_of
+    # Why it is not done: the next synchronisation cycle enables the account again from AD.
+    emulator.control('POST', 'sync')
+    assert State(emulator).users[upn('sam')]['accountEnabled'] is True
+
+
+def test_offboarding_synced_fail_fails_at_the_end_and_delete_leaves_the_account_to_ad(emulator, playbook):
+    seed_synchronised_leaver(emulator)
+    run = playbook(OFFBOARD, extra_vars={'leavers': [upn('sam')], 'offboarding_synced': 'fail', 'offboarding_delete': True})
+    assert run.rc != 0
+    assert run.failed('Fail on the synchronised leavers that on-premises AD must still disable (offboarding_synced=fail)'), run
+    assert failure(run).startswith('1 synchronised leaver(s) are disabled in the cloud only')
+    plan = plan_of(run, 'offboarding')
+    sam = plan['users'][0]
+    assert sam['delete'] is False and any(action.startswith('delete the account in Active Directory') for action in sam['needs_on_premises'])
+    state = State(emulator)
+    assert upn('sam') in state.users and state.users[upn('sam')]['accountEnabled'] is False  # everything else is done
 
 
 def test_offboarding_preview_through_the_plays_check_mode(emulator, playbook):
@@ -674,7 +738,7 @@ def test_offboarding_role_assignable_group_is_left_and_named_at_the_end(emulator
     assert "NOT CHANGED: 'Helpdesk admins'" in run.stdout  # the summary is printed before the role fails
     state = State(emulator)
     for name in ('lee', 'nestor'):
-        assert state.users[upn(name)]['accountEnabled'] is False and state.licences(name) == []
+        assert state.users[upn(name)]['accountEnabled'] is False and state.licences(name) == [SPE_E3]  # the mailbox licence is kept
     assert state.groups_of[upn('lee')] == {'All users (dynamic)', 'Helpdesk admins'}
     assert state.groups_of[upn('stays')] == {'Alumni-excluded', 'Helpdesk admins'}
 
@@ -696,7 +760,8 @@ def test_offboarding_role_assignable_group_with_delete(emulator, playbook):
     state = State(emulator)
     assert upn('lee') in state.deleted and upn('lee') not in state.users  # the account is deleted all the same
     plan = plan_of(run, 'offboarding')
-    assert plan['users'][0]['delete'] is True and plan['users'][0]['licenses_removed'] == ['SPE_E3']
+    assert plan['users'][0]['delete'] is True and plan['users'][0]['licenses_removed'] == []
+    assert plan['users'][0]['mailbox']['outcome'] == 'deleted' and 'within 30 days' in plan['users'][0]['mailbox']['message']
 
 
 def test_offboarding_existing_users_with_unusual_upns(emulator, playbook):
@@ -704,7 +769,7 @@ def test_offboarding_existing_users_with_unusual_upns(emulator, playbook):
                                   'usageLocation': 'DK'} for n, name in enumerate(UNUSUAL)],
                 groups=[security_group('Odd ones', members=UNUSUAL)])
     before = State(emulator)
-    run = playbook(OFFBOARD, extra_vars={'leavers': UNUSUAL})
+    run = playbook(OFFBOARD, extra_vars={'leavers': UNUSUAL, 'offboarding_mailbox': 'release'})
     assert run.rc == 0, run
     plan = run.result('Plan')['offboarding_plan']
     assert [u['userPrincipalName'] for u in plan['users']] == UNUSUAL
@@ -717,7 +782,7 @@ def test_offboarding_existing_users_with_unusual_upns(emulator, playbook):
         assert user['signInSessionsValidFromDateTime'] > before.users[name.lower()]['signInSessionsValidFromDateTime']
         assert name.lower() not in state.groups_of
     emulator.reset_stats()
-    again = playbook(OFFBOARD, extra_vars={'leavers': UNUSUAL})
+    again = playbook(OFFBOARD, extra_vars={'leavers': UNUSUAL, 'offboarding_mailbox': 'release'})
     assert again.rc == 0 and again.recap['changed'] == 0 and writes(emulator) == 0
 
 

@@ -14,6 +14,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.directory.referenc
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import PROPERTY_NAME, READ_ONLY_KEYS, REFUSED_KEYS
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import LICENSE_FIELDS, SkuCatalog, current_licenses, subscriptions_request
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import UserReads, filter_url, user_queries
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.synchronised import is_synchronised
 
 
 def user_item(user, properties, catalog=None, include_licenses=False, include_manager=False):
@@ -76,7 +77,8 @@ class UserExport:
     with neither, every user). ``read(client)`` returns ``(items, ids, missing, unknown)``: the entries, each found
     user's object id by userPrincipalName (ids cannot go in the entries, which graph_user_bulk must take back), the
     names that matched no user, and the property names Graph does not know (when there are any, nothing else is
-    returned).
+    returned). After ``read``, ``synchronised`` lists the userPrincipalNames of the users found that are synchronised
+    from on-premises AD (``onPremisesSyncEnabled``, always read; read-only, so never in the entries).
     """
 
     def __init__(self, names=None, expression=None, properties=(), include_licenses=False, include_manager=False):
@@ -85,9 +87,10 @@ class UserExport:
         self.properties = [p for p in properties if p.lower() not in ('id', 'userprincipalname')]
         self.include_licenses = include_licenses
         self.include_manager = include_manager
+        self.synchronised = []
 
     def fields(self):
-        fields = ['id', 'userPrincipalName'] + self.properties + (list(LICENSE_FIELDS) if self.include_licenses else [])
+        fields = ['id', 'userPrincipalName', 'onPremisesSyncEnabled'] + self.properties + (list(LICENSE_FIELDS) if self.include_licenses else [])
         return list(dict((f.lower(), f) for f in reversed(fields)).values())[::-1]
 
     def build(self, fields):
@@ -127,6 +130,7 @@ class UserExport:
             users, missing = list(chosen.values()), [n for n in self.names if n.lower() not in by_key]
         items = [user_item(user, self.properties, catalog, self.include_licenses, self.include_manager) for user in users]
         ids = dict((user['userPrincipalName'], user['id']) for user in users)
+        self.synchronised = [user['userPrincipalName'] for user in users if is_synchronised(user)]
         return items, ids, missing, []
 
 

@@ -90,6 +90,7 @@ class OffboardingReport:
         removals = [entry for entry in memberships.get('removed') or [] if entry.get('member_type') == 'user']
         skipped = memberships.get('skipped_memberships') or []
         ids = lookup.get('ids') or {}
+        synchronised = set(key_of(upn) for upn in lookup.get('synchronised') or [])
         entries = []
         for user in lookup.get('users') or []:
             upn = user.get('userPrincipalName')
@@ -108,7 +109,7 @@ class OffboardingReport:
                 else:
                     entry['groups_left'].append('%s (%s)' % (group, left.get('reason')))
             entry['mailbox'] = self._mailbox(entry, mailboxes.get(key))
-            entry['synchronised'] = bool(user.get('onPremisesSyncEnabled'))
+            entry['synchronised'] = key in synchronised
             entry['needs_on_premises'] = on_premises_actions(entry, self.delete) if entry['synchronised'] else []
             entries.append(entry)
         totals = {

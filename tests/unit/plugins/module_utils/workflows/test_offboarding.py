@@ -85,8 +85,8 @@ def test_a_second_run_has_nothing_left_to_do():
 
 
 def test_synchronised_leavers_are_never_reported_done_and_mailboxes_are_named():
-    lookup = {'users': [{'userPrincipalName': LEE, 'accountEnabled': True, 'onPremisesSyncEnabled': True},
-                        {'userPrincipalName': NESTOR, 'accountEnabled': True}], 'ids': {LEE: 'id-lee', NESTOR: 'id-nestor'}, 'missing': []}
+    lookup = {'users': [{'userPrincipalName': LEE, 'accountEnabled': True}, {'userPrincipalName': NESTOR, 'accountEnabled': True}],
+              'ids': {LEE: 'id-lee', NESTOR: 'id-nestor'}, 'missing': [], 'synchronised': [LEE.upper()]}
     results = {
         'lookup': lookup,
         'disable': {'disabled': [{'userPrincipalName': LEE}, {'userPrincipalName': NESTOR}]},
