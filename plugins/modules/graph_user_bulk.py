@@ -366,7 +366,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.base.options impor
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import ACCOUNT_STATES, parse_users, reference_problems
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import REVOKE_CHOICES, Directory, plan_users, read_directory
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import RESULT_LISTS, UserWriter, changed, report
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import RESULT_LISTS, UserWriter, changed, licence_findings, report
 
 ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='dict', required=True),
@@ -378,7 +378,7 @@ ARGUMENT_SPEC = dict(
     fail_on_error=dict(type='bool', default=True),
     replication_timeout=dict(type='float', default=30.0),
 )
-EMPTY_RESULT = dict(((name, []) for name in RESULT_LISTS), unchanged=0, failed_users=[])
+EMPTY_RESULT = dict(((name, []) for name in RESULT_LISTS), unchanged=0, failed_users=[], license_errors=[])
 
 
 def problem_record(problem):
@@ -404,7 +404,11 @@ def run(module):
         module.warn(warning)
     if not module.check_mode:
         UserWriter(module.client, [p for p in plans if p.pending], params['replication_timeout'], params['revoke_sessions']).apply()
-    result, before, after = report(plans, directory.catalog, module.check_mode, module._diff)
+    result, before, after = report(plans, directory.catalog, module.check_mode, module._diff, directory.licence_groups)
+    result['license_errors'], licence_warnings = licence_findings(plans, directory.catalog, module.check_mode, directory.licence_groups)
+    for warning in [directory.licence_groups.warning()] + licence_warnings:
+        if warning:
+            module.warn(warning)
     failures = result.pop('failed_users')
     module.finish(changed(result), failures, 'failed_users', params['fail_on_error'], before, after, **result)
 

@@ -201,7 +201,10 @@ def run(module):
     if unknown:
         module.refuse([Problem("Graph's users have no property '%s'" % name, 'properties[%d]' % params['properties'].index(name))
                        for name in unknown])
-    module.exit_result(False, users=items, ids=ids, missing=missing)
+    for warning in export.warnings:
+        module.warn(warning)
+    extra = {'inherited_licenses': export.inherited} if params['include_licenses'] else {}
+    module.exit_result(False, users=items, ids=ids, missing=missing, **extra)
 
 
 def main():
