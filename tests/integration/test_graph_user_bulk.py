@@ -321,9 +321,9 @@ def test_check_mode_reports_everything_and_writes_nothing(emulator, playbook):
     assert result['changed'] is True
     assert [(u['userPrincipalName'], u['id']) for u in result['created']] == [('new00@contoso.example', None), ('new01@contoso.example', None)]
     assert result['created'][0]['licenses']['added'] == ['EMS'] and 'manager' in result['created'][0]['properties']
+    licences = {'added': ['SPE_E3'], 'removed': [], 'updated': [], 'inherited': []}
     assert result['updated'] == [{'userPrincipalName': 'old00@contoso.example', 'id': result['updated'][0]['id'],
-                                  'properties': ['jobTitle', 'licenses'], 'licenses': {'added': ['SPE_E3'], 'removed': [], 'updated': [],
-                                                                                 'inherited': []}}]
+                                  'properties': ['jobTitle', 'licenses'], 'licenses': licences}]
     assert [u['userPrincipalName'] for u in result['disabled']] == ['old01@contoso.example']
     assert [u['userPrincipalName'] for u in result['deleted']] == ['old02@contoso.example']
     diff = result['diff']
