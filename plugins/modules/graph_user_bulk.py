@@ -76,8 +76,15 @@ options:
       - C(licenses) lists the licences the user should have directly, each a SKU by C(skuPartNumber) (for example
         V(ENTERPRISEPACK)) or C(skuId), or a dict with C(sku) and C(disabled_plans) (service plan names such as V(TEAMS1),
         or ids). Without C(disabled_plans), the disabled plans of an existing assignment are left alone; with it, they
-        are made to match. Licences the user inherits from groups are never changed. Users without C(licenses) keep their
-        licences as they are. Assigning licences needs a C(usageLocation).
+        are made to match. Users without C(licenses) keep their licences as they are. Assigning licences needs a
+        C(usageLocation).
+      - C(licenses) is compared with the user's direct licences only. Licences the user inherits from groups are never
+        changed or removed (Graph refuses that; they go when the user leaves the group) and are reported apart, in
+        RV(created[].licenses.inherited). A listed licence the user holds only through a group is also assigned directly,
+        so the user keeps it on leaving the group. An assignment in state C(Error) or C(Disabled) does not count as held;
+        a listed licence whose only assignment is an inherited one in C(Error) (for example C(CountViolation), no seat
+        left) is therefore assigned directly and needs a free seat, which the seat check counts; such assignments are
+        listed in RV(license_errors) and warned about.
       - C(account_state) (V(present), V(disabled) or V(absent)) overrides O(state) for that user. Before version 0.2.0 this
         key was called C(state).
     type: list
@@ -96,7 +103,8 @@ options:
   purge_licenses:
     description:
       - For users with a C(licenses) key, also remove the directly assigned licences that are not listed.
-      - Licences inherited from groups are never removed.
+      - Only direct licences are compared and removed. Licences inherited from groups are never removed; a licence
+        held both directly and through a group loses only its direct assignment.
       - See O(mailbox_licenses) for the licences that carry an Exchange Online mailbox.
     type: bool
     default: false
@@ -179,12 +187,15 @@ options:
     type: float
     default: 30.0
 notes:
-  - Licence seats are checked before anything is written. Only assignments that take a new seat count; a licence the
-    user already holds, directly or through a group, does not.
+  - Licence seats are checked before anything is written, against Graph's own count (C(prepaidUnits.enabled) minus
+    C(consumedUnits)). Only assignments that take a new seat count; a licence the user already holds, directly or
+    through a group, does not. A group licence in state C(Error) holds no seat, so assigning that licence directly
+    takes one.
   - Users are matched by userPrincipalName; this module does not rename users.
   - The application needs C(User.ReadWrite.All), C(Organization.Read.All) to read the verified domains and subscriptions
     (without it the domains of new users are not checked, with a warning), and C(LicenseAssignment.ReadWrite.All) or
-    C(Organization.Read.All) to read subscriptions when licences are listed.
+    C(Organization.Read.All) to read subscriptions when licences are listed. To name the groups users inherit licences
+    from it needs C(GroupMember.Read.All) or C(Group.Read.All); without it they are named by id, with a warning.
   - A create whose answer is lost (a gateway timeout after Graph processed it, a dropped connection) is settled by reading
     the user by userPrincipalName, not sent again blindly.
 seealso:
@@ -300,25 +311,57 @@ created:
       type: list
       elements: str
     licenses:
-      description: Licences added, removed or whose disabled plans changed, by skuPartNumber.
+      description:
+        - The user's licences, when the task manages them (the entry has a C(licenses) key).
+        - V(added), V(removed) and V(updated) (disabled plans changed) are direct licences by skuPartNumber, empty when none
+          changed (or the write failed).
       type: dict
-      returned: when licences changed
+      returned: when the user's entry has C(licenses)
+      contains:
+        added:
+          description: Direct licences assigned, by skuPartNumber.
+          type: list
+          elements: str
+        removed:
+          description: Direct licences removed, by skuPartNumber.
+          type: list
+          elements: str
+        updated:
+          description: Direct licences whose disabled plans changed, by skuPartNumber.
+          type: list
+          elements: str
+        inherited:
+          description:
+            - The licences the user inherits from groups, as read before the task (it never changes them), sorted by SKU;
+              a user created by the task has none. A licence given by two groups is listed for each.
+            - Each has C(sku) (skuPartNumber), C(skuId), C(group) (the group's displayName, V(null) when it could not be
+              read), C(group_id), C(state) (Graph's V(Active), V(ActiveWithError), V(Disabled) or V(Error); only the first
+              two give the user the licence) and C(error) (V(None), or Graph's V(CountViolation),
+              V(MutuallyExclusiveViolation), V(DependencyViolation), V(ProhibitedInUsageLocationViolation),
+              V(UniquenessViolation) or V(Other)).
+          type: list
+          elements: dict
   sample: [{"userPrincipalName": "nestor.wilke@contoso.com", "id": "4f1c...", "properties": ["accountEnabled", "displayName",
             "jobTitle", "licenses", "mailNickname", "manager", "usageLocation", "userPrincipalName"],
-            "licenses": {"added": ["SPE_E3"], "removed": [], "updated": []}}]
+            "licenses": {"added": ["SPE_E3"], "removed": [], "updated": [], "inherited": []}}]
 updated:
   description: Existing users that changed (or would change), with the names of the properties that differed. Same shape as RV(created).
   returned: always
   type: list
   elements: dict
-  sample: [{"userPrincipalName": "adele.vance@contoso.com", "id": "6e7b...", "properties": ["department", "jobTitle", "state"]}]
+  sample: [{"userPrincipalName": "adele.vance@contoso.com", "id": "6e7b...", "properties": ["department", "jobTitle", "licenses"],
+            "licenses": {"added": ["EMS"], "removed": [], "updated": [],
+                         "inherited": [{"sku": "SPE_E3", "skuId": "05e9a617-0261-4cee-bb44-138d3ef5d965", "group": "Sales staff",
+                                        "group_id": "b320ee12-b1cd-4cca-b648-a437be61c5cd", "state": "Error", "error": "CountViolation"}]}}]
 disabled:
   description: Existing users whose sign-in was blocked (C(accountEnabled) set to false) by this task. Same shape as RV(created).
   returned: always
   type: list
   elements: dict
   sample: [{"userPrincipalName": "leaver1@contoso.com", "id": "9a1c...", "properties": ["accountEnabled", "licenses"],
-            "licenses": {"added": [], "removed": ["ENTERPRISEPACK"], "updated": []}}]
+            "licenses": {"added": [], "removed": ["ENTERPRISEPACK"], "updated": [],
+                         "inherited": [{"sku": "EMS", "skuId": "efccb6f7-5641-4e0e-bd10-b4976e1bf68e", "group": "All staff",
+                                        "group_id": "02bd9fd6-8f93-4758-87c3-1fb73740a315", "state": "Active", "error": "None"}]}}]
 deleted:
   description: Users deleted (or that would be deleted).
   returned: always
@@ -393,6 +436,19 @@ synced_skipped:
       type: list
       elements: str
   sample: [{"userPrincipalName": "adele.vance@contoso.com", "id": "6e7b...", "item": "users[0]", "fields": ["jobTitle"]}]
+license_errors:
+  description:
+    - The licence assignments in error (state V(Error), or an error recorded) of every listed user whose licences the task
+      manages and who existed before the task - created, updated or unchanged - as read before the task. Each is also
+      warned about, saying whether the user holds the licence and whether this task assigns it directly.
+    - Same fields as RV(created[].licenses.inherited), plus the user's C(userPrincipalName) and C(id); C(group) and
+      C(group_id) are V(null) for a direct assignment.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  sample: [{"userPrincipalName": "adele.vance@contoso.com", "id": "6e7b...", "sku": "SPE_E3", "skuId": "05e9a617-0261-4cee-bb44-138d3ef5d965",
+            "group": "Sales staff", "group_id": "b320ee12-b1cd-4cca-b648-a437be61c5cd", "state": "Error", "error": "CountViolation"}]
 unchanged:
   description: Number of listed users that were already as wanted.
   returned: always
@@ -457,7 +513,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.mailboxes import MAILBOX_LICENSE_CHOICES
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import REVOKE_CHOICES, Directory, plan_users, read_directory
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.synchronised import SYNCED_USERS_CHOICES
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import RESULT_LISTS, UserWriter, changed, report
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import RESULT_LISTS, UserWriter, changed, licence_findings, report
 
 ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='dict', required=True),
@@ -471,7 +527,7 @@ ARGUMENT_SPEC = dict(
     fail_on_error=dict(type='bool', default=True),
     replication_timeout=dict(type='float', default=30.0),
 )
-EMPTY_RESULT = dict(((name, []) for name in RESULT_LISTS), unchanged=0, failed_users=[], synced_skipped=[], mailboxes=[])
+EMPTY_RESULT = dict(((name, []) for name in RESULT_LISTS), unchanged=0, failed_users=[], synced_skipped=[], mailboxes=[], license_errors=[])
 
 
 def problem_record(problem):
@@ -498,7 +554,11 @@ def run(module):
         module.warn(warning)
     if not module.check_mode:
         UserWriter(module.client, [p for p in plans if p.pending], params['replication_timeout'], params['revoke_sessions']).apply()
-    result, before, after = report(plans, directory.catalog, module.check_mode, module._diff)
+    result, before, after = report(plans, directory.catalog, module.check_mode, module._diff, directory.licence_groups)
+    result['license_errors'], licence_warnings = licence_findings(plans, directory.catalog, module.check_mode, directory.licence_groups)
+    for warning in [directory.licence_groups.warning()] + licence_warnings:
+        if warning:
+            module.warn(warning)
     failures = result.pop('failed_users')
     module.finish(changed(result), failures, 'failed_users', params['fail_on_error'], before, after, **result)
 

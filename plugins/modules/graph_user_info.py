@@ -66,8 +66,11 @@ options:
   include_licenses:
     description:
       - Return each user's directly assigned licences as C(licenses) - a skuPartNumber, or a dict with C(sku) and
-        C(disabled_plans) (service plan names) when some plans are disabled. Licences inherited from groups are left out.
-      - Needs C(Organization.Read.All) (or C(LicenseAssignment.Read.All)) to read the tenant's subscriptions.
+        C(disabled_plans) (service plan names) when some plans are disabled. Licences inherited from groups are left out
+        of C(licenses) (M(mynster.msgraph.graph_user_bulk) compares it with direct licences) and returned apart, in
+        RV(inherited_licenses), each with the group that grants it and its state.
+      - Needs C(Organization.Read.All) (or C(LicenseAssignment.Read.All)) to read the tenant's subscriptions, and
+        C(GroupMember.Read.All) or C(Group.Read.All) to name the groups (else they are named by id, with a warning).
     type: bool
     default: false
   include_manager:
@@ -145,6 +148,20 @@ users:
   sample: [{"userPrincipalName": "adele.vance@contoso.com", "displayName": "Adele Vance", "jobTitle": "Product Manager",
             "state": "Hovedstaden", "accountEnabled": true, "businessPhones": ["+45 33 12 34 56"],
             "licenses": ["EMS", {"sku": "SPE_E3", "disabled_plans": ["TEAMS1"]}], "manager": "megan.bowen@contoso.com"}]
+inherited_licenses:
+  description:
+    - The licences users inherit from groups, by userPrincipalName; only users that inherit at least one are listed.
+    - Each has C(sku) (skuPartNumber), C(skuId), C(group) (the group's displayName, V(null) when it could not be read),
+      C(group_id), C(state) (Graph's V(Active), V(ActiveWithError), V(Disabled) or V(Error); only the first two give the
+      user the licence - a group licence without a free seat is V(Error)) and C(error) (V(None), or Graph's
+      V(CountViolation), V(MutuallyExclusiveViolation), V(DependencyViolation), V(ProhibitedInUsageLocationViolation),
+      V(UniquenessViolation) or V(Other)). Sorted by SKU; a licence two groups give is listed for each.
+    - The group names are read in one more batched request after the users, 15 groups to a query.
+  returned: when O(include_licenses=true)
+  type: dict
+  version_added: 0.2.0
+  sample: {"adele.vance@contoso.com": [{"sku": "SPE_E3", "skuId": "05e9a617-0261-4cee-bb44-138d3ef5d965", "group": "Sales staff",
+           "group_id": "b320ee12-b1cd-4cca-b648-a437be61c5cd", "state": "Error", "error": "CountViolation"}]}
 ids:
   description:
     - The object id of each user in RV(users), by userPrincipalName.
@@ -212,7 +229,10 @@ def run(module):
     if unknown:
         module.refuse([Problem("Graph's users have no property '%s'" % name, 'properties[%d]' % params['properties'].index(name))
                        for name in unknown])
-    module.exit_result(False, users=items, ids=ids, missing=missing, synchronised=export.synchronised)
+    for warning in export.warnings:
+        module.warn(warning)
+    extra = {'inherited_licenses': export.inherited} if params['include_licenses'] else {}
+    module.exit_result(False, users=items, ids=ids, missing=missing, synchronised=export.synchronised, **extra)
 
 
 def main():

@@ -71,7 +71,7 @@ def test_create_with_licences_and_managers_then_rerun_sends_no_write(emulator, p
     assert result['changed'] is True
     assert len(result['created']) == 25 and result['failed_users'] == [] and result['unchanged'] == 0
     first = result['created'][0]
-    assert first['licenses'] == {'added': ['SPE_E3'], 'removed': [], 'updated': []}
+    assert first['licenses'] == {'added': ['SPE_E3'], 'removed': [], 'updated': [], 'inherited': []}
     assert 'licenses' in first['properties'] and 'jobTitle' in first['properties'] and 'password' not in first['properties']
     assert 'manager' in result['created'][1]['properties']
     directory = users_by_upn(emulator)
@@ -164,8 +164,10 @@ def test_licences_add_remove_purge_and_inherited_untouched(emulator, playbook):
     assert run.rc == 0, run
     result = run.result('Licences')
     licences = dict((u['userPrincipalName'], u['licenses']) for u in result['updated'])
-    assert licences == {'old00@contoso.example': {'added': [], 'removed': ['EMS'], 'updated': ['ENTERPRISEPACK']},
-                        'old01@contoso.example': {'added': ['SPE_E3'], 'removed': ['EMS'], 'updated': []}}
+    by_group = {'sku': 'SPE_E3', 'skuId': SPE_E3, 'group': 'E3 by group', 'group_id': group_id, 'state': 'Active', 'error': 'None'}
+    assert licences == {'old00@contoso.example': {'added': [], 'removed': ['EMS'], 'updated': ['ENTERPRISEPACK'], 'inherited': [by_group]},
+                        'old01@contoso.example': {'added': ['SPE_E3'], 'removed': ['EMS'], 'updated': [], 'inherited': []}}
+    assert result['license_errors'] == []
     assert result['diff']['before']['old00@contoso.example']['licenses'] == ['EMS', 'ENTERPRISEPACK (disabled: TEAMS1)']
     assert result['diff']['after']['old00@contoso.example']['licenses'] == ['ENTERPRISEPACK']
     directory = users_by_upn(emulator)
@@ -189,6 +191,80 @@ def test_licences_add_remove_purge_and_inherited_untouched(emulator, playbook):
     assert purge.result('Purge')['updated'][0]['licenses']['removed'] == ['ENTERPRISEPACK']
     member = emulator.control('GET', 'dump')['objects']['user']
     assert [u['assignedLicenses'] for u in member if u['userPrincipalName'] == 'old00@contoso.example'] == [[]]
+
+
+BIG = '22222222-3333-4444-5555-666666666666'
+EXCHANGE = 'efb87545-963c-4e0d-99df-69c6916d9eb0'
+
+
+def seed_group_licences(emulator):
+    """SMALL has one seat, BIG ten. 'Bundle' gives both: old00 (first member) holds them; old01 gets SMALL in Error
+    (CountViolation) and so BIG in Error too (a group's products go together). old02 holds BIG directly and through 'Big only'."""
+    emulator.seed(subscribedSkus=[
+        {'skuId': SMALL, 'skuPartNumber': 'SMALL', 'prepaidUnits': {'enabled': 1}, 'servicePlans': [{'servicePlanId': TEAMS, 'servicePlanName': 'TEAMS1'}]},
+        {'skuId': BIG, 'skuPartNumber': 'BIG', 'prepaidUnits': {'enabled': 10},
+         'servicePlans': [{'servicePlanId': EXCHANGE, 'servicePlanName': 'EXCHANGE_S_ENTERPRISE'}]}])
+    seeds = emulator.seed(users=seeded(2) + seeded(1, prefix='big', assignedLicenses=[{'skuId': BIG}]),
+                          groups=[{'displayName': 'Bundle', 'members': ['old00@contoso.example', 'old01@contoso.example'],
+                                   'assignedLicenses': [{'skuId': SMALL}, {'skuId': BIG}]},
+                                  {'displayName': 'Big only', 'members': ['big00@contoso.example'], 'assignedLicenses': [{'skuId': BIG}]}])
+    return dict((g['displayName'], g['id']) for g in seeds['groups'])
+
+
+def test_group_licences_reported_apart_never_removed_and_error_takes_no_seat(emulator, playbook):
+    groups = seed_group_licences(emulator)
+
+    def inherited(sku, sku_id, group, status='Active', error='None'):
+        return {'sku': sku, 'skuId': sku_id, 'group': group, 'group_id': groups[group], 'state': status, 'error': error}
+
+    # old01 holds SMALL only through a group assignment in Error: wanting it directly needs a seat, and there is none
+    short = playbook(play(task('Short', [{'userPrincipalName': 'old01@contoso.example', 'licenses': ['SMALL']}])))
+    assert short.rc != 0
+    messages = [f['message'] for f in short.result('Short')['failed_users']]
+    assert messages == ['users[0] (old01@contoso.example): licenses: SMALL has 0 free seat(s) but this task assigns 1 new ones']
+    assert emulator.stats()['writes'] == 0
+
+    users = [{'userPrincipalName': 'old00@contoso.example', 'account_state': 'disabled', 'licenses': []},  # a leaver, licensed by group
+             {'userPrincipalName': 'old01@contoso.example', 'licenses': ['BIG']},  # BIG by group is in Error: assigned directly
+             {'userPrincipalName': 'big00@contoso.example', 'licenses': []}]      # direct BIG purged, BIG by group stays
+    old01_inherited = [inherited('BIG', BIG, 'Bundle', 'Error', 'Other'), inherited('SMALL', SMALL, 'Bundle', 'Error', 'CountViolation')]
+    for check in (True, False):
+        emulator.reset_stats()
+        run = playbook(play(task('Licences', users, purge_licenses=True)), check=check)
+        assert run.rc == 0, run
+        result = run.result('Licences')
+        assert result['changed'] is True
+        assert result['disabled'][0]['licenses'] == {'added': [], 'removed': [], 'updated': [],
+                                                     'inherited': [inherited('BIG', BIG, 'Bundle'), inherited('SMALL', SMALL, 'Bundle')]}
+        assert result['disabled'][0]['properties'] == ['accountEnabled']
+        licences = dict((u['userPrincipalName'], u['licenses']) for u in result['updated'])
+        assert licences == {'old01@contoso.example': {'added': ['BIG'], 'removed': [], 'updated': [], 'inherited': old01_inherited},
+                            'big00@contoso.example': {'added': [], 'removed': ['BIG'], 'updated': [],
+                                                      'inherited': [inherited('BIG', BIG, 'Big only')]}}
+        old01_id = result['updated'][0]['id']
+        assert result['license_errors'] == [dict(record, userPrincipalName='old01@contoso.example', id=old01_id) for record in old01_inherited]
+        warned = [w for w in result['warnings'] if w.startswith('old01@contoso.example: licence')]
+        assert warned == ["old01@contoso.example: licence BIG inherited from group 'Bundle' (%s) is in state Error (error Other), so it gives "
+                          "the user no licence; this task assigns BIG directly" % groups['Bundle'],
+                          "old01@contoso.example: licence SMALL inherited from group 'Bundle' (%s) is in state Error (error CountViolation), "
+                          "so it gives the user no licence; free a seat or buy more for Entra to assign it" % groups['Bundle']]
+        # one batch reads the users and subscriptions, one the two groups' names; then the three writes
+        stats = emulator.stats()
+        assert (stats['batches'], stats['writes']) == ((2, 0) if check else (3, 3))
+        directory = users_by_upn(emulator)
+        assert direct_skus(directory['old01@contoso.example']) == ([] if check else [BIG])
+        assert direct_skus(directory['big00@contoso.example']) == ([BIG] if check else [])
+        assert directory['old00@contoso.example']['accountEnabled'] is check
+
+    graph = dict((g['displayName'], g) for g in emulator.objects('group'))
+    assert [lic['skuId'] for lic in graph['Bundle']['assignedLicenses']] == [SMALL, BIG]  # group licences untouched
+    assert graph['Big only']['assignedLicenses'][0]['skuId'] == BIG
+    # the re-run sends nothing and still reports old01's assignments in Error
+    emulator.reset_stats()
+    again = playbook(play(task('Licences', users, purge_licenses=True)))
+    assert again.rc == 0 and again.result('Licences')['changed'] is False
+    assert [e['sku'] for e in again.result('Licences')['license_errors']] == ['BIG', 'SMALL']
+    assert emulator.stats()['writes'] == 0
 
 
 def test_validation_errors_write_nothing(emulator, playbook):
@@ -245,8 +321,9 @@ def test_check_mode_reports_everything_and_writes_nothing(emulator, playbook):
     assert result['changed'] is True
     assert [(u['userPrincipalName'], u['id']) for u in result['created']] == [('new00@contoso.example', None), ('new01@contoso.example', None)]
     assert result['created'][0]['licenses']['added'] == ['EMS'] and 'manager' in result['created'][0]['properties']
+    licences = {'added': ['SPE_E3'], 'removed': [], 'updated': [], 'inherited': []}
     assert result['updated'] == [{'userPrincipalName': 'old00@contoso.example', 'id': result['updated'][0]['id'],
-                                  'properties': ['jobTitle', 'licenses'], 'licenses': {'added': ['SPE_E3'], 'removed': [], 'updated': []}}]
+                                  'properties': ['jobTitle', 'licenses'], 'licenses': licences}]
     assert [u['userPrincipalName'] for u in result['disabled']] == ['old01@contoso.example']
     assert [u['userPrincipalName'] for u in result['deleted']] == ['old02@contoso.example']
     diff = result['diff']

@@ -61,6 +61,9 @@ def test_users_by_name_and_id_with_licences_and_manager(emulator, playbook):
     first, boss, admin = result['users']
     assert first['userPrincipalName'] == 'u0000@contoso.example' and first['jobTitle'] == 'Engineer' and first['state'] == 'Sjælland'
     assert first['licenses'] == ['EMS']  # the group's SPE_E3 is inherited, not listed
+    group_id = seeded['groups'][0]['id']
+    assert result['inherited_licenses'] == {'u0000@contoso.example': [{'sku': 'SPE_E3', 'skuId': SPE_E3, 'group': 'E3 by group',
+                                                                       'group_id': group_id, 'state': 'Active', 'error': 'None'}]}
     assert first['manager'] == 'boss@contoso.example' and first['businessPhones'] == ['+45 00000000'] and first['city'] is None
     assert boss['licenses'] == ['EMS', {'sku': 'SPE_E3', 'disabled_plans': ['TEAMS1']}] and boss['manager'] is None
     assert admin['userPrincipalName'] == '$adm@contoso.example' and admin['accountEnabled'] is False and admin['licenses'] == []
@@ -72,6 +75,36 @@ def test_users_by_name_and_id_with_licences_and_manager(emulator, playbook):
     assert result['ids'] == {'u0000@contoso.example': ids['u0000@contoso.example'], 'boss@contoso.example': ids['boss@contoso.example'],
                              '$adm@contoso.example': ids['$adm@contoso.example']}
     assert emulator.stats()['writes'] == 0
+
+
+def test_inherited_licences_in_error_are_returned_apart_and_round_trip(emulator, playbook):
+    small = '11111111-2222-3333-4444-555555555555'
+    emulator.seed(subscribedSkus=[{'skuId': small, 'skuPartNumber': 'SMALL', 'prepaidUnits': {'enabled': 1},
+                                   'servicePlans': [{'servicePlanId': TEAMS, 'servicePlanName': 'TEAMS1'}]}])
+    seeded = emulator.seed(users=[{'userPrincipalName': 'u%d@contoso.example' % i, 'displayName': 'U%d' % i, 'usageLocation': 'DK'}
+                                  for i in range(3)],
+                           groups=[{'displayName': 'Small', 'members': ['u0@contoso.example', 'u1@contoso.example'],
+                                    'assignedLicenses': [{'skuId': small}]}])
+    group_id = seeded['groups'][0]['id']
+    emulator.reset_stats()
+    tasks = (info_task('Read', users=['u0@contoso.example', 'u1@contoso.example', 'u2@contoso.example'], properties=['displayName'],
+                       include_licenses=True)
+             + bulk_task('Feed it back', '{{ found.users }}', purge_licenses=True))
+    run = playbook(play(tasks))
+    assert run.rc == 0, run
+    result = run.result('Read')
+    assert [u['licenses'] for u in result['users']] == [[], [], []]
+    record = {'sku': 'SMALL', 'skuId': small, 'group': 'Small', 'group_id': group_id}
+    assert result['inherited_licenses'] == {'u0@contoso.example': [dict(record, state='Active', error='None')],
+                                            'u1@contoso.example': [dict(record, state='Error', error='CountViolation')]}
+    # fed back, the direct (empty) lists change nothing: nothing inherited is removed; u1's assignment in Error is reported
+    fed = run.result('Feed it back')
+    assert fed['changed'] is False and fed['unchanged'] == 3
+    assert [(e['userPrincipalName'], e['error']) for e in fed['license_errors']] == [('u1@contoso.example', 'CountViolation')]
+    assert any(w.startswith('u1@contoso.example: licence SMALL inherited from group') for w in fed['warnings'])
+    stats = emulator.stats()
+    # each module: users and subscriptions in one batch, the groups' names in a second
+    assert stats['writes'] == 0 and stats['batches'] == 4, stats
 
 
 def test_filter_and_chosen_properties(emulator, playbook):

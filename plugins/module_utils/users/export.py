@@ -12,7 +12,14 @@ from __future__ import annotations
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import name_of
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import PROPERTY_NAME, READ_ONLY_KEYS, REFUSED_KEYS
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import LICENSE_FIELDS, SkuCatalog, current_licenses, subscriptions_request
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import (
+    LICENSE_FIELDS,
+    SkuCatalog,
+    current_licenses,
+    inherited_licences,
+    read_licence_groups,
+    subscriptions_request,
+)
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import UserReads, filter_url, user_queries
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.synchronised import is_synchronised
 
@@ -79,6 +86,10 @@ class UserExport:
     names that matched no user, and the property names Graph does not know (when there are any, nothing else is
     returned). After ``read``, ``synchronised`` lists the userPrincipalNames of the users found that are synchronised
     from on-premises AD (``onPremisesSyncEnabled``, always read; read-only, so never in the entries).
+
+    With ``include_licenses``, ``read`` also fills ``inherited``: for each found user that inherits licences from groups,
+    by userPrincipalName, ``licences.inherited_licences`` (SKU, granting group's id and name, state, error; the names
+    read in one more batched read), and ``warnings`` when those names could not be read.
     """
 
     def __init__(self, names=None, expression=None, properties=(), include_licenses=False, include_manager=False):
@@ -88,6 +99,8 @@ class UserExport:
         self.include_licenses = include_licenses
         self.include_manager = include_manager
         self.synchronised = []
+        self.inherited = {}
+        self.warnings = []
 
     def fields(self):
         fields = ['id', 'userPrincipalName', 'onPremisesSyncEnabled'] + self.properties + (list(LICENSE_FIELDS) if self.include_licenses else [])
@@ -129,6 +142,13 @@ class UserExport:
             chosen = dict((by_key[n.lower()]['id'], by_key[n.lower()]) for n in self.names if n.lower() in by_key)
             users, missing = list(chosen.values()), [n for n in self.names if n.lower() not in by_key]
         items = [user_item(user, self.properties, catalog, self.include_licenses, self.include_manager) for user in users]
+        if self.include_licenses:
+            groups = read_licence_groups(client, users)
+            self.warnings = [w for w in [groups.warning()] if w]
+            for user in users:
+                inherited = inherited_licences(user, catalog, groups)
+                if inherited:
+                    self.inherited[user['userPrincipalName']] = inherited
         ids = dict((user['userPrincipalName'], user['id']) for user in users)
         self.synchronised = [user['userPrincipalName'] for user in users if is_synchronised(user)]
         return items, ids, missing, []

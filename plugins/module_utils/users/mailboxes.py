@@ -14,7 +14,7 @@ the user holds it.
 
 from __future__ import annotations
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import gives_mailbox
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import assignment_states, gives_mailbox, is_held
 
 MAILBOX_LICENSE_CHOICES = ('release', 'keep')
 RETENTION_DAYS = 30
@@ -52,11 +52,7 @@ def mailbox_fate(plan, direct, inherited_assignments, catalog):
 
 def inherited_assignments(user):
     """The licences a user (read with ``licenseAssignmentStates``) holds through groups and that are in effect."""
-    held = []
-    for state in (user or {}).get('licenseAssignmentStates') or []:
-        if state.get('assignedByGroup') and str(state.get('state') or 'Active') != 'Error':
-            held.append({'skuId': str(state.get('skuId')).lower(), 'disabledPlans': state.get('disabledPlans') or []})
-    return held
+    return [_assignment(a['skuId'], a['disabledPlans']) for a in assignment_states(user) if a['group'] and is_held(a)]
 
 
 def _adds_mailbox(plan, catalog):

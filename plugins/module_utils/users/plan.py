@@ -7,7 +7,8 @@
 FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
 ``read_directory`` reads the listed users, the managers they name, the subscriptions and the tenant's
-verified domains in one batched read. ``plan_users`` compares and returns one ``UserPlan`` per user plus
+verified domains in one batched read (then, when licences are listed and some user inherits one, the granting
+groups' names in a second). ``plan_users`` compares and returns one ``UserPlan`` per user plus
 the validation problems; when there is any problem the module writes nothing.
 
 A manager that cannot be found fails the task at once, unless the task creates it or the caller listed it
@@ -22,9 +23,11 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.directory.resolver
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import creation_problems, given_key, property_value
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import (
     LICENSE_FIELDS,
+    LicenceGroups,
     SkuCatalog,
     current_licenses,
     plan_licenses,
+    read_licence_groups,
     resolve_licenses,
     seat_problems,
     subscriptions_request,
@@ -59,6 +62,7 @@ class Directory:
         self.users = {}
         self.others = {}
         self.catalog = SkuCatalog([])
+        self.licence_groups = LicenceGroups()  # names of the groups listed users inherit licences from
         self.domains = None          # verified domain names, None when not read
         self.domains_denied = None   # the error text when reading them was refused (403)
         self.unknown = []            # property names Graph does not know on users
@@ -149,6 +153,8 @@ def read_directory(client, specs, recently_created=(), replication_timeout=0.0, 
         _take_answer(directory, request_id, answer)
     for user in directory.users.values():
         directory.others[str(user['id']).lower()] = user
+    if with_licenses:
+        directory.licence_groups = read_licence_groups(client, directory.users.values())
     missing = [n for n in by_upn + by_id if n.lower() not in directory.others]
     _look_for_recent(client, directory, missing, recently_created, replication_timeout, check_mode)
     return directory

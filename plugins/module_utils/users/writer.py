@@ -18,7 +18,13 @@ from __future__ import annotations
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import chunked, directory_object_url, user_path
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import name_of
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import given_key
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import current_licenses
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import (
+    LicenceGroups,
+    current_licenses,
+    error_warning,
+    inherited_licences,
+    licence_errors,
+)
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.mailboxes import MAILBOX_OUTCOMES
 
 # Requests handed to the client at a time: answers are reduced to what the module needs per slice, so memory
@@ -27,6 +33,8 @@ WRITE_SLICE = 1000
 INVALID_USAGE_LOCATION = 'invalid usage location'
 # assignLicense right after a usageLocation change: looked at again after 1 s, then 2, 4, at most 8 s apart.
 FIRST_LICENSE_RETRY, LICENSE_RETRY_FACTOR, MAX_LICENSE_RETRY = 1.0, 2.0, 8.0
+# Licence assignments in error warned about one by one; the rest in one line (all are in license_errors).
+WARNING_LIMIT = 20
 RESULT_LISTS = ('created', 'updated', 'disabled', 'deleted', 'revoked')
 
 
@@ -181,8 +189,14 @@ def _sets_usage_location(plan):
 
 # ----- reporting -------------------------------------------------------------------------------
 
-def report(plans, catalog, check_mode, diff=False):
-    """``(result, before, after)``: result lists, the unchanged count, failures, and the diff views."""
+def report(plans, catalog, check_mode, diff=False, groups=None):
+    """``(result, before, after)``: result lists, the unchanged count, failures, and the diff views.
+
+    The entry of a user whose licences the task manages carries ``licenses``: what was added, removed and updated
+    (by skuPartNumber; empty when nothing was or could be done) and ``inherited``, the licences the user inherits
+    from groups (``inherited_licences``, named with ``groups``, a ``LicenceGroups``).
+    """
+    groups = groups or LicenceGroups()
     result = dict((name, []) for name in RESULT_LISTS)
     result.update(unchanged=0, failed_users=[], synced_skipped=[], mailboxes=[])
     before, after = {}, {}
@@ -215,8 +229,8 @@ def report(plans, catalog, check_mode, diff=False):
             names.append('manager')
         if plan.licenses and done('licenses'):
             names.append('licenses')
-            entry['licenses'] = dict((kind, [catalog.part_number(s) for s in getattr(plan.licenses, kind)])
-                                     for kind in ('added', 'removed', 'updated'))
+        if plan.licenses is not None:
+            entry['licenses'] = _licence_entry(plan, catalog, groups, plan.licenses and done('licenses'))
         if not names and plan.action != 'create':
             continue
         entry['properties'] = sorted(names)
@@ -232,6 +246,33 @@ def report(plans, catalog, check_mode, diff=False):
                 before[plan.spec.upn] = old
             after[plan.spec.upn] = _after_view(plan, old, names, catalog)
     return result, before, after
+
+
+def _licence_entry(plan, catalog, groups, done):
+    entry = dict((kind, [catalog.part_number(s) for s in getattr(plan.licenses, kind)] if done else [])
+                 for kind in ('added', 'removed', 'updated'))
+    entry['inherited'] = inherited_licences(plan.current, catalog, groups)
+    return entry
+
+
+def licence_findings(plans, catalog, check_mode, groups=None):
+    """``(license_errors, warnings)``: the licence assignments in error of every listed user whose licences the task
+    manages and who existed (a user created by the task inherits nothing yet), each ``{userPrincipalName, id, sku,
+    skuId, group, group_id, state, error}`` (``group`` and ``group_id`` None for a direct assignment), one warning each."""
+    errors, warnings = [], []
+    for plan in plans:
+        if plan.licenses is None or plan.current is None:
+            continue
+        direct = current_licenses(plan.current)[0]
+        assigned = set(plan.licenses.added) if (check_mode or plan.ok('licenses')) else set()
+        for record in licence_errors(plan.current, catalog, groups):
+            found = {'userPrincipalName': plan.spec.upn, 'id': plan.id}
+            found.update(record)
+            errors.append(found)
+            warnings.append(error_warning(plan.spec.upn, record, record['skuId'] in direct, record['skuId'] in assigned))
+    if len(warnings) > WARNING_LIMIT:
+        warnings[WARNING_LIMIT:] = ['%d more licence assignments in error are listed in license_errors' % (len(warnings) - WARNING_LIMIT)]
+    return errors, warnings
 
 
 def changed(result):

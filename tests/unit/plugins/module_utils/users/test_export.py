@@ -49,6 +49,25 @@ def test_export_reads_names_and_ids_in_one_batch_and_keeps_their_order():
     assert UserExport(None, properties=['favouriteColour']).read(client) == ([], {}, [], ['favouriteColour'])
 
 
+def test_export_lists_inherited_licences_apart_with_their_group():
+    group = 'aaaaaaaa-0000-0000-0000-000000000001'
+    states = [{'skuId': E3, 'disabledPlans': [], 'assignedByGroup': group, 'state': 'Error', 'error': 'CountViolation'},
+              {'skuId': E3, 'disabledPlans': [], 'assignedByGroup': None, 'state': 'Active', 'error': 'None'}]
+    client = FakeDirectory([{'id': '1', 'userPrincipalName': 'a@contoso.example', 'assignedLicenses': [{'skuId': E3}],
+                             'licenseAssignmentStates': states},
+                            {'id': '2', 'userPrincipalName': 'b@contoso.example', 'licenseAssignmentStates': []}],
+                           groups=[{'id': group, 'displayName': 'Sales E3'}])
+    export = UserExport(['a@contoso.example', 'b@contoso.example'], properties=[], include_licenses=True)
+    items, dummy, dummy, dummy = export.read(client)
+    assert [item['licenses'] for item in items] == [['ENTERPRISEPACK'], []]  # the entries keep direct licences only
+    assert export.inherited == {'a@contoso.example': [{'sku': 'ENTERPRISEPACK', 'skuId': E3, 'group': 'Sales E3', 'group_id': group,
+                                                       'state': 'Error', 'error': 'CountViolation'}]}
+    assert len(client.calls) == 2 and client.calls[1][0].startswith('/groups?$filter=id%20in%20(') and export.warnings == []
+    denied = UserExport(['a@contoso.example'], properties=[], include_licenses=True)
+    denied.read(FakeDirectory(client.users, groups_status=403))
+    assert denied.inherited['a@contoso.example'][0]['group'] is None and 'were not read' in denied.warnings[0]
+
+
 def test_properties_to_read_back_must_be_writable():
     assert [str(p) for p in readable_property_problems(['jobTitle', 'licenses', 'createdDateTime', 'passwordProfile', 'job title'])] == [
         "properties[1]: 'licenses' is not a user property; licences come with include_licenses",

@@ -32,6 +32,20 @@ def test_one_batch_reads_users_skus_domains_and_managers():
     assert directory.catalog.part_number(E3) == 'ENTERPRISEPACK'
 
 
+def test_the_groups_granting_licences_are_named_in_a_second_read_when_licences_are_listed():
+    group = 'aaaaaaaa-0000-0000-0000-000000000001'
+    inherited = {'skuId': E3, 'disabledPlans': [], 'assignedByGroup': group, 'state': 'Active', 'error': 'None'}
+    client = FakeDirectory([{'id': '1', 'userPrincipalName': 'a@contoso.example', 'licenseAssignmentStates': [inherited]}],
+                           groups=[{'id': group, 'displayName': 'Sales E3'}])
+    directory = read_directory(client, specs_of({'userPrincipalName': 'a@contoso.example', 'licenses': []}))
+    assert len(client.calls) == 2 and client.calls[1] == ["/groups?$filter=id%20in%20('" + group + "')&$select=id,displayName"]
+    assert directory.licence_groups.name(group) == 'Sales E3'
+    # without licences in the task nothing about them is read
+    client.calls = []
+    assert read_directory(client, specs_of({'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x'})).licence_groups.names == {}
+    assert len(client.calls) == 1 and '/subscribedSkus' not in client.calls[0]
+
+
 def test_unknown_properties_are_found_and_named_per_user():
     client = FakeDirectory([{'id': '1', 'userPrincipalName': 'a@contoso.example'}])
     specs = specs_of({'userPrincipalName': 'a@contoso.example', 'jobTitle': 'x', 'favouriteColour': 'red'},

@@ -11,9 +11,9 @@ import itertools
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.responses import GraphResponse
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import summarise_failures
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.plan import Directory, plan_users
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import UserWriter, create_settle, report
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.writer import UserWriter, create_settle, licence_findings, report
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.input import parse_users
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import SkuCatalog
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import LicenceGroups, SkuCatalog
 from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import FakeWaits
 
 E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900'
@@ -186,3 +186,36 @@ def test_resend_marks_and_a_user_already_gone_is_deleted():
     assert [r.get('safe_to_resend') for r in client.rounds[0] if r['url'] == '/users/%s/assignLicense' % users[0]['id']] == [False]
     result, before, after = report(plans, CATALOG, check_mode=False)
     assert result['failed_users'] == [] and [e['userPrincipalName'] for e in result['deleted']] == ['c@contoso.example']
+
+
+def test_licence_entries_list_inherited_licences_and_errors_are_found_per_user():
+    group = 'aaaaaaaa-0000-0000-0000-000000000001'
+    failed = {'skuId': E3, 'disabledPlans': [], 'assignedByGroup': group, 'state': 'Error', 'error': 'CountViolation'}
+    users = [existing('a@contoso.example', 1, usageLocation='DK', licenseAssignmentStates=[failed]),
+             existing('b@contoso.example', 2, usageLocation='DK', licenseAssignmentStates=[dict(failed, state='Active', error='None')]),
+             existing('c@contoso.example', 3, licenseAssignmentStates=[failed])]
+    entries = [{'userPrincipalName': 'a@contoso.example', 'licenses': ['ENTERPRISEPACK']},   # wanted, only inherited in Error
+               {'userPrincipalName': 'b@contoso.example', 'licenses': [], 'account_state': 'disabled'},  # a leaver
+               {'userPrincipalName': 'c@contoso.example', 'licenses': []},                   # unchanged, still in Error
+               {'userPrincipalName': 'new@contoso.example', 'displayName': 'New', 'password': 'Pw-1234567!', 'licenses': []}]
+    plans = plans_for(entries, users)
+    groups = LicenceGroups({group: 'Sales E3'})
+    result, dummy, dummy = report(plans, CATALOG, check_mode=True, groups=groups)
+    inherited = {'sku': 'ENTERPRISEPACK', 'skuId': E3, 'group': 'Sales E3', 'group_id': group, 'state': 'Error', 'error': 'CountViolation'}
+    assert result['updated'][0]['licenses'] == {'added': ['ENTERPRISEPACK'], 'removed': [], 'updated': [], 'inherited': [inherited]}
+    # the leaver's licences did not change, yet its entry tells what it inherits and from which group
+    assert result['disabled'][0]['properties'] == ['accountEnabled']
+    assert result['disabled'][0]['licenses'] == {'added': [], 'removed': [], 'updated': [],
+                                                 'inherited': [dict(inherited, state='Active', error='None')]}
+    assert result['created'][0]['licenses'] == {'added': [], 'removed': [], 'updated': [], 'inherited': []}
+    assert result['unchanged'] == 1
+    errors, warnings = licence_findings(plans, CATALOG, True, groups)
+    assert errors == [dict(inherited, userPrincipalName='a@contoso.example', id=users[0]['id']),
+                      dict(inherited, userPrincipalName='c@contoso.example', id=users[2]['id'])]
+    assert warnings[0].endswith('this task assigns ENTERPRISEPACK directly') and 'free a seat' in warnings[1]
+    # after a run whose licence write failed the warning does not claim the assignment
+    client = FakeWriter(lambda request: (400, {'error': {'code': 'Request_BadRequest', 'message': 'no seats'}}))
+    UserWriter(client, [p for p in plans if p.pending]).apply()
+    result, dummy, dummy = report(plans, CATALOG, check_mode=False, groups=groups)
+    assert all(p.licenses.remove == [] for p in plans)  # nothing inherited is ever removed
+    assert 'assigns' not in licence_findings(plans, CATALOG, False, groups)[1][0]

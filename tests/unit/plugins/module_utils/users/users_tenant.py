@@ -35,10 +35,12 @@ BOSS_ID = '00000000-0000-0000-0000-00000000b055'
 class FakeDirectory(FakeWaits):
     """Answers the reads the plan sends, like Graph: in-queries, $select checks, subscribedSkus, organization."""
 
-    def __init__(self, users=(), organization_status=200):
+    def __init__(self, users=(), organization_status=200, groups=(), groups_status=200):
         super().__init__()
         self.users = [dict(u) for u in users]
+        self.groups = [dict(g) for g in groups]
         self.organization_status = organization_status
+        self.groups_status = groups_status
         self.calls = []  # one list of urls per batch call
 
     def batch(self, requests_, paginate=False):
@@ -59,11 +61,15 @@ class FakeDirectory(FakeWaits):
             if name and name.lower() not in KNOWN:
                 return GraphResponse(request_id, 400, body={'error': {'code': 'BadRequest', 'message': (
                     "Parsing OData Select and Expand failed: Could not find a property named '%s' on type 'microsoft.graph.user'." % name)}})
+        if parts.path == '/groups' and self.groups_status == 403:
+            denied = {'code': 'Authorization_RequestDenied', 'message': 'Insufficient privileges to complete the operation.'}
+            return GraphResponse(request_id, 403, body={'error': denied})
+        objects = self.groups if parts.path == '/groups' else self.users
         match = re.match(r"(\w+) in \((.*)\)", unquote(query.get('$filter', '')))
         if not match:
-            return GraphResponse(request_id, 200, body={'value': self.users[:1]})
+            return GraphResponse(request_id, 200, body={'value': objects[:1]})
         prop, values = match.group(1), [v.replace("''", "'").lower() for v in re.findall(r"'((?:[^']|'')*)'", match.group(2))]
-        found = [u for u in self.users if str(u.get(prop)).lower() in values]
+        found = [u for u in objects if str(u.get(prop)).lower() in values]
         return GraphResponse(request_id, 200, body={'value': found})
 
 
