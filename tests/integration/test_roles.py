@@ -557,6 +557,7 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
     # SPE_E3 carries an Exchange Online mailbox plan, so the default offboarding_mailbox=keep leaves it; the EMS
     # inherited from 'Licensed staff' is not a direct licence and goes with that group.
     assert lee['licenses_removed'] == [] and lee['mailbox']['outcome'] == 'kept' and lee['mailbox']['kept_licenses'] == ['SPE_E3']
+    assert lee['licenses_inherited'] == {'going': [{'sku': 'EMS', 'group': 'Licensed staff'}], 'staying': []}
     assert sorted(lee['groups_removed']) == ['Alumni-excluded', 'Licensed staff']
     assert lee['groups_left'] == ['All users (dynamic) (a dynamic-membership group)'] and lee['groups_not_changed'] == []
     assert nestor['userPrincipalName'] == upn('nestor') and nestor['groups_removed'] == ['Alumni-excluded']

@@ -91,6 +91,7 @@ class OffboardingReport:
         skipped = memberships.get('skipped_memberships') or []
         ids = lookup.get('ids') or {}
         synchronised = set(key_of(upn) for upn in lookup.get('synchronised') or [])
+        inherited_of = dict((key_of(upn), records) for upn, records in (lookup.get('inherited_licenses') or {}).items())
         entries = []
         for user in lookup.get('users') or []:
             upn = user.get('userPrincipalName')
@@ -108,6 +109,8 @@ class OffboardingReport:
                     entry['groups_not_changed'].append({'group': group, 'reason': left.get('reason'), 'permission': left['permission']})
                 else:
                     entry['groups_left'].append('%s (%s)' % (group, left.get('reason')))
+            entry['licenses_inherited'] = inherited_fate(inherited_of.get(key) or [], [r for r in removals if key_of(r.get('member')) == key],
+                                                         [left for left in skipped if key_of(left.get('member')) == key])
             entry['mailbox'] = self._mailbox(entry, mailboxes.get(key))
             entry['synchronised'] = key in synchronised
             entry['needs_on_premises'] = on_premises_actions(entry, self.delete) if entry['synchronised'] else []
@@ -192,6 +195,12 @@ class OffboardingReport:
                 lines.append("    NOT CHANGED: '%s' - %s" % (group['group'], group['reason']))
             if user['licenses_removed']:
                 lines.append('    licences: ' + ', '.join('- ' + name for name in user['licenses_removed']))
+            inherited = user['licenses_inherited']
+            if inherited['going']:
+                lines.append('    inherited licences going with their groups: ' + ', '.join(
+                    "%s ('%s')" % (item['sku'], item['group']) for item in inherited['going']))
+            for item in inherited['staying']:
+                lines.append("    inherited licence staying: %s through '%s' (%s)" % (item['sku'], item['group'], item['reason']))
             if user['mailbox']['outcome'] not in ('unchanged', 'none'):
                 lines.append('    mailbox:  ' + user['mailbox']['message'])
             for action in user['needs_on_premises']:
@@ -199,6 +208,22 @@ class OffboardingReport:
         for key in plan['not_found']:
             lines.append('%s - not found (deleted already)' % key)
         return lines
+
+
+def inherited_fate(records, removed, left):
+    """A leaver's inherited licences (graph_user_info's ``inherited_licenses`` records) split into those that go with the
+    group memberships this run removes and those that stay, each staying one with why its group keeps the leaver."""
+    removed_ids = set(entry.get('group_id') for entry in removed if entry.get('group_id'))
+    reasons = dict((entry.get('group_id'), entry.get('reason')) for entry in left)
+    going, staying = [], []
+    for record in records:
+        item = {'sku': record.get('sku'), 'group': record.get('group') or record.get('group_id')}
+        if record.get('group_id') in removed_ids:
+            going.append(item)
+        else:
+            item['reason'] = reasons.get(record.get('group_id')) or 'the membership is not removed by this run'
+            staying.append(item)
+    return {'going': going, 'staying': staying}
 
 
 def on_premises_actions(entry, delete):

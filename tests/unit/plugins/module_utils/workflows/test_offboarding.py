@@ -63,6 +63,7 @@ def test_the_plan_puts_each_steps_result_with_its_leaver():
                    'groups_left': [], 'groups_not_changed': [{'group': 'Helpdesk admins', 'reason': 'a role-assignable group',
                                                               'permission': 'RoleManagement.ReadWrite.Directory'}],
                    'licenses_removed': [], 'delete': False, 'synchronised': False, 'needs_on_premises': [],
+                   'licenses_inherited': {'going': [], 'staying': []},
                    'mailbox': {'outcome': 'unchanged', 'kept_licenses': [], 'message': 'licences were not removed'}}
     assert nestor['groups_left'] == ['All users (a dynamic-membership group)'] and nestor['licenses_removed'] == ['SPE_E3']
     assert plan['totals'] == {'users': 2, 'not_found': 0, 'disable': 1, 'revoke_sessions': 1, 'groups_removed': 1, 'licenses_removed': 1,
@@ -108,3 +109,16 @@ def test_synchronised_leavers_are_never_reported_done_and_mailboxes_are_named():
     assert plan['totals']['needs_on_premises'] == 1 and plan['totals']['mailboxes_kept'] == 1
     deleted = OffboardingReport(dict(results, delete={'deleted': [{'userPrincipalName': NESTOR}]}), preview=False, delete=True).plan()
     assert deleted['users'][1]['mailbox']['outcome'] == 'deleted' and 'within 30 days' in deleted['users'][1]['mailbox']['message']
+
+
+def test_inherited_licences_go_with_the_groups_left_and_stay_with_the_others():
+    lookup = dict(LOOKUP, inherited_licenses={LEE.upper(): [
+        {'sku': 'EMS', 'skuId': 'e', 'group': 'Licensed staff', 'group_id': 'g-staff', 'state': 'Active', 'error': 'None'},
+        {'sku': 'SPE_E3', 'skuId': 's', 'group': 'All users', 'group_id': 'g-dyn', 'state': 'Active', 'error': 'None'}]})
+    memberships = {'removed': [{'group': 'Licensed staff', 'group_id': 'g-staff', 'member': LEE, 'member_type': 'user'}],
+                   'skipped_memberships': [{'group': 'All users', 'group_id': 'g-dyn', 'member': LEE, 'reason': 'a dynamic-membership group'}]}
+    plan = OffboardingReport({'lookup': lookup, 'memberships': memberships}, preview=True).plan()
+    assert plan['users'][0]['licenses_inherited'] == {'going': [{'sku': 'EMS', 'group': 'Licensed staff'}], 'staying': [
+        {'sku': 'SPE_E3', 'group': 'All users', 'reason': 'a dynamic-membership group'}]}
+    assert "    inherited licences going with their groups: EMS ('Licensed staff')" in plan['summary']
+    assert "    inherited licence staying: SPE_E3 through 'All users' (a dynamic-membership group)" in plan['summary']
