@@ -149,8 +149,10 @@ plan:
       C(users), and C(summary), the lines to print.
     - Onboarding adds C(pending_mailboxes), C(refused) (each write Graph refused in the user step - C(userPrincipalName),
       C(field), C(action), C(status), C(code), C(reason)) and C(left_undone), why the role fails after doing everything
-      else (or V(null)); offboarding adds C(not_found), C(groups_not_changed) and C(left_undone),
-      why the role fails after doing everything else (or V(null)).
+      else (or V(null)); offboarding adds C(not_found), C(groups_not_changed), C(groups_elsewhere) (the groups
+      Exchange Online or on-premises Active Directory owns that the leavers are still in - C(userPrincipalName),
+      C(group), C(group_id), C(kind), C(reason), C(remedy), C(command)) and C(left_undone), why the role fails after
+      doing everything else (or V(null)).
     - The fields are listed with each role, R(onboarding,ansible_collections.mynster.msgraph.onboarding_role) and
       R(offboarding,ansible_collections.mynster.msgraph.offboarding_role).
   returned: when O(report=plan)
