@@ -102,7 +102,7 @@ options:
         others removed. On the group side that covers every member type Graph holds (limit it with O(member_types)),
         service principals included. On the member side, groups whose membership Graph cannot change (dynamic,
         mail-enabled security, distribution lists, synced from on-premises) are left alone with a warning and listed in
-        RV(skipped_memberships).
+        RV(skipped_memberships) with the reason and what to do instead.
       - When several O(memberships) items meet (a group item and a member item naming the same membership), a membership
         one item lists is never removed by V(exact) because of another item.
     type: str
@@ -163,7 +163,13 @@ options:
     default: 30.0
 notes:
   - Graph cannot change the membership of dynamic groups, mail-enabled security groups, distribution lists, or groups synced
-    from on-premises directories. Listing such a group fails the task before anything is written.
+    from on-premises Active Directory (C(onPremisesSyncEnabled)). Listing such a group fails the task before anything is
+    written, naming the group, why, and what to do instead - change a synchronised group in on-premises Active Directory
+    (the next Entra Connect or Cloud Sync cycle brings it over), an Exchange-owned group in Exchange Online; for one member
+    added (V(present)) or removed (V(absent)) the message gives the Exchange Online PowerShell command.
+  - The Exchange Online commands are C(Add-DistributionGroupMember) and C(Remove-DistributionGroupMember), with the group's
+    mail (or name) as C(-Identity) and the member's userPrincipalName (or mail) as C(-Member). An admin who is not an
+    owner of the group adds C(-BypassSecurityGroupManagerCheck).
   - Microsoft 365 groups accept users only, cannot be members of other groups, and groups cannot be nested in role-assignable
     groups; such memberships are refused before anything is written.
   - Graph's v1.0 C(/groups/{id}/members) leaves service principals out (a known issue). Where service principals matter
@@ -284,18 +290,51 @@ unchanged:
   sample: 12
 skipped_memberships:
   description:
-    - Memberships left alone, each with C(reason) - groups Graph cannot change (with O(state=exact)), and role-assignable
-      groups whose change needs a permission the token lacks (with O(on_missing_permission=skip); these also carry
-      C(permission) and the C(action), V(add) or V(remove), that was not done).
+    - Memberships left alone - groups Graph cannot change (with O(state=exact), on the member side), and role-assignable
+      groups whose change needs a permission the token lacks (with O(on_missing_permission=skip)) - with the fields of
+      RV(added) and those below.
     - Named so because Ansible reserves the result keys C(skipped) and C(failed).
   returned: always
   type: list
   elements: dict
+  contains:
+    action:
+      description: The change that was not made, V(add) or V(remove).
+      type: str
+      version_added: 0.2.0
+    kind:
+      description:
+        - V(dynamic) (its membership rule decides), V(on_premises) (synchronised from on-premises Active Directory, which
+          owns its members), V(exchange) (a distribution list or mail-enabled security group, whose members Exchange Online
+          owns), or V(role_assignable) (the token lacks the permission).
+      type: str
+      version_added: 0.2.0
+    reason:
+      description: Why, as a phrase (V(a distribution list), V(synced from on-premises Active Directory), ...).
+      type: str
+    remedy:
+      description: What to do instead, as a phrase; for V(exchange) it ends with the command.
+      type: str
+      version_added: 0.2.0
+    command:
+      description: For V(exchange), the Exchange Online PowerShell command that makes the change; V(null) otherwise.
+      type: str
+      version_added: 0.2.0
+    permission:
+      description: For V(role_assignable), the Graph permission the token lacks.
+      type: str
   sample: [{"group_id": "9a1c...", "group": "All users (dynamic)", "member_id": "6e7b...", "member": "adele.vance@contoso.com",
-            "member_type": "user", "reason": "a dynamic-membership group"},
+            "member_type": "user", "action": "remove", "kind": "dynamic", "reason": "a dynamic-membership group",
+            "remedy": "its membership rule decides who is in it: change the rule, or the properties it reads, instead", "command": null},
+           {"group_id": "4c2e...", "group": "Newsletter", "member_id": "6e7b...", "member": "adele.vance@contoso.com",
+            "member_type": "user", "action": "remove", "kind": "exchange", "reason": "a distribution list",
+            "remedy": "remove adele.vance@contoso.com from it in Exchange Online instead, with Exchange Online PowerShell:
+                       Remove-DistributionGroupMember -Identity 'newsletter@contoso.com' -Member 'adele.vance@contoso.com'",
+            "command": "Remove-DistributionGroupMember -Identity 'newsletter@contoso.com' -Member 'adele.vance@contoso.com'"},
            {"group_id": "77d0...", "group": "Helpdesk admins", "member_id": "6e7b...", "member": "adele.vance@contoso.com",
-            "member_type": "user", "action": "remove", "permission": "RoleManagement.ReadWrite.Directory",
-            "reason": "a role-assignable group; changing its members needs RoleManagement.ReadWrite.Directory"}]
+            "member_type": "user", "action": "remove", "kind": "role_assignable", "permission": "RoleManagement.ReadWrite.Directory",
+            "reason": "a role-assignable group; changing its members needs RoleManagement.ReadWrite.Directory",
+            "remedy": "grant the app RoleManagement.ReadWrite.Directory and run again", "command": null}]
 failed_memberships:
   description:
     - Memberships Graph refused, with status, code and message. The task fails when this is not empty; the other

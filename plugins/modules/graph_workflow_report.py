@@ -157,7 +157,9 @@ plan:
       C(users), and C(summary), the lines to print.
     - Onboarding adds C(pending_mailboxes), C(refused) (each write Graph refused in the user step - C(userPrincipalName),
       C(field), C(action), C(status), C(code), C(reason)) and C(left_undone), why the role fails after doing everything
-      else (or V(null)); offboarding adds C(not_found), C(groups_not_changed), C(left_undone), why the role fails after
+      else (or V(null)); offboarding adds C(not_found), C(groups_not_changed), C(groups_elsewhere) (the groups
+      Exchange Online or on-premises Active Directory owns that the leavers are still in - C(userPrincipalName),
+      C(group), C(group_id), C(kind), C(reason), C(remedy), C(command)), C(left_undone), why the role fails after
       doing everything else (or V(null)), C(needs_on_premises), the synchronised leavers and what on-premises Active
       Directory must still do for each, and C(on_premises_left), the same as one sentence (or V(null)).
     - When C(needs_on_premises) is not empty the module warns, naming each such leaver.

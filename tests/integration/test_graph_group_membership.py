@@ -895,3 +895,80 @@ def test_max_removals_and_allow_empty_count_every_type(emulator, playbook):
     run = playbook(task('Devices out', group='Mixed', members=[], state='exact', member_types=['device'], allow_empty=True, max_removals=1))
     assert run.rc == 0, run
     assert world.pairs(run.result('Devices out')['removed']) == {('Mixed', 'LAPTOP-1')}
+
+
+# ----- hybrid tenants: synchronised groups, and groups Exchange Online owns -------------------------
+
+
+def hybrid_world(emulator):
+    """alice in a cloud group, a group synchronised from on-premises AD, a distribution list and a mail-enabled security group."""
+    return World(emulator, PEOPLE, [
+        {'displayName': 'Cloud', 'members': [upn('alice')]},
+        {'displayName': 'AD Sales', 'onPremisesSyncEnabled': True, 'members': [upn('alice'), upn('bob')]},
+        {'displayName': 'Newsletter', 'mail': 'newsletter@%s' % DOMAIN, 'mailEnabled': True, 'securityEnabled': False, 'members': [upn('alice')]},
+        {'displayName': 'Mail security', 'mail': 'mailsec@%s' % DOMAIN, 'mailEnabled': True, 'securityEnabled': True, 'members': [upn('alice')]},
+    ])
+
+
+def test_exact_leaves_synchronised_and_exchange_groups_naming_what_to_do(emulator, playbook):
+    world = hybrid_world(emulator)
+    before = world.membership()
+    args = {'user': upn('alice'), 'groups': [], 'state': 'exact', 'allow_empty': True}
+    for check in (True, False):
+        run = playbook(task('Leaver', **args), check=check)
+        assert run.rc == 0, run
+        result = run.result('Leaver')
+        assert world.pairs(result['removed']) == {('Cloud', 'alice')}
+        skipped = dict((world.names[s['group_id']], s) for s in result['skipped_memberships'])
+        assert dict((name, (s['kind'], s['reason'])) for name, s in skipped.items()) == {
+            'AD Sales': ('on_premises', 'synced from on-premises Active Directory'),
+            'Newsletter': ('exchange', 'a distribution list'),
+            'Mail security': ('exchange', 'a mail-enabled security group')}
+        assert skipped['Newsletter']['command'] == ("Remove-DistributionGroupMember -Identity 'newsletter@%s' -Member '%s'"
+                                                    % (DOMAIN, upn('alice')))
+        assert skipped['Mail security']['command'] == "Remove-DistributionGroupMember -Identity 'mailsec@%s' -Member '%s'" % (DOMAIN, upn('alice'))
+        assert skipped['AD Sales']['command'] is None
+        assert skipped['AD Sales']['remedy'].startswith('remove %s from it in on-premises Active Directory instead' % upn('alice'))
+        assert all(s['action'] == 'remove' and s['member'] == upn('alice') for s in skipped.values())
+        warnings = ' '.join(result['warnings'])
+        assert "Left %s in group 'AD Sales': it is synced from on-premises Active Directory" % upn('alice') in warnings
+        assert skipped['Newsletter']['command'] in warnings
+        if check:
+            assert emulator.stats()['writes'] == 0 and world.membership() == before
+    # The one write went to the cloud group; every group Graph cannot change still holds alice.
+    assert world.membership() == before - {('Cloud', 'alice')}
+    emulator.reset_stats()
+    again = playbook(task('Leaver', **args))
+    assert again.rc == 0 and again.result('Leaver')['changed'] is False and len(again.result('Leaver')['skipped_memberships']) == 3
+    assert emulator.stats()['writes'] == 0
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'group': 'AD Sales', 'members': [upn('carol')]},
+     "group: group 'AD Sales' (%s) is synced from on-premises Active Directory; Graph cannot change its membership; change its members in "
+     "on-premises Active Directory instead"),
+    ({'user': upn('carol'), 'groups': ['Cloud', 'AD Sales']},
+     "groups[1]: group 'AD Sales' (%s) is synced from on-premises Active Directory; Graph cannot change its membership; add "
+     + upn('carol') + " to it in on-premises Active Directory instead"),
+    ({'user': upn('alice'), 'groups': ['AD Sales'], 'state': 'absent'},
+     "groups[0]: group 'AD Sales' (%s) is synced from on-premises Active Directory; Graph cannot change its membership; remove "
+     + upn('alice') + " from it in on-premises Active Directory instead"),
+    ({'memberships': [{'group': 'AD Sales', 'members': [upn('alice')]}], 'state': 'exact'},
+     "memberships[0].group: group 'AD Sales' (%s) is synced from on-premises Active Directory"),
+    ({'user': upn('carol'), 'groups': ['Newsletter']},
+     "groups[0]: group 'Newsletter' (%s) is a distribution list; Graph cannot change its membership; add " + upn('carol')
+     + " to it in Exchange Online instead, with Exchange Online PowerShell: Add-DistributionGroupMember -Identity 'newsletter@contoso.example'"
+     " -Member '" + upn('carol') + "'"),
+])
+def test_synchronised_and_exchange_groups_listed_are_refused_before_writing(emulator, playbook, args, message):
+    world = hybrid_world(emulator)
+    before = world.membership()
+    group = 'Newsletter' if 'Newsletter' in message else 'AD Sales'
+    for check in (True, False):
+        run = playbook(task('Refused', **args), check=check)
+        assert run.rc != 0
+        result = run.result('Refused')
+        assert result['msg'].startswith('Nothing was changed: ') and message % world.ids[group] in result['msg'], result['msg']
+        (problem,) = result['problems']
+        assert problem['hint'] and problem['hint'] in result['msg']
+    assert emulator.stats()['writes'] == 0 and world.membership() == before

@@ -333,6 +333,35 @@ def test_onboarding_refuses_the_whole_cohort_before_any_write(emulator, playbook
     assert upn('bob') not in State(emulator).users and upn('adele') not in State(emulator).users
 
 
+def test_onboarding_refuses_exchange_and_synchronised_groups_saying_what_to_do_instead(emulator, playbook):
+    """A hire listing a distribution list, a mail-enabled security group or a group synchronised from on-premises AD: the
+    cohort is refused before any write, each group named with why and what to do instead (the Exchange Online command)."""
+    ids = seed_tenant(emulator, groups=[
+        {'displayName': 'Newsletter', 'mail': 'newsletter@%s' % DOMAIN, 'mailEnabled': True, 'securityEnabled': False},
+        {'displayName': 'Mail security', 'mail': 'mailsec@%s' % DOMAIN, 'mailEnabled': True, 'securityEnabled': True},
+        {'displayName': 'AD Sales', 'onPremisesSyncEnabled': True}])
+    before = snapshot(emulator)
+    cohort = {'hires': [hire('adele'), hire('bob', groups=['Engineering', 'Newsletter', 'AD Sales', 'Mail security'])]}
+    outcomes = []
+    for check in (True, False):
+        run = playbook(ONBOARD, check=check, extra_vars=cohort)
+        assert run.rc != 0, run
+        assert run.failed('Stop before the first write when the cohort has problems'), run
+        message = failure(run)
+        assert message.startswith('Nothing was changed. Problems in onboarding_users: '), message
+        assert ("bob@contoso.example: groups[1]: group 'Newsletter' (%s) is a distribution list; Graph cannot change its membership; "
+                "add bob@contoso.example to it in Exchange Online instead, with Exchange Online PowerShell: Add-DistributionGroupMember "
+                "-Identity 'newsletter@contoso.example' -Member 'bob@contoso.example'" % ids['Newsletter']) in message
+        assert ("bob@contoso.example: groups[2]: group 'AD Sales' (%s) is synced from on-premises Active Directory; Graph cannot change its "
+                "membership; add bob@contoso.example to it in on-premises Active Directory instead" % ids['AD Sales']) in message
+        assert ("bob@contoso.example: groups[3]: group 'Mail security' (%s) is a mail-enabled security group" % ids['Mail security']) in message
+        assert "-Identity 'mailsec@contoso.example' -Member 'bob@contoso.example'" in message
+        assert 'adele@contoso.example' not in message
+        outcomes.append(message)
+    assert outcomes[0] == outcomes[1]
+    assert writes(emulator) == 0 and snapshot(emulator) == before
+
+
 def test_onboarding_names_every_problem_at_once(emulator, playbook):
     seed_tenant(emulator)
     cohort = {'hires': [hire('bob', licenses=['SPE_E5']), hire('carl', welcome_event=_event(start='tomorrow 9am')),
@@ -562,8 +591,8 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
     assert lee['groups_left'] == ['All users (dynamic) (a dynamic-membership group)'] and lee['groups_not_changed'] == []
     assert nestor['userPrincipalName'] == upn('nestor') and nestor['groups_removed'] == ['Alumni-excluded']
     assert plan['totals'] == {'users': 2, 'not_found': 0, 'disable': 2, 'revoke_sessions': 2, 'groups_removed': 3,
-                              'licenses_removed': 0, 'delete': 0, 'groups_not_changed': 0, 'mailboxes_kept': 2, 'mailboxes_released': 0,
-                              'needs_on_premises': 0}
+                              'licenses_removed': 0, 'delete': 0, 'groups_not_changed': 0, 'groups_elsewhere': 0, 'mailboxes_kept': 2,
+                              'mailboxes_released': 0, 'needs_on_premises': 0}
     assert 'Offboarding preview (check mode): nothing has been changed.' in preview.stdout
     assert State(emulator).users[upn('lee')]['accountEnabled'] is True
 
@@ -763,6 +792,59 @@ def test_offboarding_role_assignable_group_with_delete(emulator, playbook):
     plan = plan_of(run, 'offboarding')
     assert plan['users'][0]['delete'] is True and plan['users'][0]['licenses_removed'] == []
     assert plan['users'][0]['mailbox']['outcome'] == 'deleted' and 'within 30 days' in plan['users'][0]['mailbox']['message']
+
+
+def test_offboarding_lists_exchange_and_synchronised_groups_with_what_an_admin_does(emulator, playbook):
+    """Graph cannot remove a leaver from a distribution list, a mail-enabled security group or a group synchronised from
+    on-premises AD: the role does everything else, writes nothing to those groups, and lists each with the Exchange Online
+    command or the on-premises instruction, in the plan and the printed summary, without failing."""
+    seed_leavers(emulator)
+    emulator.seed(groups=[
+        {'displayName': 'Newsletter', 'mail': 'newsletter@%s' % DOMAIN, 'mailEnabled': True, 'securityEnabled': False,
+         'members': [upn('lee'), upn('stays')]},
+        {'displayName': 'Mail security', 'mailEnabled': True, 'securityEnabled': True, 'members': [upn('lee')]},
+        {'displayName': 'AD Sales', 'onPremisesSyncEnabled': True, 'members': [upn('lee')]}])
+    emulator.reset_stats()
+    before = snapshot(emulator)
+    leavers = {'leavers': [upn('lee'), upn('nestor')]}
+    news = "Remove-DistributionGroupMember -Identity 'newsletter@%s' -Member '%s'" % (DOMAIN, upn('lee'))
+    mail_security = "Remove-DistributionGroupMember -Identity 'Mail security' -Member '%s'" % upn('lee')  # no mail seeded: its name
+
+    def check(run, removed=('Alumni-excluded', 'Licensed staff')):
+        plan = run.result('Plan')['offboarding_plan']
+        lee, nestor = plan['users']
+        elsewhere = dict((g['group'], g) for g in lee['groups_elsewhere'])
+        assert sorted(elsewhere) == ['AD Sales', 'Mail security', 'Newsletter'] and nestor['groups_elsewhere'] == []
+        assert (elsewhere['Newsletter']['kind'], elsewhere['Newsletter']['reason'], elsewhere['Newsletter']['command']) == (
+            'exchange', 'a distribution list', news)
+        assert (elsewhere['Mail security']['kind'], elsewhere['Mail security']['command']) == ('exchange', mail_security)
+        assert (elsewhere['AD Sales']['kind'], elsewhere['AD Sales']['command']) == ('on_premises', None)
+        assert elsewhere['AD Sales']['remedy'].startswith('remove %s from it in on-premises Active Directory instead' % upn('lee'))
+        assert sorted(lee['groups_removed']) == list(removed)
+        assert lee['groups_left'] == ['All users (dynamic) (a dynamic-membership group)']
+        assert plan['totals']['groups_elsewhere'] == 3 and len(plan['groups_elsewhere']) == 3 and plan['left_undone'] is None
+        assert all(g['userPrincipalName'] == upn('lee') for g in plan['groups_elsewhere'])
+        assert "EXCHANGE ONLINE: 'Newsletter' (a distribution list) - " + news in run.stdout
+        assert "ON-PREMISES AD: 'AD Sales' (synced from on-premises Active Directory) - remove " + upn('lee') in run.stdout
+        assert '3 group membership(s) Graph cannot change are left for an admin' in run.stdout
+
+    preview = playbook(OFFBOARD, check=True, extra_vars=leavers)
+    assert preview.rc == 0, preview
+    check(preview)
+    assert writes(emulator) == 0 and snapshot(emulator) == before
+
+    applied = playbook(OFFBOARD, extra_vars=leavers)
+    assert applied.rc == 0, applied
+    check(applied)
+    state = State(emulator)
+    assert state.users[upn('lee')]['accountEnabled'] is False and state.licences('lee') == []
+    assert state.groups_of[upn('lee')] == {'All users (dynamic)', 'Newsletter', 'Mail security', 'AD Sales'}
+    assert state.groups_of[upn('stays')] == {'Alumni-excluded', 'Newsletter'}
+
+    emulator.reset_stats()
+    again = playbook(OFFBOARD, extra_vars=leavers)
+    assert again.rc == 0 and again.recap['changed'] == 0 and writes(emulator) == 0
+    check(again, removed=())  # still listed until an admin changes them where they are owned
 
 
 def test_offboarding_existing_users_with_unusual_upns(emulator, playbook):

@@ -83,9 +83,9 @@ class Reference:
         """True when one of ``references`` names the same object (see ``matches``)."""
         return any(self.matches(other) for other in references)
 
-    def problem(self, reason, subject=None):
-        """A ``Problem`` at this reference's place."""
-        return Problem(reason, self.item, self.field, subject)
+    def problem(self, reason, subject=None, hint=None):
+        """A ``Problem`` at this reference's place (``hint``: how to fix it)."""
+        return Problem(reason, self.item, self.field, subject, hint=hint)
 
     def __repr__(self):
         return 'Reference(%r)' % self.text

@@ -27,12 +27,17 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.directory.referenc
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.resolver import DirectoryResolver
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.rules import (
     ROLE_PERMISSION,
-    ROLE_REASON,
     has_permission,
     members_url,
     membership_refusal,
-    unwritable_reason,
+    permission_skip,
+    unwritable,
 )
+
+# A group's mail as well: the Exchange Online command for a group Graph cannot change names the group by it.
+PLAN_GROUP_FIELDS = GROUP_FIELDS + ('mail',)
+# The write each state makes, for the advice about a group Graph cannot change (exact may do either).
+ACTIONS = {'present': 'add', 'absent': 'remove'}
 
 
 def new_object(reference):
@@ -81,7 +86,7 @@ class MembershipPlanner:
         """Resolve every reference in one bulk lookup; refuse (naming each place) what is unknown, ambiguous or not allowed."""
         references = [item.owner for item in self.items] + [ref for item in self.items for ref in item.listed]
         resolver = DirectoryResolver(self.client, wait_for_missing=self.wait, recently_created=self.task.recently_created)
-        lookup = resolver.resolve(references)
+        lookup = resolver.resolve(references, {'group': ('mail',)})
         problems = []
         resolved = {}  # reference key -> object
         for reference in references:
@@ -116,13 +121,13 @@ class MembershipPlanner:
             pairs = []
             if item.side == 'group':
                 group = item.owner_obj
-                group_ok = group is not None and self._check_group(item.owner, group, problems)
+                group_ok = group is not None and self._check_group(item.owner, group, problems, self.state)
                 for reference, member in item.resolved:
                     if member is not None and self._check_member(reference, member, problems, exact_types) and group_ok:
                         pairs.append((reference, group, member))
             elif item.owner_obj is not None and self._check_member(item.owner, item.owner_obj, problems, exact_types):
                 for reference, group in item.resolved:
-                    if group is not None and self._check_group(reference, group, problems):
+                    if group is not None and self._check_group(reference, group, problems, self.state, item.owner_obj):
                         pairs.append((reference, group, item.owner_obj))
             if self.state == 'absent':
                 continue
@@ -134,17 +139,18 @@ class MembershipPlanner:
         return problems
 
     @staticmethod
-    def _check_group(reference, group, problems):
-        """True when ``group`` is a group whose membership Graph can change; else notes the problem."""
+    def _check_group(reference, group, problems, state, member=None):
+        """True when ``group`` is a group whose membership Graph can change; else notes the problem, with what to do
+        instead as its hint (the Exchange Online command when the change is one member's)."""
         if group.get('_new'):
             return True
         if object_type(group) != 'group':
             problems.append(reference.problem('%s is %s, not a group' % (describe(reference), type_phrase(group)), reference.text))
             return False
-        reason = unwritable_reason(group)
-        if reason:
-            problems.append(reference.problem("group '%s' (%s) is %s; Graph cannot change its membership" % (name_of(group), group['id'], reason),
-                                              reference.text))
+        found = unwritable(group, ACTIONS.get(state), member)
+        if found:
+            problems.append(reference.problem("group '%s' (%s) is %s; Graph cannot change its membership" % (name_of(group), group['id'], found['reason']),
+                                              reference.text, hint=found['remedy']))
             return False
         return True
 
@@ -183,7 +189,7 @@ class MembershipPlanner:
                 version = 'beta'
             else:
                 collection = COLLECTIONS.get(object_type(owner), 'directoryObjects')
-                url = object_path(collection, owner['id'], 'memberOf') + '?$select=%s&$top=%d' % (','.join(GROUP_FIELDS), PAGE_SIZE)
+                url = object_path(collection, owner['id'], 'memberOf') + '?$select=%s&$top=%d' % (','.join(PLAN_GROUP_FIELDS), PAGE_SIZE)
                 version = None
             wanted[version].append({'id': '%s:%s' % key, 'url': url, 'replication_wait': self.wait if owner['id'] in self.fresh else 0.0})
         for version, requests_ in wanted.items():
@@ -234,11 +240,12 @@ class MembershipPlanner:
                 if item.side == 'group' and object_type(other) not in self.task.member_types:
                     continue  # a type member_types leaves alone
                 pair = self._pair(item, owner_id, other_id)
-                reason = unwritable_reason(other) if item.side == 'user' else None
-                if reason:
-                    entry = dict(self._entry(pair), reason=reason)
+                found = unwritable(other, 'remove', item.owner_obj) if item.side == 'user' else None
+                if found:
+                    entry = dict(self._entry(pair), action='remove', **found)
                     self.skipped.append(entry)
-                    self.warn("Left %s in group '%s': it is %s, Graph cannot change its membership" % (entry['member'], entry['group'], reason))
+                    self.warn("Left %s in group '%s': it is %s, Graph cannot change its membership; %s"
+                              % (entry['member'], entry['group'], found['reason'], found['remedy']))
                 else:
                     planned_remove[pair] = self._entry(pair)
         self.added = list(planned_add.values())
@@ -268,7 +275,7 @@ class MembershipPlanner:
                                       'token does not carry; grant it to the app, or set on_missing_permission: skip to leave these groups '
                                       'and change the rest' % (', '.join(groups), ROLE_PERMISSION))])
         for action, entries in (('add', self.added), ('remove', self.removed)):
-            self.skipped.extend(dict(entry, action=action, reason=ROLE_REASON, permission=ROLE_PERMISSION)
+            self.skipped.extend(dict(entry, action=action, **permission_skip())
                                 for entry in entries if self._role_assignable(entry))
         self.added = [entry for entry in self.added if not self._role_assignable(entry)]
         self.removed = [entry for entry in self.removed if not self._role_assignable(entry)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import key_of
+from ansible_collections.mynster.msgraph.plugins.module_utils.groups.rules import EXCHANGE, ON_PREMISES, ROLE_ASSIGNABLE
 from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.report import (
     count,
     failed_without_problems,
@@ -29,6 +30,8 @@ DELETED_MAILBOX = ('deleted with the account: restoring the user within 30 days 
                    'Online removes it for good')
 # The module options a problem may name, and the role variable the user set instead.
 ROLE_VARIABLES = {'max_removals': 'offboarding_max_group_removals', 'users': 'offboarding_users'}
+# Groups whose members another system owns: an admin removes the leaver there (summary label per kind).
+ELSEWHERE = {EXCHANGE: 'EXCHANGE ONLINE', ON_PREMISES: 'ON-PREMISES AD'}
 
 
 class OffboardingReport:
@@ -97,7 +100,8 @@ class OffboardingReport:
             upn = user.get('userPrincipalName')
             key = key_of(upn)
             entry = {'userPrincipalName': upn, 'id': ids.get(upn), 'disable': key in done['disable'], 'revoke_sessions': key in revoked,
-                     'groups_removed': [], 'groups_left': [], 'groups_not_changed': [], 'licenses_removed': licences_of.get(key, []),
+                     'groups_removed': [], 'groups_left': [], 'groups_elsewhere': [], 'groups_not_changed': [],
+                     'licenses_removed': licences_of.get(key, []),
                      'delete': key in done['delete']}
             entry['groups_removed'] = [removed.get('group') or removed.get('group_id') for removed in removals
                                        if key_of(removed.get('member')) == key]
@@ -105,8 +109,11 @@ class OffboardingReport:
                 if key_of(left.get('member')) != key:
                     continue
                 group = left.get('group') or left.get('group_id')
-                if left.get('permission'):
+                if left.get('kind') == ROLE_ASSIGNABLE or left.get('permission'):
                     entry['groups_not_changed'].append({'group': group, 'reason': left.get('reason'), 'permission': left['permission']})
+                elif left.get('kind') in ELSEWHERE:
+                    entry['groups_elsewhere'].append({'group': group, 'group_id': left.get('group_id'), 'kind': left['kind'],
+                                                      'reason': left.get('reason'), 'remedy': left.get('remedy'), 'command': left.get('command')})
                 else:
                     entry['groups_left'].append('%s (%s)' % (group, left.get('reason')))
             entry['licenses_inherited'] = inherited_fate(inherited_of.get(key) or [], [r for r in removals if key_of(r.get('member')) == key],
@@ -127,11 +134,13 @@ class OffboardingReport:
             'mailboxes_kept': count(entries, lambda e: e['mailbox']['outcome'] == 'kept'),
             'mailboxes_released': count(entries, lambda e: e['mailbox']['outcome'] == 'released'),
             'needs_on_premises': count(entries, lambda e: e['needs_on_premises']),
+            'groups_elsewhere': sum(len(e['groups_elsewhere']) for e in entries),
         }
         not_changed = [dict(group, userPrincipalName=entry['userPrincipalName']) for entry in entries for group in entry['groups_not_changed']]
+        elsewhere = [dict(group, userPrincipalName=entry['userPrincipalName']) for entry in entries for group in entry['groups_elsewhere']]
         changed = any(value for key, value in totals.items() if key in CHANGES)
         plan = {'check_mode': self.preview, 'changed': changed, 'totals': totals, 'users': entries,
-                'not_found': list(lookup.get('missing') or []), 'groups_not_changed': not_changed,
+                'not_found': list(lookup.get('missing') or []), 'groups_not_changed': not_changed, 'groups_elsewhere': elsewhere,
                 'needs_on_premises': [{'userPrincipalName': e['userPrincipalName'], 'id': e['id'], 'actions': e['needs_on_premises']}
                                       for e in entries if e['needs_on_premises']]}
         plan['summary'] = self.summary(plan)
@@ -181,7 +190,8 @@ class OffboardingReport:
                                                                          ('delete', 'delete', 'deleted')) if user[key]]
             if user['synchronised'] and user['disable'] and not preview:
                 steps[0] = 'disabled in the cloud only (until the next synchronisation)'
-            if steps or user['groups_removed'] or user['licenses_removed'] or user['groups_not_changed'] or user['needs_on_premises']:
+            if (steps or user['groups_removed'] or user['licenses_removed'] or user['groups_not_changed'] or user['groups_elsewhere']
+                    or user['needs_on_premises']):
                 lines.append(user['userPrincipalName'])
             else:
                 lines.append('%s - nothing left to do' % user['userPrincipalName'])
@@ -193,6 +203,9 @@ class OffboardingReport:
                 lines.append('    kept:     %s (Graph cannot change these)' % ', '.join(user['groups_left']))
             for group in user['groups_not_changed']:
                 lines.append("    NOT CHANGED: '%s' - %s" % (group['group'], group['reason']))
+            for group in user['groups_elsewhere']:
+                advice = group['command'] or group['remedy']
+                lines.append("    %s: '%s' (%s) - %s" % (ELSEWHERE[group['kind']], group['group'], group['reason'], advice))
             if user['licenses_removed']:
                 lines.append('    licences: ' + ', '.join('- ' + name for name in user['licenses_removed']))
             inherited = user['licenses_inherited']
@@ -207,6 +220,9 @@ class OffboardingReport:
                 lines.append('    ON-PREMISES: ' + action)
         for key in plan['not_found']:
             lines.append('%s - not found (deleted already)' % key)
+        if plan['groups_elsewhere']:
+            lines.append('%d group membership(s) Graph cannot change are left for an admin: see %s above (the role does not fail for them).'
+                         % (len(plan['groups_elsewhere']), ' and '.join(sorted(set(ELSEWHERE[g['kind']] for g in plan['groups_elsewhere'])))))
         return lines
 
 

@@ -14,8 +14,11 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership_
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.membership_writer import without_private_keys
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.rules import ROLE_PERMISSION
 from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import (
-    guid, membership_params as params, membership_tenant as directory, obj
+    FakeDirectory, guid, membership_params as params, membership_tenant as directory, obj
 )
+
+
+DYNAMIC_REMEDY = 'its membership rule decides who is in it: change the rule, or the properties it reads, instead'
 
 
 def plan(client, check_mode=False, claims=None, **overrides):
@@ -68,8 +71,10 @@ def test_exact_on_the_member_side_skips_groups_graph_cannot_change_with_a_warnin
     planner = plan(directory(), user='u1@x', groups=['Nested'], state='exact', claims={'roles': [ROLE_PERMISSION]})
     assert names(planner.removed) == [('Admins', 'u1@x', 'user'), ('Mixed', 'u1@x', 'user')]
     assert [without_private_keys(e) for e in planner.skipped] == [
-        {'group_id': guid(22), 'group': 'Dynamic', 'member_id': guid(1), 'member': 'u1@x', 'member_type': 'user', 'reason': 'a dynamic-membership group'}]
-    assert planner.warnings == ["Left u1@x in group 'Dynamic': it is a dynamic-membership group, Graph cannot change its membership"]
+        {'group_id': guid(22), 'group': 'Dynamic', 'member_id': guid(1), 'member': 'u1@x', 'member_type': 'user', 'action': 'remove',
+         'kind': 'dynamic', 'reason': 'a dynamic-membership group', 'remedy': DYNAMIC_REMEDY, 'command': None}]
+    assert planner.warnings == ["Left u1@x in group 'Dynamic': it is a dynamic-membership group, Graph cannot change its membership; "
+                                + DYNAMIC_REMEDY]
 
 
 def test_exact_never_removes_a_membership_another_item_lists():
@@ -97,6 +102,9 @@ def test_on_missing_permission_skip_leaves_those_memberships_and_plans_the_rest(
     assert sorted(skipped) == ['Admins', 'Dynamic']
     assert skipped['Admins']['action'] == 'remove' and skipped['Admins']['permission'] == ROLE_PERMISSION
     assert skipped['Admins']['reason'] == 'a role-assignable group; changing its members needs RoleManagement.ReadWrite.Directory'
+    assert (skipped['Admins']['kind'], skipped['Admins']['command']) == ('role_assignable', None)
+    assert skipped['Admins']['remedy'] == 'grant the app RoleManagement.ReadWrite.Directory and run again'
+    assert (skipped['Dynamic']['kind'], skipped['Dynamic']['action']) == ('dynamic', 'remove')
     assert any('Admins' in w and ROLE_PERMISSION in w for w in planner.warnings)
 
 
@@ -122,14 +130,14 @@ def test_unknown_ambiguous_and_unsuitable_references_are_refused_naming_each_pla
         "memberships[0].members[1]: device 'PC-1' is ambiguous: 2 objects have that name (ids %s, %s); use the id instead" % (guid(30), guid(40)),
         "memberships[2].groups[1]: group id '%s' is a user, not a group" % guid(1),
         "memberships[0].members[2]: object id '%s' is an application, which cannot be a group member" % guid(41),
-        "memberships[2].groups[0]: group 'Dynamic' (%s) is a dynamic-membership group; Graph cannot change its membership" % guid(22),
+        "memberships[2].groups[0]: group 'Dynamic' (%s) is a dynamic-membership group; Graph cannot change its membership; %s" % (guid(22), DYNAMIC_REMEDY),
     ])
     with pytest.raises(InputError) as caught:
         plan(directory(), memberships=[dict(group='Nested', members=[guid(1)]), dict(user='u1@x', groups=['Dynamic', guid(2)]),
                                        dict(group='Team', members=['device:PC-1', 'group:Nested'])])
     assert summarise(caught.value.problems) == '; '.join([
         "memberships[1].groups[1]: group id '%s' is a user, not a group" % guid(2),
-        "memberships[1].groups[0]: group 'Dynamic' (%s) is a dynamic-membership group; Graph cannot change its membership" % guid(22),
+        "memberships[1].groups[0]: group 'Dynamic' (%s) is a dynamic-membership group; Graph cannot change its membership; %s" % (guid(22), DYNAMIC_REMEDY),
         "memberships[2].members[0]: device:PC-1 cannot be a member of group 'Team': group 'Team' is a Microsoft 365 group, which accepts users only",
         "memberships[2].members[1]: group:Nested cannot be a member of group 'Team': group 'Team' is a Microsoft 365 group, which accepts users only",
     ])
@@ -168,3 +176,54 @@ def test_view_names_members_with_their_types_and_groups_by_name():
     assert before == {'group Nested': ['user:u1@x'], 'device PC-1': ['Mixed']}
     assert after == {'group Nested': ['device:PC-1', 'user:u1@x'], 'device PC-1': ['Mixed', 'Nested']}
     assert planner.view([], []) == ({}, {})
+
+
+def hybrid_tenant():
+    """u1 in a cloud group, a synchronised group, a distribution list and a mail-enabled security group."""
+    return FakeDirectory(
+        obj('user', guid(1), userPrincipalName='u1@x', displayName='U1'),
+        obj('group', guid(20), displayName='Cloud', groupTypes=[]),
+        obj('group', guid(23), displayName='AD Sales', groupTypes=[], onPremisesSyncEnabled=True, mailEnabled=False, securityEnabled=True),
+        obj('group', guid(24), displayName='Newsletter', groupTypes=[], mail='news@x', mailEnabled=True, securityEnabled=False),
+        obj('group', guid(25), displayName='Mail security', groupTypes=[], mail='ms@x', mailEnabled=True, securityEnabled=True),
+        members={guid(20): [guid(1)], guid(23): [guid(1)], guid(24): [guid(1)], guid(25): [guid(1)]},
+    )
+
+
+def test_exact_on_the_member_side_leaves_synchronised_and_exchange_groups_with_what_to_do():
+    planner = plan(hybrid_tenant(), user='u1@x', groups=[], state='exact', allow_empty=True)
+    assert names(planner.removed) == [('Cloud', 'u1@x', 'user')]
+    skipped = dict((e['group'], without_private_keys(e)) for e in planner.skipped)
+    assert sorted(skipped) == ['AD Sales', 'Mail security', 'Newsletter']
+    kinds = dict((name, e['kind']) for name, e in skipped.items())
+    assert kinds == {'AD Sales': 'on_premises', 'Mail security': 'exchange', 'Newsletter': 'exchange'}
+    assert skipped['Newsletter']['command'] == "Remove-DistributionGroupMember -Identity 'news@x' -Member 'u1@x'"
+    assert skipped['Mail security']['command'] == "Remove-DistributionGroupMember -Identity 'ms@x' -Member 'u1@x'"
+    assert skipped['Mail security']['reason'] == 'a mail-enabled security group' and skipped['Newsletter']['reason'] == 'a distribution list'
+    assert skipped['AD Sales']['command'] is None and skipped['AD Sales']['reason'] == 'synced from on-premises Active Directory'
+    assert 'remove u1@x from it in on-premises Active Directory instead' in skipped['AD Sales']['remedy']
+    assert all(e['action'] == 'remove' for e in skipped.values())
+    warnings = ' '.join(planner.warnings)
+    assert "Left u1@x in group 'AD Sales': it is synced from on-premises Active Directory" in warnings
+    assert "Remove-DistributionGroupMember -Identity 'news@x' -Member 'u1@x'" in warnings
+
+
+@pytest.mark.parametrize('overrides, message', [
+    (dict(user='u1@x', groups=['AD Sales']),
+     "groups[0]: group 'AD Sales' (%s) is synced from on-premises Active Directory; Graph cannot change its membership; add u1@x to it in "
+     "on-premises Active Directory instead" % guid(23)),
+    (dict(user='u1@x', groups=['Newsletter'], state='absent'),
+     "groups[0]: group 'Newsletter' (%s) is a distribution list; Graph cannot change its membership; remove u1@x from it in Exchange Online "
+     "instead, with Exchange Online PowerShell: Remove-DistributionGroupMember -Identity 'news@x' -Member 'u1@x'" % guid(24)),
+    (dict(group='Mail security', members=['u1@x']),
+     "group: group 'Mail security' (%s) is a mail-enabled security group; Graph cannot change its membership; change its members in "
+     "Exchange Online instead" % guid(25)),
+])
+def test_listed_synchronised_and_exchange_groups_are_refused_saying_what_to_do(overrides, message):
+    client = hybrid_tenant()
+    with pytest.raises(InputError) as caught:
+        plan(client, **overrides)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(message), str(problem)
+    assert problem.hint and problem.hint in str(problem)
+    assert not [r for r in client.requests('POST') if r['url'] != '/directoryObjects/getByIds']

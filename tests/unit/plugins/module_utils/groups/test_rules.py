@@ -12,7 +12,16 @@ import json
 import pytest
 
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.auth import jwt_claims
-from ansible_collections.mynster.msgraph.plugins.module_utils.groups.rules import ROLE_PERMISSION, has_permission, membership_refusal, unwritable_reason
+from ansible_collections.mynster.msgraph.plugins.module_utils.groups.rules import (
+    ROLE_PERMISSION,
+    exchange_command,
+    has_permission,
+    membership_refusal,
+    permission_skip,
+    powershell_quoted,
+    unwritable,
+    unwritable_reason,
+)
 from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_directory import ADMINS, SECURITY, TEAM, guid, obj
 
 
@@ -23,11 +32,52 @@ from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.fake_di
     ({'groupTypes': ['Unified', 'DynamicMembership'], 'mailEnabled': True}, 'a dynamic-membership group'),
     ({'groupTypes': [], 'mailEnabled': True, 'securityEnabled': True}, 'a mail-enabled security group'),
     ({'groupTypes': [], 'mailEnabled': True, 'securityEnabled': False}, 'a distribution list'),
-    ({'groupTypes': None, 'onPremisesSyncEnabled': True}, 'synced from on-premises'),
+    ({'groupTypes': None, 'onPremisesSyncEnabled': True}, 'synced from on-premises Active Directory'),
+    ({'mailEnabled': True, 'securityEnabled': False, 'onPremisesSyncEnabled': True}, 'synced from on-premises Active Directory'),
     ({}, None),
 ])
 def test_unwritable_reason(group, reason):
     assert unwritable_reason(group) == reason
+
+
+LEE = obj('user', guid(1), userPrincipalName='lee@contoso.example', displayName='Lee')
+NEWSLETTER = obj('group', guid(5), displayName='Newsletter', mail='newsletter@contoso.example', mailEnabled=True, securityEnabled=False)
+AD_SALES = obj('group', guid(6), displayName='AD Sales', mail='adsales@contoso.example', mailEnabled=True, securityEnabled=False,
+               onPremisesSyncEnabled=True)
+
+
+def test_unwritable_names_the_kind_and_what_to_do_instead():
+    assert unwritable(SECURITY) is None and unwritable(TEAM, 'remove', LEE) is None
+    exchange = unwritable(NEWSLETTER, 'remove', LEE)
+    command = "Remove-DistributionGroupMember -Identity 'newsletter@contoso.example' -Member 'lee@contoso.example'"
+    assert exchange == {'kind': 'exchange', 'reason': 'a distribution list', 'command': command,
+                        'remedy': 'remove lee@contoso.example from it in Exchange Online instead, with Exchange Online PowerShell: ' + command}
+    assert unwritable(NEWSLETTER, 'add', LEE)['command'].startswith("Add-DistributionGroupMember -Identity 'newsletter@contoso.example' ")
+    # Without one member and one action (state=exact, a group's whole list) there is no single command to give.
+    assert unwritable(NEWSLETTER)['command'] is None
+    assert unwritable(NEWSLETTER)['remedy'] == ('change its members in Exchange Online instead (the Exchange admin center, or Exchange Online '
+                                                'PowerShell: Add-DistributionGroupMember / Remove-DistributionGroupMember)')
+    synced = unwritable(AD_SALES, 'remove', LEE)
+    assert (synced['kind'], synced['command']) == ('on_premises', None)  # AD owns it, mail-enabled or not: no Exchange command
+    assert synced['remedy'] == ('remove lee@contoso.example from it in on-premises Active Directory instead; the next synchronisation '
+                                'cycle (Entra Connect or Cloud Sync) brings the change to Entra ID')
+    assert unwritable(dict(SECURITY, onPremisesSyncEnabled=True))['remedy'].startswith('change its members in on-premises Active Directory')
+    mail_security = unwritable(dict(SECURITY, mailEnabled=True, securityEnabled=True), 'add', LEE)
+    assert (mail_security['kind'], mail_security['reason']) == ('exchange', 'a mail-enabled security group')
+    assert "-Identity 'Sec' -Member 'lee@contoso.example'" in mail_security['command']  # no mail known: the name
+
+
+def test_exchange_commands_quote_names_for_powershell():
+    assert powershell_quoted("o'brien@contoso.example") == "'o''brien@contoso.example'"
+    assert powershell_quoted('Sales \u2019 Team $x') == "'Sales \u2019\u2019 Team $x'"  # a typographic quote ends a string too; $ stays literal
+    group = obj('group', guid(7), displayName="Dave's list", mailEnabled=True)
+    assert exchange_command('remove', group, obj('user', guid(8), userPrincipalName="d'arcy@contoso.example")) == (
+        "Remove-DistributionGroupMember -Identity 'Dave''s list' -Member 'd''arcy@contoso.example'")
+
+
+def test_a_permission_skip_says_what_to_grant():
+    assert permission_skip() == {'kind': 'role_assignable', 'reason': 'a role-assignable group; changing its members needs ' + ROLE_PERMISSION,
+                                 'permission': ROLE_PERMISSION, 'command': None, 'remedy': 'grant the app %s and run again' % ROLE_PERMISSION}
 
 
 @pytest.mark.parametrize('group, member, refusal', [

@@ -60,14 +60,16 @@ def test_the_plan_puts_each_steps_result_with_its_leaver():
     plan = OffboardingReport(results, preview=False).plan()
     lee, nestor = plan['users']
     assert lee == {'userPrincipalName': LEE, 'id': 'id-lee', 'disable': True, 'revoke_sessions': True, 'groups_removed': ['Sales'],
-                   'groups_left': [], 'groups_not_changed': [{'group': 'Helpdesk admins', 'reason': 'a role-assignable group',
-                                                              'permission': 'RoleManagement.ReadWrite.Directory'}],
+                   'groups_left': [], 'groups_elsewhere': [],
+                   'groups_not_changed': [{'group': 'Helpdesk admins', 'reason': 'a role-assignable group',
+                                           'permission': 'RoleManagement.ReadWrite.Directory'}],
                    'licenses_removed': [], 'delete': False, 'synchronised': False, 'needs_on_premises': [],
                    'licenses_inherited': {'going': [], 'staying': []},
                    'mailbox': {'outcome': 'unchanged', 'kept_licenses': [], 'message': 'licences were not removed'}}
     assert nestor['groups_left'] == ['All users (a dynamic-membership group)'] and nestor['licenses_removed'] == ['SPE_E3']
     assert plan['totals'] == {'users': 2, 'not_found': 0, 'disable': 1, 'revoke_sessions': 1, 'groups_removed': 1, 'licenses_removed': 1,
-                              'delete': 0, 'groups_not_changed': 1, 'mailboxes_kept': 0, 'mailboxes_released': 0, 'needs_on_premises': 0}
+                              'delete': 0, 'groups_not_changed': 1, 'groups_elsewhere': 0, 'mailboxes_kept': 0, 'mailboxes_released': 0,
+                              'needs_on_premises': 0}
     assert plan['summary'][:2] == ['Offboarding done.', '2 leaver(s): 1 account(s) disabled, 1 session revocation(s), '
                                                         '1 group membership(s) removed, 1 licence(s) removed']
     assert "    NOT CHANGED: 'Helpdesk admins' - a role-assignable group" in plan['summary']
@@ -122,3 +124,41 @@ def test_inherited_licences_go_with_the_groups_left_and_stay_with_the_others():
         {'sku': 'SPE_E3', 'group': 'All users', 'reason': 'a dynamic-membership group'}]}
     assert "    inherited licences going with their groups: EMS ('Licensed staff')" in plan['summary']
     assert "    inherited licence staying: SPE_E3 through 'All users' (a dynamic-membership group)" in plan['summary']
+
+
+EXCHANGE_COMMAND = "Remove-DistributionGroupMember -Identity 'news@contoso.example' -Member '%s'" % LEE
+ON_PREMISES_REMEDY = ('remove %s from it in on-premises Active Directory instead; the next synchronisation cycle (Entra Connect or '
+                      'Cloud Sync) brings the change to Entra ID' % LEE)
+
+
+def test_groups_another_system_owns_are_listed_per_leaver_with_what_an_admin_runs():
+    results = {
+        'lookup': LOOKUP,
+        'memberships': {'removed': [], 'skipped_memberships': [
+            {'group': 'Newsletter', 'group_id': 'g-news', 'member': LEE, 'action': 'remove', 'kind': 'exchange', 'reason': 'a distribution list',
+             'remedy': 'remove it in Exchange Online instead, with Exchange Online PowerShell: ' + EXCHANGE_COMMAND, 'command': EXCHANGE_COMMAND},
+            {'group': 'AD Sales', 'group_id': 'g-ad', 'member': LEE, 'action': 'remove', 'kind': 'on_premises',
+             'reason': 'synced from on-premises Active Directory', 'remedy': ON_PREMISES_REMEDY, 'command': None},
+            {'group': 'All users', 'group_id': 'g-dyn', 'member': NESTOR, 'action': 'remove', 'kind': 'dynamic', 'reason': 'a dynamic-membership group',
+             'remedy': 'its membership rule decides', 'command': None}]},
+    }
+    for preview in (True, False):
+        plan = OffboardingReport(results, preview=preview).plan()
+        lee, nestor = plan['users']
+        assert lee['groups_elsewhere'] == [
+            {'group': 'Newsletter', 'group_id': 'g-news', 'kind': 'exchange', 'reason': 'a distribution list',
+             'remedy': 'remove it in Exchange Online instead, with Exchange Online PowerShell: ' + EXCHANGE_COMMAND, 'command': EXCHANGE_COMMAND},
+            {'group': 'AD Sales', 'group_id': 'g-ad', 'kind': 'on_premises', 'reason': 'synced from on-premises Active Directory',
+             'remedy': ON_PREMISES_REMEDY, 'command': None}]
+        assert lee['groups_left'] == [] and lee['groups_not_changed'] == []
+        assert nestor['groups_left'] == ['All users (a dynamic-membership group)'] and nestor['groups_elsewhere'] == []
+        assert [(g['userPrincipalName'], g['group']) for g in plan['groups_elsewhere']] == [(LEE, 'Newsletter'), (LEE, 'AD Sales')]
+        assert plan['totals']['groups_elsewhere'] == 2
+        # Nothing the role can do about them: no change, and the role does not fail for them.
+        assert plan['changed'] is False and plan['left_undone'] is None
+        summary = plan['summary']
+        assert LEE in summary  # a head line, not "nothing left to do"
+        assert "    EXCHANGE ONLINE: 'Newsletter' (a distribution list) - %s" % EXCHANGE_COMMAND in summary
+        assert "    ON-PREMISES AD: 'AD Sales' (synced from on-premises Active Directory) - %s" % ON_PREMISES_REMEDY in summary
+        assert summary[-1] == ('2 group membership(s) Graph cannot change are left for an admin: see EXCHANGE ONLINE and ON-PREMISES AD above '
+                               '(the role does not fail for them).')
