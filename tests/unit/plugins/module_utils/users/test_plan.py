@@ -23,7 +23,8 @@ def test_one_batch_reads_users_skus_domains_and_managers():
     assert len(client.calls) == 1
     urls = client.calls[0]
     assert urls[0].startswith("/users?$filter=userPrincipalName%20in%20('O''Neil@contoso.example','new@contoso.example')&$select=id,"
-                              "userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled,usageLocation,assignedLicenses,licenseAssignmentStates,jobTitle")
+                              "userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled,usageLocation,assignedLicenses,"
+                              "licenseAssignmentStates,jobTitle")
     assert urls[0].endswith('&$expand=manager($select=id,userPrincipalName)')
     assert urls[1:3] == ['/subscribedSkus', '/organization?$select=verifiedDomains']
     assert urls[3].startswith("/users?$filter=userPrincipalName%20in%20('boss@contoso.example')&$select=id,userPrincipalName")
