@@ -185,6 +185,7 @@ CASES = [
     Case('users-synced-delete', 'graph_user_bulk', _users({'userPrincipalName': upn('sam'), 'account_state': 'absent'}),
          "users[1] (sam@contoso.example): account_state: the user is synchronised from on-premises Active Directory, and Graph cannot delete it"),
     Case('users-synced-users-unknown', 'graph_user_bulk', _users(synced_users='ignore'), 'synced_users'),
+    Case('users-mailbox-licenses-unknown', 'graph_user_bulk', _users(mailbox_licenses='archive'), 'mailbox_licenses'),
     Case('users-revoke-sessions-unknown', 'graph_user_bulk', _users(revoke_sessions='sometimes'), 'revoke_sessions'),
     Case('users-state-option-unknown', 'graph_user_bulk', _users(state='deleted'), 'state'),
     Case('users-typo-revoke-option', 'graph_user_bulk', _users(revoke_session='always'),
