@@ -16,7 +16,13 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.input imp
 from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.sharees import check_sharees
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import user_lookups, user_path
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import failure
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import SkuCatalog, gives_mailbox, subscriptions_request
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import (
+    SkuCatalog,
+    assignment_states,
+    gives_mailbox,
+    has_error,
+    subscriptions_request,
+)
 
 MAILBOX_WAIT_STATS = ('mailbox_polls', 'mailboxes_waited_for')
 # What the users behind new mailboxes are looked up with (``userPrincipalName in (..)`` / ``id in (..)``, 15 a query).
@@ -66,9 +72,17 @@ def licence_requests(names):
     they join, so the user's own ``assignedLicenses`` may not show it yet)."""
     requests = [subscriptions_request('skus')]
     for n, name in enumerate(names):
-        requests.append({'id': 'lic:%d' % n, 'url': user_path(name) + '?$select=id,assignedLicenses'})
+        requests.append({'id': 'lic:%d' % n, 'url': user_path(name) + '?$select=id,assignedLicenses,licenseAssignmentStates'})
         requests.append({'id': 'grp:%d' % n, 'url': user_path(name, 'memberOf/microsoft.graph.group') + '?$select=id,displayName,assignedLicenses'})
     return requests
+
+
+def name_of_group(groups, group_id):
+    """'<displayName>' of the group ``group_id`` among ``groups`` (as read), else its id."""
+    for group in groups:
+        if group.get('id') == group_id and group.get('displayName'):
+            return "'%s'" % group['displayName']
+    return group_id
 
 
 def mailbox_not_coming(client, names):
@@ -92,14 +106,22 @@ def mailbox_not_coming(client, names):
         if user is None or not user.ok or groups is None or not groups.ok:
             continue
         own, held = gives_mailbox(catalog, (user.body or {}).get('assignedLicenses'))
+        # A group's licence that reached the user in state Error (no free seat, say) gives no mailbox, and none will come.
+        failed = dict(((a['group'], a['skuId']), a) for a in assignment_states(user.body) if a['group'] and has_error(a))
         from_groups = [group for group in (groups.body or {}).get('value') or [] if isinstance(group, dict) and group.get('assignedLicenses')]
-        if own or any(gives_mailbox(catalog, group.get('assignedLicenses'))[0] for group in from_groups):
+        in_effect = [[lic for lic in group['assignedLicenses'] if (group.get('id'), str(lic.get('skuId')).lower()) not in failed]
+                     for group in from_groups]
+        if own or any(gives_mailbox(catalog, licences)[0] for licences in in_effect if licences):
             continue
+        errors = ['%s from group %s is in state %s (%s)' % (catalog.part_number(sku_id), name_of_group(from_groups, group_id),
+                                                             entry['state'], entry['error'])
+                  for (group_id, sku_id), entry in sorted(failed.items())]
         reasons[str(name).lower()] = (
             'no mailbox is coming: %s, and %s. Exchange Online creates a mailbox only for a licence with an Exchange Online plan: '
             'assign one (not among its disabled_plans) and run the task again'
             % ('its licences (%s) include no Exchange Online plan' % ', '.join(held) if held else 'it holds no licence',
-               'none of its groups\' licences has one' if from_groups else 'no group of its gives it a licence'))
+               ('its licence %s' % '; '.join(errors)) if errors
+               else 'none of its groups\' licences has one' if from_groups else 'no group of its gives it a licence'))
     return reasons
 
 

@@ -33,9 +33,10 @@ class FakeMailboxes(FakeWaits):
     """A client whose mailboxes appear at given times; records every batch of mailbox requests in ``batches`` and
     every user lookup (``/users?$filter=...``) in ``lookups``."""
 
-    def __init__(self, clock, appear=None, refuse=None, permissions=None, users=None, licences=None, group_licences=None):
+    def __init__(self, clock, appear=None, refuse=None, permissions=None, users=None, licences=None, group_licences=None, states=None):
         super().__init__(clock)
         self.licences = licences or {}              # user -> assignedLicenses (others hold an Exchange Online licence)
+        self.states = states or {}                  # user -> licenseAssignmentStates (others: none given)
         self.group_licences = group_licences or {}  # user -> [licences of one group]
         self.licence_reads = []
         self.permissions = permissions or {}  # mailbox -> entries besides the default one
@@ -78,7 +79,10 @@ class FakeMailboxes(FakeWaits):
         if '/memberOf/' in request['url']:
             groups = [{'id': 'g-%d' % n, 'assignedLicenses': held} for n, held in enumerate(self.group_licences.get(user, []))]
             return GraphResponse(request['id'], 200, {}, {'value': groups})
-        return GraphResponse(request['id'], 200, {}, {'id': 'id-' + user, 'assignedLicenses': self.licences.get(user, [{'skuId': EXO_SKU}])})
+        body = {'id': 'id-' + user, 'assignedLicenses': self.licences.get(user, [{'skuId': EXO_SKU}])}
+        if user in self.states:
+            body['licenseAssignmentStates'] = self.states[user]
+        return GraphResponse(request['id'], 200, {}, body)
 
     def batch(self, requests, paginate=False):
         assert paginate
@@ -411,6 +415,24 @@ def test_a_new_mailbox_whose_licences_give_none_is_skipped_at_once_and_the_other
     polled = set(u.split("'")[1] for b in client.batches[1:] for m, u in b if m == 'GET')
     assert polled == {'grouped@contoso.com'}  # only the mailbox that is coming was read again
     assert run.stats['mailboxes_waited_for'] == 1
+
+
+def test_a_group_licence_that_reached_the_user_in_error_brings_no_mailbox():
+    """The group's E3 reached 'full' in state Error (no free seat): no mailbox is coming, and the reason says why.
+    'pending' is a member whose group licence has not reached it yet (no state): it is waited for."""
+    clock = FakeClock()
+    error = {'skuId': E3_SKU, 'assignedByGroup': 'g-0', 'state': 'Error', 'error': 'CountViolation', 'disabledPlans': []}
+    client = FakeMailboxes(clock, appear=dict.fromkeys(['full@contoso.com', 'pending@contoso.com'], None),
+                           licences={'full@contoso.com': [], 'pending@contoso.com': []},
+                           group_licences={'full@contoso.com': [[{'skuId': E3_SKU, 'disabledPlans': []}]],
+                                           'pending@contoso.com': [[{'skuId': E3_SKU, 'disabledPlans': []}]]},
+                           states={'full@contoso.com': [error], 'pending@contoso.com': []})
+    run = sync(client, clock, [welcome('full'), welcome('pending')], new_mailboxes=['full@contoso.com', 'pending@contoso.com'], timeout=5)
+    assert run.run() == []
+    calendars, pending = run.outcome()[:2]
+    assert [c['status'] for c in calendars] == ['skipped', 'pending'] and pending == ['pending@contoso.com']
+    assert calendars[0]['reason'].startswith('no mailbox is coming: it holds no licence, and its licence ENTERPRISEPACK from group g-0 is in '
+                                             'state Error (CountViolation)')
 
 
 def test_without_the_subscriptions_every_missing_new_mailbox_is_waited_for():
