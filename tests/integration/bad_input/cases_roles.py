@@ -6,7 +6,7 @@
 first write, in check mode and for real, with a message naming the hire (or leaver) and the key.
 
 Every onboarding case puts a good new hire first: it must not be created either. Input the role's argument
-specification refuses (unknown keys, wrong types) is tested in test_roles.py; these cases are what the modules'
+specification refuses (unknown keys, wrong types) is tested in test_roles.py and test_roles_onboarding.py; these cases are what the modules'
 checks find.
 """
 
