@@ -319,7 +319,7 @@ def test_offboarding_lists_exchange_and_synchronised_groups_with_what_an_admin_d
     assert applied.rc == 0, applied
     check(applied)
     state = State(emulator)
-    assert state.users[upn('lee')]['accountEnabled'] is False and state.licences('lee') == []
+    assert state.users[upn('lee')]['accountEnabled'] is False and state.licences('lee') == [SPE_E3]  # the mailbox licence is kept
     assert state.groups_of[upn('lee')] == {'All users (dynamic)', 'Newsletter', 'Mail security', 'AD Sales'}
     assert state.groups_of[upn('stays')] == {'Alumni-excluded', 'Newsletter'}
 
