@@ -286,8 +286,6 @@ def test_onboarding_without_the_required_variable(emulator, playbook):
     assert run.rc != 0 and 'missing required arguments: onboarding_users' in run.stdout
 
 
-
-
 def test_onboarding_existing_users_with_unusual_upns(emulator, playbook):
     """Accounts synchronised with a leading $, a guest's #EXT#, an apostrophe: properties, groups and calendars end to end."""
     seed_tenant(emulator, users=[{'userPrincipalName': name, 'displayName': 'Odd %d' % n, 'usageLocation': 'DK'} for n, name in enumerate(UNUSUAL)])

@@ -113,8 +113,8 @@ def mailbox_not_coming(client, names):
                      for group in from_groups]
         if own or any(gives_mailbox(catalog, licences)[0] for licences in in_effect if licences):
             continue
-        errors = ['%s from group %s is in state %s (%s)' % (catalog.part_number(sku_id), name_of_group(from_groups, group_id),
-                                                             entry['state'], entry['error'])
+        errors = ['%s from group %s is in state %s (%s)'
+                  % (catalog.part_number(sku_id), name_of_group(from_groups, group_id), entry['state'], entry['error'])
                   for (group_id, sku_id), entry in sorted(failed.items())]
         reasons[str(name).lower()] = (
             'no mailbox is coming: %s, and %s. Exchange Online creates a mailbox only for a licence with an Exchange Online plan: '
