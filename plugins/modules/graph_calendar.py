@@ -56,8 +56,9 @@ attributes:
     support: full
     details:
       - Checks and reads everything and reports the events that would be created and the permissions that would be
-        granted, changed or removed and whether the automatic replies would be set, per mailbox; sends no write. A mailbox listed in O(new_mailboxes) that does not
-        exist yet is planned as an empty one (everything listed for it would be created), without waiting.
+        granted, changed or removed and whether the automatic replies would be set, per mailbox; sends no write.
+        A mailbox listed in O(new_mailboxes) that does not exist yet is planned as an empty one (everything listed for
+        it would be created), without waiting.
   diff_mode:
     support: full
     details:
@@ -452,7 +453,7 @@ calendars:
             - The setting as read before - C(status), C(external_audience), and C(internal_message) and
               C(external_message) as the text a reader sees; V(null) when the mailbox was not read.
           type: dict
-  sample: [{"mailbox": "nestor.wilke@contoso.com", "status": "ok", "new_mailbox": true, "found": true, "changed": true,  sample: [{"mailbox": "nestor.wilke@contoso.com", "status": "ok", "new_mailbox": true, "found": true, "changed": true,
+  sample: [{"mailbox": "nestor.wilke@contoso.com", "status": "ok", "new_mailbox": true, "found": true, "changed": true,
             "events": {"created": [{"subject": "Welcome to Contoso", "transactionId": "onboarding-5c1e...", "id": "AAMkA..."}],
                        "existing": []},
             "permissions": {"granted": [{"address": "adele.vance@contoso.com", "role": "read"}], "updated": [], "removed": [],
