@@ -67,7 +67,8 @@ def test_the_plan_puts_each_steps_result_with_its_leaver():
                    'licenses_inherited': {'going': [], 'staying': []},
                    'mailbox': {'outcome': 'unchanged', 'kept_licenses': [], 'message': 'licences were not removed'}}
     assert nestor['groups_left'] == ['All users (a dynamic-membership group)'] and nestor['licenses_removed'] == ['SPE_E3']
-    assert plan['totals'] == {'users': 2, 'not_found': 0, 'auto_replies_set': 0, 'auto_replies_no_mailbox': 0, 'disable': 1, 'revoke_sessions': 1, 'groups_removed': 1, 'licenses_removed': 1,
+    assert plan['totals'] == {'users': 2, 'not_found': 0, 'auto_replies_set': 0, 'auto_replies_no_mailbox': 0, 'disable': 1,
+                              'revoke_sessions': 1, 'groups_removed': 1, 'licenses_removed': 1,
                               'delete': 0, 'groups_not_changed': 1, 'groups_elsewhere': 0, 'mailboxes_kept': 0, 'mailboxes_released': 0,
                               'needs_on_premises': 0}
     assert plan['summary'][:2] == ['Offboarding done.', '2 leaver(s): 1 account(s) disabled, 1 session revocation(s), '
