@@ -199,8 +199,7 @@ class CalendarSync:
                 missing_new.append(run)
             elif outcome == 'missing' and self.skip_missing and value is not None and value.code == NO_MAILBOX:
                 run.found, run.state = False, 'skipped'
-                run.skipped = ('has no mailbox (Outlook answered %s: no Exchange Online licence, or hosted on-premises); '
-                               'nothing was read or written' % NO_MAILBOX)
+                run.skipped = 'has no mailbox (Outlook answered %s: no Exchange Online licence, or hosted on-premises)' % NO_MAILBOX
             elif outcome == 'missing':
                 problems.append(problem_at(run.spec.path + '.mailbox', missing_text(run.spec, value), run.spec.mailbox))
             else:

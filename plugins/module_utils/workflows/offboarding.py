@@ -258,7 +258,7 @@ def auto_reply_line(user, preview):
     if outcome == 'set':
         return 'to set' if preview else 'set'
     if outcome == 'no mailbox':
-        return 'not set: no mailbox%s' % (' (%s)' % user['auto_reply_reason'] if user['auto_reply_reason'] else '')
+        return 'not set: %s' % (user['auto_reply_reason'] or 'no mailbox')
     if outcome == 'failed':
         return 'NOT SET: Graph refused it (see the step before)'
     return outcome

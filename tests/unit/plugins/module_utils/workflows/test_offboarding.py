@@ -212,7 +212,7 @@ def test_the_plan_says_per_leaver_what_became_of_the_automatic_replies():
     assert plan['totals']['auto_replies_set'] == 1 and plan['totals']['auto_replies_no_mailbox'] == 1 and plan['changed']
     assert plan['summary'][1].startswith('2 leaver(s): 1 automatic reply(ies) to set, ')
     assert '    auto-reply: to set' in plan['summary']
-    assert '    auto-reply: not set: no mailbox (has no mailbox (Outlook answered MailboxNotEnabledForRESTAPI))' in plan['summary']
+    assert '    auto-reply: not set: has no mailbox (Outlook answered MailboxNotEnabledForRESTAPI)' in plan['summary']
     again = dict(calendars, calendars=[dict(calendars['calendars'][0], automatic_replies={'outcome': 'unchanged'})])
     plan = OffboardingReport({'lookup': LOOKUP, 'auto_reply': again}, preview=False).plan()
     assert plan['users'][0]['auto_reply'] == 'already set' and plan['users'][1]['auto_reply'] is None and not plan['changed']
