@@ -14,10 +14,13 @@ compared case-insensitively (Graph's own samples spell them ``Scheduled``, ``All
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 # Tags after which a reader sees a break between words.
 BREAKING_TAGS = frozenset(('br', 'p', 'div', 'li', 'tr', 'td', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'body', 'html'))
+# A message is read as HTML when it holds one of these tags; otherwise it is plain text, where ``<`` and ``&`` are text.
+HTML_TAG = re.compile(r'</?\s*(html|head|body|p|div|span|br|b|i|u|em|strong|font|a|ul|ol|li|table|tr|td|h[1-6]|img|hr)\b[^>]*>', re.IGNORECASE)
 # What of the setting is compared (and shown in diffs).
 COMPARED = ('status', 'externalAudience', 'internalReplyMessage', 'externalReplyMessage')
 
@@ -53,7 +56,7 @@ def reply_text(message):
     """What a reader sees of a reply message (plain text or HTML), with white space collapsed; ``''`` for none."""
     if not isinstance(message, str) or not message.strip():
         return ''
-    if '<' in message or '&' in message:
+    if HTML_TAG.search(message):
         parser = _TextOf()
         parser.feed(message)
         parser.close()

@@ -74,6 +74,9 @@ def test_messages_are_compared_as_a_reader_sees_them():
     assert reply_text('<html><head><style>p {color: red}</style></head><body>Hi</body></html>') == 'Hi'
     assert reply_text(None) == '' and reply_text('') == ''
     assert reply_text('a < b') == 'a < b'
+    # plain text is text, whatever it holds; Exchange hands it back escaped inside HTML
+    assert reply_text('Gone <for good> & away') == 'Gone <for good> & away'
+    assert reply_text('<html>\n<body>\nGone &lt;for good&gt; &amp; away<br>\n</body>\n</html>\n') == 'Gone <for good> & away'
 
 
 def test_is_current_compares_status_audience_and_both_messages():
