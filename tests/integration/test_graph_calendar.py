@@ -563,8 +563,8 @@ def test_automatic_replies_check_apply_rerun_and_skipped_mailbox(emulator, playb
     changed = playbook(play(task('Replies', calendars=calendars[:1])))
     assert changed.rc == 0 and changed.result('Replies')['changed'] is True and writes(emulator) == 1
     assert auto_replies(emulator)[upn('adele')]['externalAudience'] == 'none'
-    off = playbook(play(task('Off', calendars=[{'mailbox': upn('adele'), 'automatic_replies': {'state': 'disabled'}}])))
-    assert off.rc == 0 and off.result('Off')['changed'] is True
+    off = playbook(play(task('Turn them off', calendars=[{'mailbox': upn('adele'), 'automatic_replies': {'state': 'disabled'}}])))
+    assert off.rc == 0 and off.result('Turn them off')['changed'] is True
     assert auto_replies(emulator)[upn('adele')]['status'] == 'disabled'
 
 
@@ -573,7 +573,7 @@ def test_automatic_replies_without_a_mailbox_fail_before_any_write_unless_skippe
     calendars = [dict(calendar(name), automatic_replies={'internal_message': GONE}) for name in ('adele', 'frontline')]
     run = playbook(play(task('Replies', calendars=calendars, ignore_errors=True)))
     result = run.result('Replies')
-    assert result['failed'] is True and "calendars[1].mailbox: 'frontline@contoso.example' has no mailbox" in result['msg']
+    assert run.failed('Replies') and "calendars[1].mailbox: 'frontline@contoso.example' has no mailbox" in result['msg']
     assert writes(emulator) == 0 and auto_replies(emulator) == {}
 
 
@@ -584,8 +584,9 @@ def test_automatic_replies_need_mailbox_settings_read_write(emulator, playbook):
     replies = play(task('Replies', ignore_errors=True, calendars=[dict(calendar('adele'), automatic_replies={'internal_message': GONE})]))
     run = playbook(replies)
     result = run.result('Replies')
-    assert result['failed'] is True and result['failed_items'][0]['action'] == 'auto_reply'
+    assert run.failed('Replies') and result['failed_items'][0]['action'] == 'auto_reply'
     assert result['failed_items'][0]['status'] == 403 and auto_replies(emulator) == {}
     emulator.configure(app_roles=[role for role in roles if role != 'MailboxSettings.Read'])
-    unread = playbook(replies).result('Replies')
-    assert unread['failed'] is True and 'reading the calendar' in unread['msg'] and '403' in unread['msg']
+    unread_run = playbook(replies)
+    unread = unread_run.result('Replies')
+    assert unread_run.failed('Replies') and 'reading the calendar' in unread['msg'] and '403' in unread['msg']
