@@ -11,7 +11,7 @@ import re
 # modules and roles need, and the usual read permissions beside them. RoleManagement.ReadWrite.Directory is left out,
 # as in a least-privilege tenant: tests turn it on to manage role-assignable groups.
 DEFAULT_APP_ROLES = ("Application.Read.All", "Calendars.ReadWrite", "Device.Read.All", "Directory.Read.All", "Domain.Read.All",
-                     "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "MailboxSettings.Read", "Organization.Read.All",
+                     "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "MailboxSettings.ReadWrite", "Organization.Read.All",
                      "OrgContact.Read.All", "User.ReadWrite.All", "User.RevokeSessions.All")
 
 # The tenant's verified domains: its initial domain and the custom ones the collection's tests, benchmarks and

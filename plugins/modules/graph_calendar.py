@@ -8,11 +8,12 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: graph_calendar
-short_description: Events created once and calendar permissions kept in line, for many mailboxes per task
+short_description: Events created once, calendar permissions and automatic replies kept in line, for many mailboxes per task
 version_added: 0.2.0
 description:
   - Creates the listed events in each mailbox's calendar unless they are already there, and grants, changes or
-    (with O(permissions_state=exact)) removes calendar permissions, for any number of mailboxes in one task.
+    (with O(permissions_state=exact)) removes calendar permissions, and turns automatic replies (out of office) on or off,
+    for any number of mailboxes in one task.
   - Each event is keyed by a C(transactionId) derived from the mailbox and the subject. The module reads the
     mailbox's events with the listed subjects first and creates only those whose key it does not find; an event that
     is there is left as it is, even when its details in the task changed. Graph also uses the C(transactionId) to
@@ -27,6 +28,9 @@ description:
     C(external) set to V(true) in RV(calendars[].permissions) and listed under C(external) in the diff. The check reads the
     tenant's domains (C(Organization.Read.All)), users (C(User.Read.All)) and groups (C(Group.Read.All)) in one
     C($batch); when Graph refuses one of them, the addresses it would have told about are not checked.
+  - Automatic replies (O(calendars[].automatic_replies)) are read from the mailbox's C(mailboxSettings) and written
+    with one C(PATCH) only when the status, the external audience or a message differs. Exchange Online keeps the
+    messages as HTML, so they are compared by the text a reader sees (tags and extra white space left out).
   - Everything is checked before the first write - the shape and types of every item, event times and time zones,
     roles, addresses, duplicates - and then every mailbox is read. When anything is wrong, nothing is written to any
     mailbox and the task fails naming each item and field (for example C(calendars[2].events[0].start)).
@@ -35,7 +39,7 @@ description:
   - A user created or licensed moments ago has no mailbox for a while (Outlook answers 404
     C(MailboxNotEnabledForRESTAPI); Microsoft says typically less than 30 minutes, up to 24 hours). Mailboxes listed in O(new_mailboxes) are waited for, each
     on its own, up to O(mailbox_timeout); the other mailboxes are written meanwhile. Any other mailbox that is not found
-    fails the task at once, before anything is written.
+    fails the task at once, before anything is written, unless O(missing_mailboxes=skip).
   - A mailbox still missing when O(mailbox_timeout) has passed is left out, named in RV(pending_mailboxes) and in a
     warning; the task does not fail for it, so the other mailboxes' results stand. Running the task again later
     completes it.
@@ -52,12 +56,14 @@ attributes:
     support: full
     details:
       - Checks and reads everything and reports the events that would be created and the permissions that would be
-        granted, changed or removed, per mailbox; sends no write. A mailbox listed in O(new_mailboxes) that does not
-        exist yet is planned as an empty one (everything listed for it would be created), without waiting.
+        granted, changed or removed and whether the automatic replies would be set, per mailbox; sends no write.
+        A mailbox listed in O(new_mailboxes) that does not exist yet is planned as an empty one (everything listed for
+        it would be created), without waiting.
   diff_mode:
     support: full
     details:
-      - Per changed mailbox, the task's events found in it and every calendar permission with its role, before and after.
+      - Per changed mailbox, the task's events found in it, every calendar permission with its role, and (when managed)
+        the automatic replies' status, external audience and messages as a reader sees them, before and after.
   platform:
     platforms: all
 options:
@@ -179,6 +185,38 @@ options:
             description:
               - Display name of the person, used when the permission is granted (not compared afterwards).
             type: str
+      automatic_replies:
+        description:
+          - The mailbox's automatic replies (out of office). Omit to leave them alone.
+          - With O(calendars[].automatic_replies.state=enabled) they are always on (not scheduled) with these messages
+            and this external audience; with V(disabled) they are off, and the messages are left as they are.
+          - Needs C(MailboxSettings.ReadWrite) (application permission).
+        type: dict
+        version_added: 0.2.0
+        suboptions:
+          state:
+            description:
+              - V(enabled) - automatic replies on (C(alwaysEnabled)); V(disabled) - off.
+            type: str
+            default: enabled
+            choices: [enabled, disabled]
+          internal_message:
+            description:
+              - The reply to senders inside the organisation, plain text or HTML. Required with
+                O(calendars[].automatic_replies.state=enabled).
+            type: str
+          external_message:
+            description:
+              - The reply to senders outside the organisation (see O(calendars[].automatic_replies.external_audience)),
+                plain text or HTML. Defaults to O(calendars[].automatic_replies.internal_message).
+            type: str
+          external_audience:
+            description:
+              - Who outside the organisation gets O(calendars[].automatic_replies.external_message) - V(none), only the
+                mailbox's contacts (V(contactsOnly)), or V(all).
+            type: str
+            default: all
+            choices: [none, contactsOnly, all]
   permissions_state:
     description:
       - V(present) grants missing permissions and changes roles that differ; permissions not listed stay.
@@ -187,12 +225,23 @@ options:
     type: str
     default: present
     choices: [present, exact]
+  missing_mailboxes:
+    description:
+      - What to do with a mailbox not listed in O(new_mailboxes) that Outlook says does not exist (404
+        C(MailboxNotEnabledForRESTAPI) - a user without an Exchange Online licence, or with its mailbox on-premises).
+      - V(fail) - fail the task before anything is written. V(skip) - leave it out, with C(status) V(skipped) and the
+        reason in RV(calendars) and in RV(skipped_mailboxes), and a warning; the other mailboxes are written.
+      - A user that does not exist fails the task either way.
+    type: str
+    default: fail
+    choices: [fail, skip]
+    version_added: 0.2.0
   new_mailboxes:
     description:
       - Mailboxes of users created or licensed moments ago, named as in O(calendars[].mailbox). Only these are waited
         for when Outlook does not find them yet; a mailbox of this list that O(calendars) does not name is ignored.
       - Every other mailbox that is not found (the user does not exist, has no Exchange Online licence, or its mailbox
-        is on-premises) fails the task at once, before anything is written.
+        is on-premises) fails the task at once, before anything is written (see O(missing_mailboxes)).
       - The users behind these mailboxes are looked up first, 15 per query in one C($batch); mailboxes of users that do
         not exist yet are not read - in check mode they are planned as empty, in a real run they are waited for. This
         lookup needs C(User.Read.All); without it the mailboxes are read as the others.
@@ -222,7 +271,8 @@ options:
     type: bool
     default: true
 notes:
-  - The application needs C(Calendars.ReadWrite) (application permission). An Exchange application access policy
+  - The application needs C(Calendars.ReadWrite) (application permission), and C(MailboxSettings.ReadWrite) to manage
+    automatic replies; without it reading the settings fails with 403, which stops the task before any write. An Exchange application access policy
     that leaves a mailbox out makes reading it fail with 403, which stops the task before any write.
   - Outlook keeps creating events idempotent only through the C(transactionId); events created by hand with the same
     subject are not matched, and the task creates its own beside them.
@@ -235,6 +285,9 @@ seealso:
   - name: calendarPermission resource type
     description: Graph reference for calendar permissions and their roles.
     link: https://learn.microsoft.com/graph/api/resources/calendarpermission
+  - name: automaticRepliesSetting resource type
+    description: Graph reference for automatic replies.
+    link: https://learn.microsoft.com/graph/api/resources/automaticrepliessetting
 '''
 
 EXAMPLES = r'''
@@ -278,6 +331,16 @@ EXAMPLES = r'''
     msg: "Run again later for {{ welcome.pending_mailboxes | join(', ') }}"
   when: welcome.pending_mailboxes | length > 0
 
+- name: Automatic replies for leavers; those without a mailbox are skipped
+  mynster.msgraph.graph_calendar:
+    missing_mailboxes: skip
+    calendars:
+      - mailbox: megan.bowen@contoso.com
+        automatic_replies:
+          internal_message: Megan has left Contoso. Please write to sales@contoso.com.
+          external_message: Megan no longer works at Contoso. Please write to sales@contoso.com.
+          external_audience: all
+
 - name: Exactly these people may see the boardroom calendar; everyone else's permission is removed
   mynster.msgraph.graph_calendar:
     permissions_state: exact
@@ -308,7 +371,9 @@ calendars:
           mailbox is coming (see RV(calendars[].reason)), V(failed) when Graph refused something (see RV(failed_items)).
       type: str
     reason:
-      description: Why a mailbox was skipped (V(null) otherwise) - its user's licences give it no Exchange Online mailbox.
+      description:
+        - Why a mailbox was skipped (V(null) otherwise) - its user's licences give it no Exchange Online mailbox, or
+          (with O(missing_mailboxes=skip)) Outlook says it has none.
       type: str
     new_mailbox:
       description: Whether the mailbox was listed in O(new_mailboxes).
@@ -355,11 +420,45 @@ calendars:
           description: Listed permissions that were already as wanted, with C(external) as in RV(calendars[].permissions.granted).
           type: list
           elements: dict
+    automatic_replies:
+      description:
+        - What became (in check mode, would become) of the automatic replies; V(null) when O(calendars[].automatic_replies)
+          is not given.
+      type: dict
+      version_added: 0.2.0
+      contains:
+        outcome:
+          description:
+            - V(set) - written (in check mode, would be written); V(unchanged) - already as wanted, nothing sent;
+              V(skipped) - the mailbox was skipped (see RV(calendars[].reason)); V(pending) - the mailbox did not exist
+              yet; V(failed) - Graph refused the write or the read (see RV(failed_items)).
+          type: str
+        state:
+          description: The wanted state, V(enabled) or V(disabled).
+          type: str
+        status:
+          description: The wanted Graph status, V(alwaysEnabled) or V(disabled).
+          type: str
+        external_audience:
+          description: The wanted external audience (with V(enabled) only).
+          type: str
+        internal_message:
+          description: The wanted internal message (with V(enabled) only).
+          type: str
+        external_message:
+          description: The wanted external message (with V(enabled) only).
+          type: str
+        previous:
+          description:
+            - The setting as read before - C(status), C(external_audience), and C(internal_message) and
+              C(external_message) as the text a reader sees; V(null) when the mailbox was not read.
+          type: dict
   sample: [{"mailbox": "nestor.wilke@contoso.com", "status": "ok", "new_mailbox": true, "found": true, "changed": true,
             "events": {"created": [{"subject": "Welcome to Contoso", "transactionId": "onboarding-5c1e...", "id": "AAMkA..."}],
                        "existing": []},
             "permissions": {"granted": [{"address": "adele.vance@contoso.com", "role": "read"}], "updated": [], "removed": [],
-                            "unchanged": []}}]
+                            "unchanged": []},
+            "automatic_replies": null}]
 pending_mailboxes:
   description:
     - Mailboxes of O(new_mailboxes) that did not exist before O(mailbox_timeout) passed; nothing was written to them.
@@ -372,6 +471,7 @@ skipped_mailboxes:
   description:
     - Mailboxes of O(new_mailboxes) that do not exist and will not come, because none of the user's licences (nor its
       groups') has an Exchange Online plan; they were not waited for and nothing was written to them.
+    - With O(missing_mailboxes=skip), also the other mailboxes Outlook says do not exist.
   returned: always
   type: list
   elements: dict
@@ -400,7 +500,7 @@ failed_items:
       description: The item and field concerned, for example C(calendars[2].events[0].start).
       type: str
     action:
-      description: V(validate), V(read), V(create_event), V(grant), V(update) or V(remove).
+      description: V(validate), V(read), V(create_event), V(grant), V(update), V(remove) or V(auto_reply).
       type: str
     status:
       description: HTTP status Graph answered.
@@ -434,6 +534,8 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.base.module import
 from ansible_collections.mynster.msgraph.plugins.module_utils.base.options import WAIT_RANGE
 from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.input import (
     BODY_TYPES,
+    AUTO_REPLY_STATES,
+    EXTERNAL_AUDIENCES,
     ROLES,
     SENSITIVITIES,
     SHOW_AS,
@@ -467,8 +569,15 @@ ARGUMENT_SPEC = dict(
             role=dict(type='str', required=True, choices=list(ROLES)),
             name=dict(type='str'),
         )),
+        automatic_replies=dict(type='dict', options=dict(
+            state=dict(type='str', default='enabled', choices=list(AUTO_REPLY_STATES)),
+            internal_message=dict(type='str'),
+            external_message=dict(type='str'),
+            external_audience=dict(type='str', default='all', choices=list(EXTERNAL_AUDIENCES)),
+        )),
     )),
     permissions_state=dict(type='str', default='present', choices=['present', 'exact']),
+    missing_mailboxes=dict(type='str', default='fail', choices=['fail', 'skip']),
     new_mailboxes=dict(type='list', elements='str', default=[]),
     mailbox_timeout=dict(type='float', default=600.0),
     fail_on_error=dict(type='bool', default=True),
@@ -491,7 +600,8 @@ def run(module):
     if problems:
         module.refuse(problems)
     sync = CalendarSync(module.client, module.parsed, exact=params['permissions_state'] == 'exact', new_mailboxes=new_mailboxes,
-                        timeout=params['mailbox_timeout'], check_mode=module.check_mode)
+                        timeout=params['mailbox_timeout'], check_mode=module.check_mode,
+                        skip_missing=params['missing_mailboxes'] == 'skip')
     module.extra_stats = sync.stats
     problems = sync.run()
     if problems:

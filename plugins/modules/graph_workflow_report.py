@@ -63,7 +63,9 @@ options:
     description:
       - The registered results of the role's steps, by step name. Onboarding - C(users) (M(mynster.msgraph.graph_user_bulk)),
         C(memberships) (M(mynster.msgraph.graph_group_membership)), C(calendars) (M(mynster.msgraph.graph_calendar)).
-        Offboarding - C(lookup) (M(mynster.msgraph.graph_user_info)), C(memberships), C(disable), C(licences), C(delete).
+        Offboarding - C(lookup) (M(mynster.msgraph.graph_user_info)), C(auto_reply) (M(mynster.msgraph.graph_calendar) with
+        O(mynster.msgraph.graph_calendar#module:calendars[].automatic_replies) for the leavers, in the lookup's order),
+        C(memberships), C(disable), C(licences), C(delete).
       - A step left out, skipped, or registered with C(failed_when=false) is read as it is; a step that failed
         without naming items (a connection problem) becomes one problem with its message.
     type: dict
@@ -81,6 +83,13 @@ options:
     type: str
     default: keep
     choices: [keep, release]
+    version_added: 0.2.0
+  auto_reply:
+    description:
+      - Offboarding only - O(mynster.msgraph.offboarding#role:main:offboarding_auto_reply) as given to the role. With
+        O(report=problems) its shape is checked (the message as text, or a dict with C(message), C(external_message)
+        and C(external_audience)), and each problem is named by the variable and its key.
+    type: raw
     version_added: 0.2.0
 notes:
   - Problems are mapped by the C(item) and C(field) each module problem carries (C(users[3]), C(calendars[0]) with
@@ -157,11 +166,13 @@ plan:
       C(users), and C(summary), the lines to print.
     - Onboarding adds C(pending_mailboxes), C(refused) (each write Graph refused in the user step - C(userPrincipalName),
       C(field), C(action), C(status), C(code), C(reason)) and C(left_undone), why the role fails after doing everything
-      else (or V(null)); offboarding adds C(not_found), C(groups_not_changed), C(groups_elsewhere) (the groups
-      Exchange Online or on-premises Active Directory owns that the leavers are still in - C(userPrincipalName),
-      C(group), C(group_id), C(kind), C(reason), C(remedy), C(command)), C(left_undone), why the role fails after
-      doing everything else (or V(null)), C(needs_on_premises), the synchronised leavers and what on-premises Active
-      Directory must still do for each, and C(on_premises_left), the same as one sentence (or V(null)).
+      else (or V(null)); offboarding adds, per leaver, C(auto_reply) (V(set), V(already set), V(no mailbox) or V(null)
+      when O(mynster.msgraph.offboarding#role:main:offboarding_auto_reply) is not set) with C(auto_reply_reason), and
+      C(not_found), C(groups_not_changed), C(groups_elsewhere) (the groups Exchange Online or on-premises Active
+      Directory owns that the leavers are still in - C(userPrincipalName), C(group), C(group_id), C(kind), C(reason),
+      C(remedy), C(command)), C(left_undone), why the role fails after doing everything else (or V(null)),
+      C(needs_on_premises), the synchronised leavers and what on-premises Active Directory must still do for each, and
+      C(on_premises_left), the same as one sentence (or V(null)).
     - When C(needs_on_premises) is not empty the module warns, naming each such leaver.
     - The fields are listed with each role, R(onboarding,ansible_collections.mynster.msgraph.onboarding_role) and
       R(offboarding,ansible_collections.mynster.msgraph.offboarding_role).
@@ -182,13 +193,14 @@ ARGUMENT_SPEC = dict(
     results=dict(type='dict', default={}),
     delete=dict(type='bool', default=False),
     mailbox=dict(type='str', default='keep', choices=['keep', 'release']),
+    auto_reply=dict(type='raw'),
 )
 
 
 def build_report(params, preview):
     if params['workflow'] == 'onboarding':
         return OnboardingReport(params['people'], params['results'], preview)
-    return OffboardingReport(params['results'], preview, delete=params['delete'], mailbox=params['mailbox'])
+    return OffboardingReport(params['results'], preview, delete=params['delete'], mailbox=params['mailbox'], auto_reply=params['auto_reply'])
 
 
 def run(module):

@@ -162,3 +162,34 @@ def test_disabled_exchange_plan_or_leaving_a_licensed_group_counts_too(graph):
     # A group member whose only Exchange licence was the group's: the group dropping the licence schedules the deletion.
     assert graph.post(f"/groups/{group}/assignLicense", json={"addLicenses": [], "removeLicenses": [E3]}).status_code == 202
     assert _scheduled(graph, member) and _scheduled(graph, user) is None
+
+
+def test_automatic_replies_are_checked_and_kept_as_html(graph):
+    uid = graph.seed(users=[{"userPrincipalName": "away@contoso.example"}])["users"][0]["id"]
+    assert graph.get(f"/users/{uid}/mailboxSettings").json()["automaticRepliesSetting"]["status"] == "disabled"
+    changed = graph.patch(f"/users/{uid}/mailboxSettings", json={"automaticRepliesSetting": {
+        "status": "AlwaysEnabled", "externalAudience": "contactsOnly", "internalReplyMessage": "Gone <for good>\nAsk Adele",
+        "externalReplyMessage": "<p>Gone</p>"}})
+    assert changed.status_code == 200, changed.text
+    setting = graph.get(f"/users/{uid}/mailboxSettings").json()["automaticRepliesSetting"]
+    assert setting["status"] == "alwaysEnabled" and setting["externalAudience"] == "contactsOnly"
+    assert setting["internalReplyMessage"] == "<html>\n<body>\nGone &lt;for good&gt;<br>\nAsk Adele\n</body>\n</html>\n"
+    assert setting["externalReplyMessage"] == "<p>Gone</p>"
+    assert setting["scheduledStartDateTime"]["timeZone"] == "UTC"  # the other properties stay
+    for bad in ({"status": "enabled"}, {"externalAudience": "everyone"}, {"internalReplyMessage": 3}, {"replyTo": "x"}):
+        resp = graph.patch(f"/users/{uid}/mailboxSettings", json={"automaticRepliesSetting": bad})
+        assert resp.status_code == 400 and resp.json()["error"]["code"] == "RequestBodyRead", bad
+
+
+def test_mailbox_settings_need_their_permissions(graph):
+    uid = graph.seed(users=[{"userPrincipalName": "perm@contoso.example"}])["users"][0]["id"]
+    patch = {"automaticRepliesSetting": {"status": "alwaysEnabled"}}
+    reader = graph.as_app(["User.Read.All", "MailboxSettings.Read"])
+    assert reader.get(f"/users/{uid}/mailboxSettings").status_code == 200
+    denied = reader.patch(f"/users/{uid}/mailboxSettings", json=patch)
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "Authorization_RequestDenied"
+    calendars = graph.as_app(["User.Read.All", "Calendars.ReadWrite"])
+    assert calendars.get(f"/users/{uid}/mailboxSettings").status_code == 403
+    writer = graph.as_app(["MailboxSettings.ReadWrite"])
+    assert writer.get(f"/users/{uid}/mailboxSettings").status_code == 200
+    assert writer.patch(f"/users/{uid}/mailboxSettings", json=patch).status_code == 200

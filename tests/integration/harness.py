@@ -108,7 +108,7 @@ class EmulatorProcess:
                 'sync_interval_s': 0.0,
                 'verified_domains': ['contoso.onmicrosoft.com', 'contoso.example', 'contoso.com'],
                 'app_roles': ['Application.Read.All', 'Calendars.ReadWrite', 'Device.Read.All', 'Directory.Read.All',
-                              'Domain.Read.All', 'Group.ReadWrite.All', 'GroupMember.ReadWrite.All', 'MailboxSettings.Read',
+                              'Domain.Read.All', 'Group.ReadWrite.All', 'GroupMember.ReadWrite.All', 'MailboxSettings.ReadWrite',
                               'Organization.Read.All', 'OrgContact.Read.All', 'User.ReadWrite.All', 'User.RevokeSessions.All']}
 
     def configure(self, **knobs):

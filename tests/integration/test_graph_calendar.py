@@ -499,3 +499,94 @@ def test_lost_answers_make_no_duplicate_and_lose_no_write(emulator, playbook):
     emulator.reset_stats()
     again = playbook(play(task('Calendars', calendars=calendars)))
     assert again.result('Calendars')['changed'] is False and writes(emulator) == 0
+
+
+# ----- automatic replies --------------------------------------------------------------------------
+
+
+def auto_replies(emulator):
+    """Each mailbox's automaticRepliesSetting as the emulator holds it (only mailboxes whose settings were written)."""
+    objects = emulator.dump()['objects']
+    names = dict((u['id'], u['userPrincipalName'].lower()) for u in objects.get('user', []))
+    return dict((names.get(s['_mailbox'], s['_mailbox']), s['automaticRepliesSetting']) for s in objects.get('mailboxSettings', []))
+
+
+GONE = 'Adele has left Contoso. Please write to sales@contoso.example.'
+GONE_OUTSIDE = 'Adele no longer works at Contoso.\nPlease write to sales@contoso.example.'
+
+
+def test_automatic_replies_check_apply_rerun_and_skipped_mailbox(emulator, playbook):
+    seed(emulator, 'adele', 'megan', **{upn('frontline'): {'displayName': 'Frontline', 'mailbox': False}})
+    calendars = [calendar('adele'), calendar('megan'), calendar('frontline')]
+    calendars[0]['automatic_replies'] = {'internal_message': GONE, 'external_message': GONE_OUTSIDE, 'external_audience': 'contactsOnly'}
+    calendars[1]['automatic_replies'] = {'state': 'disabled'}
+    calendars[2]['automatic_replies'] = {'internal_message': GONE}
+    replies = play(task('Replies', calendars=calendars, missing_mailboxes='skip'))
+
+    preview = playbook(replies, check=True, diff=True)
+    assert preview.rc == 0, preview
+    assert writes(emulator) == 0 and auto_replies(emulator) == {}
+    result = preview.result('Replies')
+    adele, megan, frontline = result['calendars']
+    assert result['changed'] is True and result['failed_items'] == []
+    assert adele['automatic_replies'] == {
+        'outcome': 'set', 'state': 'enabled', 'status': 'alwaysEnabled', 'external_audience': 'contactsOnly', 'internal_message': GONE,
+        'external_message': GONE_OUTSIDE,
+        'previous': {'status': 'disabled', 'external_audience': 'all', 'internal_message': '', 'external_message': ''}}
+    assert megan['automatic_replies']['outcome'] == 'unchanged' and megan['changed'] is False  # off already
+    assert frontline['status'] == 'skipped' and frontline['automatic_replies']['outcome'] == 'skipped'
+    assert 'MailboxNotEnabledForRESTAPI' in frontline['reason']
+    assert result['skipped_mailboxes'] == [{'mailbox': upn('frontline'), 'reason': frontline['reason']}]
+    assert result['diff']['after'][upn('adele')]['automatic_replies']['status'] == 'alwaysEnabled'
+    assert upn('megan') not in result['diff']['after']
+
+    run = playbook(replies)
+    assert run.rc == 0, run
+    assert run.result('Replies')['calendars'][0]['automatic_replies']['outcome'] == 'set'
+    assert emulator.stats()['requests_by_method'].get('PATCH') == 1
+    setting = auto_replies(emulator)[upn('adele')]
+    assert setting['status'] == 'alwaysEnabled' and setting['externalAudience'] == 'contactsOnly'
+    # Exchange Online hands the messages back as HTML; the module compares them as a reader sees them.
+    assert setting['internalReplyMessage'].startswith('<html>') and GONE in setting['internalReplyMessage']
+    assert 'Adele no longer works at Contoso.<br>' in setting['externalReplyMessage']
+    assert list(auto_replies(emulator)) == [upn('adele')]
+
+    emulator.reset_stats()
+    again = playbook(replies)
+    assert again.rc == 0, again
+    result = again.result('Replies')
+    assert result['changed'] is False and writes(emulator) == 0 and 'changed=0' in again.stdout
+    assert [c['automatic_replies']['outcome'] for c in result['calendars']] == ['unchanged', 'unchanged', 'skipped']
+
+    # Another audience is one PATCH again; turning them off is one more.
+    calendars[0]['automatic_replies']['external_audience'] = 'none'
+    changed = playbook(play(task('Replies', calendars=calendars[:1])))
+    assert changed.rc == 0 and changed.result('Replies')['changed'] is True and writes(emulator) == 1
+    assert auto_replies(emulator)[upn('adele')]['externalAudience'] == 'none'
+    off = playbook(play(task('Turn them off', calendars=[{'mailbox': upn('adele'), 'automatic_replies': {'state': 'disabled'}}])))
+    assert off.rc == 0 and off.result('Turn them off')['changed'] is True
+    assert auto_replies(emulator)[upn('adele')]['status'] == 'disabled'
+
+
+def test_automatic_replies_without_a_mailbox_fail_before_any_write_unless_skipped(emulator, playbook):
+    seed(emulator, 'adele', **{upn('frontline'): {'displayName': 'Frontline', 'mailbox': False}})
+    calendars = [dict(calendar(name), automatic_replies={'internal_message': GONE}) for name in ('adele', 'frontline')]
+    run = playbook(play(task('Replies', calendars=calendars, ignore_errors=True)))
+    result = run.result('Replies')
+    assert run.failed('Replies') and "calendars[1].mailbox: 'frontline@contoso.example' has no mailbox" in result['msg']
+    assert writes(emulator) == 0 and auto_replies(emulator) == {}
+
+
+def test_automatic_replies_need_mailbox_settings_read_write(emulator, playbook):
+    seed(emulator, 'adele')
+    roles = [role for role in emulator.default_config()['app_roles'] if role != 'MailboxSettings.ReadWrite'] + ['MailboxSettings.Read']
+    emulator.configure(app_roles=roles)
+    replies = play(task('Replies', ignore_errors=True, calendars=[dict(calendar('adele'), automatic_replies={'internal_message': GONE})]))
+    run = playbook(replies)
+    result = run.result('Replies')
+    assert run.failed('Replies') and result['failed_items'][0]['action'] == 'auto_reply'
+    assert result['failed_items'][0]['status'] == 403 and auto_replies(emulator) == {}
+    emulator.configure(app_roles=[role for role in roles if role != 'MailboxSettings.Read'])
+    unread_run = playbook(replies)
+    unread = unread_run.result('Replies')
+    assert unread_run.failed('Replies') and 'reading the calendar' in unread['msg'] and '403' in unread['msg']

@@ -72,7 +72,8 @@ def test_offboarding_preview_apply_rerun_and_delete(emulator, playbook):
     assert sorted(lee['groups_removed']) == ['Alumni-excluded', 'Licensed staff']
     assert lee['groups_left'] == ['All users (dynamic) (a dynamic-membership group)'] and lee['groups_not_changed'] == []
     assert nestor['userPrincipalName'] == upn('nestor') and nestor['groups_removed'] == ['Alumni-excluded']
-    assert plan['totals'] == {'users': 2, 'not_found': 0, 'disable': 2, 'revoke_sessions': 2, 'groups_removed': 3,
+    assert plan['totals'] == {'users': 2, 'not_found': 0, 'auto_replies_set': 0, 'auto_replies_no_mailbox': 0, 'disable': 2,
+                              'revoke_sessions': 2, 'groups_removed': 3,
                               'licenses_removed': 0, 'delete': 0, 'groups_not_changed': 0, 'groups_elsewhere': 0, 'mailboxes_kept': 2,
                               'mailboxes_released': 0, 'needs_on_premises': 0}
     assert 'Offboarding preview (check mode): nothing has been changed.' in preview.stdout
@@ -218,7 +219,7 @@ def test_offboarding_max_group_removals_guard(emulator, playbook):
     for check in (True, False):
         run = playbook(OFFBOARD, check=check, extra_vars={'leavers': [upn('lee'), upn('nestor')], 'offboarding_max_group_removals': 2})
         assert run.rc != 0
-        assert run.failed('Stop before the first write when the membership check found problems'), run
+        assert run.failed('Stop before the first write when the automatic replies or membership check found problems'), run
         assert 'Nothing was changed: offboarding_max_group_removals: this run would remove 3 memberships, more than the 2 it allows' in failure(run)
     assert writes(emulator) == 0 and snapshot(emulator) == before  # not even disabled
 
@@ -481,3 +482,76 @@ def test_no_filter_plugins_left():
                     text = handle.read()
                 assert 'mynster.msgraph.onboarding_' not in text and 'mynster.msgraph.offboarding_' not in text, name
                 assert '/users/' not in text and 'graph_batch:' not in text, name
+
+
+# ----- offboarding: automatic replies -------------------------------------------------------------
+
+AUTO_REPLY = {'message': 'I have left Contoso. Please write to sales@contoso.example.',
+              'external_message': 'I no longer work at Contoso; sales@contoso.example will help you.', 'external_audience': 'contactsOnly'}
+
+
+def auto_replies(emulator):
+    """Each mailbox's automaticRepliesSetting as the emulator holds it, by owner UPN (only settings written)."""
+    objects = emulator.dump()['objects']
+    names = dict((u['id'], u['userPrincipalName'].lower()) for u in objects.get('user', []))
+    return dict((names.get(s['_mailbox'], s['_mailbox']), s['automaticRepliesSetting']) for s in objects.get('mailboxSettings', []))
+
+
+def test_offboarding_auto_reply_preview_apply_rerun_and_a_leaver_without_mailbox(emulator, playbook):
+    seed_leavers(emulator)
+    emulator.seed(users=[{'userPrincipalName': upn('frontline'), 'displayName': 'Frontline', 'mailbox': False}])
+    emulator.reset_stats()
+    extra = {'leavers': [upn('lee'), upn('nestor'), upn('frontline')], 'offboarding_auto_reply': AUTO_REPLY}
+
+    preview = playbook(OFFBOARD, check=True, extra_vars=extra)
+    assert preview.rc == 0, preview
+    assert writes(emulator) == 0 and auto_replies(emulator) == {}
+    plan = preview.result('Plan')['offboarding_plan']
+    assert [u['auto_reply'] for u in plan['users']] == ['set', 'set', 'no mailbox']
+    assert 'MailboxNotEnabledForRESTAPI' in plan['users'][2]['auto_reply_reason']
+    assert plan['totals']['auto_replies_set'] == 2 and plan['totals']['auto_replies_no_mailbox'] == 1
+    assert '    auto-reply: to set' in plan['summary'] and plan['summary'][1].startswith('3 leaver(s): 2 automatic reply(ies) to set, ')
+
+    run = playbook(OFFBOARD, extra_vars=extra)
+    assert run.rc == 0, run
+    settings = auto_replies(emulator)
+    assert sorted(settings) == [upn('lee'), upn('nestor')]  # the leaver without a mailbox is skipped, and the role goes on
+    for setting in settings.values():
+        assert setting['status'] == 'alwaysEnabled' and setting['externalAudience'] == 'contactsOnly'
+        assert AUTO_REPLY['message'] in setting['internalReplyMessage'] and 'will help you' in setting['externalReplyMessage']
+    state = State(emulator)
+    assert all(state.users[upn(name)]['accountEnabled'] is False for name in ('lee', 'nestor', 'frontline'))
+    # The automatic replies are the run's first write: before the accounts are disabled and licences removed.
+    names = [entry['task'] for entry in run.tasks]
+    assert names.index('Set the automatic replies (before anything else changes)') < names.index(
+        'Disable the accounts and revoke their sign-in sessions (of the accounts this run disables, or all when forced)')
+    plan = run.result('Plan')['offboarding_plan']
+    assert [u['auto_reply'] for u in plan['users']] == ['set', 'set', 'no mailbox'] and '    auto-reply: set' in plan['summary']
+
+    emulator.reset_stats()
+    again = playbook(OFFBOARD, extra_vars=extra)
+    assert again.rc == 0, again
+    assert again.recap['changed'] == 0 and writes(emulator) == 0
+    assert [u['auto_reply'] for u in again.result('Plan')['offboarding_plan']['users']] == ['already set', 'already set', 'no mailbox']
+
+    # The message as text alone is for both audiences (all of them); a changed message is written again.
+    text = playbook(OFFBOARD, extra_vars={'leavers': [upn('lee')], 'offboarding_auto_reply': 'Lee is gone.'})
+    assert text.rc == 0, text
+    lee = auto_replies(emulator)[upn('lee')]
+    assert lee['externalAudience'] == 'all' and 'Lee is gone.' in lee['internalReplyMessage'] and 'Lee is gone.' in lee['externalReplyMessage']
+
+
+def test_offboarding_auto_reply_problems_stop_the_role_before_any_write(emulator, playbook):
+    seed_leavers(emulator)
+    before = snapshot(emulator)
+    for check in (True, False):
+        run = playbook(OFFBOARD, check=check, extra_vars={'leavers': [upn('lee')], 'offboarding_auto_reply': {'message': 'Gone', 'audience': 'all'}})
+        assert run.rc != 0
+        assert "Nothing was changed: offboarding_auto_reply: unsupported key 'audience'" in failure(run)
+    # Without MailboxSettings.ReadWrite the check cannot read the settings: the role stops before disabling anyone.
+    emulator.configure(app_roles=[role for role in emulator.default_config()['app_roles'] if role != 'MailboxSettings.ReadWrite'])
+    run = playbook(OFFBOARD, extra_vars={'leavers': [upn('lee')], 'offboarding_auto_reply': 'Gone'})
+    assert run.rc != 0
+    assert run.failed('Stop before the first write when the automatic replies or membership check found problems'), run
+    assert 'Nothing was changed: %s: automatic replies: ' % upn('lee') in failure(run) and '403' in failure(run)
+    assert writes(emulator) == 0 and snapshot(emulator) == before

@@ -14,12 +14,14 @@ are visible at once (no replication delay), and never appear in directory lists.
 
 import base64
 import datetime
+import html
 import os
 import re
 import uuid
 import zoneinfo
 
 from ..odata import SCHEMAS, Query, Schema, list_response, project
+from ..permissions import require
 from ..router import route
 from ..wire import GraphError, Response, bad_request, utc_now
 from . import _licensing as lic
@@ -395,6 +397,53 @@ SETTINGS_DEFAULTS = {
                      "endTime": "17:00:00.0000000", "timeZone": {"name": "UTC"}},
 }
 SETTINGS_READ_ONLY = ("userPurpose",)
+# user-get-mailboxsettings.md / user-update-mailboxsettings.md permission tables (application).
+SETTINGS_READ = ("MailboxSettings.Read", "MailboxSettings.ReadWrite")
+SETTINGS_WRITE = ("MailboxSettings.ReadWrite",)
+
+
+AUTO_REPLY_PROPERTIES = ("status", "externalAudience", "internalReplyMessage", "externalReplyMessage", "scheduledStartDateTime",
+                         "scheduledEndDateTime")
+AUTO_REPLY_STATUS = ("disabled", "alwaysEnabled", "scheduled")
+EXTERNAL_AUDIENCES = ("none", "contactsOnly", "all")
+
+
+def _enum(value, allowed, name, type_name):
+    """An enum member as Graph spells it; OData enum values are matched case-insensitively here (GUESS)."""
+    for member in allowed:
+        if isinstance(value, str) and value.lower() == member.lower():
+            return member
+    raise bad_request(f"The value '{value}' is not valid for property '{name}' of type 'microsoft.graph.{type_name}'.", "RequestBodyRead")
+
+
+def _as_html(message):
+    """Exchange keeps automatic replies as HTML: a plain-text message comes back wrapped (the docs' samples return
+    `<html>\n<body>\n...` messages; the exact wrapping of plain text is a GUESS)."""
+    if not message or re.search(r"<\s*(html|body|p|div|br)\b", message, re.IGNORECASE):
+        return message
+    return "<html>\n<body>\n" + html.escape(message, quote=False).replace("\n", "<br>\n") + "\n</body>\n</html>\n"
+
+
+def _check_auto_replies(value):
+    """Check an automaticRepliesSetting patch; returns it with enums spelt as Graph spells them, messages as HTML."""
+    checked = {}
+    for name, item in value.items():
+        if name.startswith("@odata."):
+            continue
+        if name not in AUTO_REPLY_PROPERTIES:
+            raise bad_request(f"The property '{name}' does not exist on type 'microsoft.graph.automaticRepliesSetting'.", "RequestBodyRead")
+        if name == "status":
+            item = _enum(item, AUTO_REPLY_STATUS, name, "automaticRepliesStatus")
+        elif name == "externalAudience":
+            item = _enum(item, EXTERNAL_AUDIENCES, name, "externalAudienceScope")
+        elif name.endswith("ReplyMessage"):
+            if not isinstance(item, str):
+                raise bad_request(f"Cannot convert a value of property '{name}' to the expected type.", "RequestBodyRead")
+            item = _as_html(item)
+        elif not isinstance(item, dict):
+            raise bad_request(f"Cannot convert a value of property '{name}' to the expected type.", "RequestBodyRead")
+        checked[name] = item
+    return checked
 
 
 def _settings(req, owner):
@@ -411,12 +460,14 @@ def _settings_response(req, owner):
 @route("GET", "/users/{key}/mailboxSettings", mailbox=True)
 def get_mailbox_settings(req, key):
     """The mailbox's settings (time zone, language, working hours, automatic replies, ...)."""
+    require(req, *SETTINGS_READ)
     return _settings_response(req, find_user(req, key))
 
 
 @route("PATCH", "/users/{key}/mailboxSettings", mailbox=True)
 def update_mailbox_settings(req, key):
     """Change some settings → 200 with all of them; object-valued settings merge one level deep."""
+    require(req, *SETTINGS_WRITE)
     body = dict(req.json())
     for name, value in body.items():
         if name.startswith("@odata."):
@@ -427,6 +478,8 @@ def update_mailbox_settings(req, key):
             raise invalid(f"The property '{name}' is read-only and cannot be set.")
         if isinstance(SETTINGS_DEFAULTS[name], dict) and not isinstance(value, dict):
             raise bad_request(f"Cannot convert a value of property '{name}' to the expected type.", "RequestBodyRead")
+        if name == "automaticRepliesSetting":
+            body[name] = _check_auto_replies(value)
     with req.store.lock:
         owner = find_user(req, key)
         current = _settings(req, owner)

@@ -25,7 +25,10 @@ BODY_TYPES = ('text', 'html')
 ATTENDEE_TYPES = ('required', 'optional', 'resource')
 SHOW_AS = ('free', 'tentative', 'busy', 'oof', 'workingElsewhere')
 SENSITIVITIES = ('normal', 'personal', 'private', 'confidential')
-CALENDAR_KEYS = ('mailbox', 'events', 'permissions')
+CALENDAR_KEYS = ('mailbox', 'events', 'permissions', 'automatic_replies')
+AUTO_REPLY_KEYS = ('state', 'internal_message', 'external_message', 'external_audience')
+AUTO_REPLY_STATES = ('enabled', 'disabled')
+EXTERNAL_AUDIENCES = ('none', 'contactsOnly', 'all')
 EVENT_KEYS = ('subject', 'body', 'body_type', 'start', 'end', 'timezone', 'location', 'attendees', 'categories', 'show_as', 'sensitivity',
               'reminder_minutes')
 PERMISSION_KEYS = ('address', 'role', 'name')
@@ -99,16 +102,49 @@ class PermissionSpec:
         return view
 
 
-class CalendarSpec:
-    """One item of ``calendars``: a mailbox, its events and permissions (``None``: not managed)."""
+class AutoReplySpec:
+    """The wanted automatic replies of a mailbox: ``state`` enabled (always on, with both messages and the external
+    audience) or disabled (messages and audience left as they are)."""
 
-    __slots__ = ('index', 'mailbox', 'events', 'permissions')
+    __slots__ = ('path', 'state', 'internal', 'external', 'audience')
+
+    def __init__(self, path, state, internal=None, external=None, audience=None):
+        self.path = path
+        self.state = state
+        self.internal = internal
+        self.external = external
+        self.audience = audience
+
+    @property
+    def status(self):
+        """Graph's ``automaticRepliesStatus`` for the wanted state."""
+        return 'alwaysEnabled' if self.state == 'enabled' else 'disabled'
+
+    def body(self):
+        """The ``automaticRepliesSetting`` to PATCH."""
+        if self.state == 'disabled':
+            return {'status': 'disabled'}
+        return {'status': 'alwaysEnabled', 'externalAudience': self.audience, 'internalReplyMessage': self.internal,
+                'externalReplyMessage': self.external}
+
+    def view(self):
+        view = {'state': self.state, 'status': self.status}
+        if self.state == 'enabled':
+            view.update(external_audience=self.audience, internal_message=self.internal, external_message=self.external)
+        return view
+
+
+class CalendarSpec:
+    """One item of ``calendars``: a mailbox, its events, permissions and automatic replies (``None``: not managed)."""
+
+    __slots__ = ('index', 'mailbox', 'events', 'permissions', 'auto_replies')
 
     def __init__(self, index, mailbox):
         self.index = index
         self.mailbox = mailbox
         self.events = None
         self.permissions = None
+        self.auto_replies = None
 
     @property
     def key(self):
@@ -120,7 +156,7 @@ class CalendarSpec:
 
     @property
     def has_work(self):
-        return bool(self.events) or self.permissions is not None
+        return bool(self.events) or self.permissions is not None or self.auto_replies is not None
 
 
 def transaction_id(mailbox, subject):
@@ -199,7 +235,7 @@ def parse_calendars(raw):
 def _parse_calendar(index, item, problems):
     path = 'calendars[%d]' % index
     if not isinstance(item, dict):
-        problems.append(problem_at(path, 'must be a dict with mailbox, events and permissions, got %s' % kind_of(item)))
+        problems.append(problem_at(path, 'must be a dict with mailbox, events, permissions and automatic_replies, got %s' % kind_of(item)))
         return None
     _unknown_keys(item, CALENDAR_KEYS, path, problems, None)
     mailbox = _text(item.get('mailbox'), path + '.mailbox', problems, None, required=True, what='a userPrincipalName or object id')
@@ -237,7 +273,32 @@ def _parse_calendar(index, item, problems):
                 continue
             addresses[parsed.key] = parsed.path
             spec.permissions.append(parsed)
+    if item.get('automatic_replies') is not None:
+        spec.auto_replies = parse_auto_replies(path + '.automatic_replies', item['automatic_replies'], mailbox, problems)
     return spec
+
+
+def parse_auto_replies(path, value, mailbox, problems):
+    """An ``AutoReplySpec`` from ``automatic_replies`` (``None`` when it has problems, which are added to ``problems``).
+
+    The external message defaults to the internal one; the audience to ``all``. Messages are sent as given (plain text
+    or HTML); only leading and trailing white space is dropped.
+    """
+    if not isinstance(value, dict):
+        problems.append(problem_at(path, 'must be a dict with internal_message (and optionally external_message, external_audience, state), '
+                                   'got %s' % kind_of(value), mailbox))
+        return None
+    before = len(problems)
+    _unknown_keys(value, AUTO_REPLY_KEYS, path, problems, mailbox)
+    state = _choice(value.get('state'), path + '.state', problems, mailbox, AUTO_REPLY_STATES, 'enabled')
+    audience = _choice(value.get('external_audience'), path + '.external_audience', problems, mailbox, EXTERNAL_AUDIENCES, 'all')
+    internal = _text(value.get('internal_message'), path + '.internal_message', problems, mailbox, required=state == 'enabled', what='a message (text)')
+    external = _text(value.get('external_message'), path + '.external_message', problems, mailbox, what='a message (text)')
+    if len(problems) > before or state is None:
+        return None
+    if state == 'disabled':
+        return AutoReplySpec(path, state)
+    return AutoReplySpec(path, state, internal, external if external is not None else internal, audience)
 
 
 def _parse_event(path, event, mailbox, problems):

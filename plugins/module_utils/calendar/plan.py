@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.auto_replies import current_view, is_current
 from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.input import problem_at
 from ansible_collections.mynster.msgraph.plugins.module_utils.client.odata import odata_string, quote_filter, user_path
 
@@ -43,7 +44,8 @@ def _subject_chunks(subjects):
 
 def read_requests(spec, prefix):
     """The GETs that show what a mailbox holds of what the task manages: its events with the listed subjects
-    (Outlook cannot filter on ``transactionId``) and, when permissions are managed, its calendar permissions."""
+    (Outlook cannot filter on ``transactionId``), when permissions are managed its calendar permissions, and when
+    automatic replies are managed its mailbox settings."""
     requests = []
     for number, chunk in enumerate(_subject_chunks([event.subject for event in spec.events or []])):
         expression = ' or '.join('subject eq %s' % odata_string(subject) for subject in chunk)
@@ -51,15 +53,18 @@ def read_requests(spec, prefix):
         requests.append({'id': '%s:events:%d' % (prefix, number), 'url': url})
     if spec.permissions is not None:
         requests.append({'id': '%s:permissions' % prefix, 'url': user_path(spec.mailbox, 'calendar/calendarPermissions')})
+    if spec.auto_replies is not None:
+        requests.append({'id': '%s:settings' % prefix, 'url': user_path(spec.mailbox, 'mailboxSettings')})
     return requests
 
 
 class MailboxContent:
     """What a mailbox holds of what the task manages: events with the listed subjects, and permission entries."""
 
-    def __init__(self, events=None, permissions=None):
+    def __init__(self, events=None, permissions=None, auto_replies=None):
         self.events = list(events or [])
         self.permissions = list(permissions or [])
+        self.auto_replies = auto_replies  # the automaticRepliesSetting read, None when not read (or not there yet)
 
     def view(self, spec):
         """The compared state, for diff: events of the task found in the mailbox, and every permission's role."""
@@ -70,6 +75,8 @@ class MailboxContent:
             external = sorted(entry_label(entry) for entry in self.permissions if entry.get('isInsideOrganization') is False)
             if external:
                 view['external'] = external  # sharees outside the organisation, as Graph marks them
+        if spec.auto_replies is not None:
+            view['automatic_replies'] = current_view(self.auto_replies)
         return view
 
 
@@ -96,7 +103,10 @@ def read_outcome(answers):
         if not answer.ok:
             return ('missing' if mailbox_missing(answer) else 'error'), answer.error()
         values = (answer.body or {}).get('value') or [] if isinstance(answer.body, dict) else []
-        if answer.id.endswith(':permissions'):
+        if answer.id.endswith(':settings'):
+            body = answer.body if isinstance(answer.body, dict) else {}
+            content.auto_replies = body.get('automaticRepliesSetting') or {}
+        elif answer.id.endswith(':permissions'):
             content.permissions = values
         else:
             content.events.extend(values)
@@ -124,11 +134,12 @@ class MailboxPlan:
         self.update = []      # (PermissionSpec, entry)
         self.remove = []      # entry
         self.unchanged = []   # PermissionSpec
+        self.auto_reply = False   # the automatic replies need a PATCH
         self.problems = []
 
     @property
     def writes(self):
-        return bool(self.create or self.grant or self.update or self.remove)
+        return bool(self.create or self.grant or self.update or self.remove or self.auto_reply)
 
     def requests(self, prefix):
         """The write requests, each with ``_kind`` and ``_target`` for recording its answer (popped before sending)."""
@@ -148,6 +159,11 @@ class MailboxPlan:
         for number, entry in enumerate(self.remove):
             requests.append({'id': '%s:remove:%d' % (prefix, number), 'method': 'DELETE', 'url': _entry_url(permissions, entry),
                              '_kind': 'remove', '_target': entry})
+        if self.auto_reply:
+            # The same PATCH again sets the same values: safe to send again after a lost answer.
+            requests.append({'id': '%s:autoreply' % prefix, 'method': 'PATCH', 'url': user_path(mailbox, 'mailboxSettings'),
+                             'body': {'automaticRepliesSetting': self.spec.auto_replies.body()}, 'safe_to_resend': True,
+                             '_kind': 'auto_reply', '_target': self.spec.auto_replies})
         return requests
 
 
@@ -156,7 +172,8 @@ def _entry_url(permissions, entry):
 
 
 def plan_mailbox(spec, content, exact=False):
-    """Compare the wanted events and permissions with ``content`` (``None``: a mailbox that does not exist yet).
+    """Compare the wanted events, permissions and automatic replies with ``content`` (``None``: a mailbox that does not
+    exist yet).
 
     Events are found by their ``transactionId`` and never changed once there. Permissions are matched by address,
     case-insensitively; with ``exact`` the removable ones not listed are removed (never the default entries, which
@@ -170,6 +187,8 @@ def plan_mailbox(spec, content, exact=False):
             plan.existing.append((event, found[event.transaction_id].get('id')))
         else:
             plan.create.append(event)
+    if spec.auto_replies is not None:
+        plan.auto_reply = not is_current(spec.auto_replies, content.auto_replies)
     if spec.permissions is None:
         return plan
     current = {}

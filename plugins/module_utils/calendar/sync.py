@@ -9,8 +9,9 @@ FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
 from __future__ import annotations
 
+from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.auto_replies import reply_text
 from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.plan import (
-    MailboxContent, entry_label, mailbox_missing, missing_text, plan_mailbox, read_outcome, read_requests
+    NO_MAILBOX, MailboxContent, entry_label, mailbox_missing, missing_text, plan_mailbox, read_outcome, read_requests
 )
 from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.input import problem_at, problem_path
 from ansible_collections.mynster.msgraph.plugins.module_utils.calendar.sharees import check_sharees
@@ -146,6 +147,7 @@ class MailboxRun:
         self.granted = []           # PermissionSpec
         self.updated = []           # (PermissionSpec, previous role)
         self.removed = []           # entry
+        self.auto_reply_set = False  # the automatic replies were written
         self.failures = []
         self.settling = set()       # addresses whose grant answered 409: read again to see what is there
         self.settled = False        # settling is tried once
@@ -175,9 +177,10 @@ class CalendarSync:
        Other mailboxes never wait for it.
     """
 
-    def __init__(self, client, specs, exact=False, new_mailboxes=(), timeout=600.0, check_mode=False):
+    def __init__(self, client, specs, exact=False, new_mailboxes=(), timeout=600.0, check_mode=False, skip_missing=False):
         self.client = client
         self.exact = exact
+        self.skip_missing = skip_missing  # a mailbox Outlook says is not enabled (and not new) is skipped, not a problem
         self.timeout = timeout
         self.check_mode = check_mode
         new = set(name.lower() for name in new_mailboxes)
@@ -216,6 +219,9 @@ class CalendarSync:
                 problems.extend(self._planned(run, value))
             elif outcome == 'missing' and run.new:
                 missing_new.append(run)
+            elif outcome == 'missing' and self.skip_missing and value is not None and value.code == NO_MAILBOX:
+                run.found, run.state = False, 'skipped'
+                run.skipped = 'has no mailbox (Outlook answered %s: no Exchange Online licence, or hosted on-premises)' % NO_MAILBOX
             elif outcome == 'missing':
                 problems.append(problem_at(run.spec.path + '.mailbox', missing_text(run.spec, value), run.spec.mailbox))
             else:
@@ -358,6 +364,8 @@ class CalendarSync:
             run.granted.append(target)
         elif kind == 'update':
             run.updated.append((target[0], target[1].get('role')))
+        elif kind == 'auto_reply':
+            run.auto_reply_set = True
         else:
             run.removed.append(target)
 
@@ -369,6 +377,8 @@ class CalendarSync:
             run.fail(target.path, kind, target.address, error=error, address=target.address, role=target.role)
         elif kind == 'update':
             run.fail(target[0].path, kind, target[0].address, error=error, address=target[0].address, role=target[0].role)
+        elif kind == 'auto_reply':
+            run.fail(target.path, kind, run.spec.mailbox, error=error)
         else:
             run.fail(run.spec.path + '.permissions', kind, entry_label(target), error=error, address=entry_label(target), role=target.get('role'))
 
@@ -415,13 +425,46 @@ class CalendarSync:
                             'updated': [p.view(previous_role=old) for p, old in updated],
                             'removed': [{'address': entry_label(e), 'role': e.get('role')} for e in removed],
                             'unchanged': [p.view() for p in unchanged]},
+            'automatic_replies': self._auto_reply_entry(run, planned),
         }
-        entry['changed'] = bool(created or granted or updated or removed)
+        auto_reply_set = (entry['automatic_replies'] or {}).get('outcome') == 'set'
+        entry['changed'] = bool(created or granted or updated or removed or auto_reply_set)
         return entry
+
+    @staticmethod
+    def _auto_reply_entry(run, planned):
+        """What became (or, in check mode, would become) of the mailbox's automatic replies; None when not managed."""
+        spec = run.spec.auto_replies
+        if spec is None:
+            return None
+        if run.skipped:
+            outcome = 'skipped'
+        elif run.state in ('pending', 'wait'):
+            outcome = 'pending'
+        elif run.plan is None:
+            outcome = 'failed'
+        elif planned:
+            outcome = 'set' if run.plan.auto_reply else 'unchanged'
+        elif run.auto_reply_set:
+            outcome = 'set'
+        else:
+            outcome = 'failed' if run.plan.auto_reply else 'unchanged'
+        previous = (run.before or {}).get('automatic_replies') if run.found else None
+        return dict(spec.view(), outcome=outcome, previous=previous)
 
     @staticmethod
     def _after(run, entry):
         view = {'events': sorted(run.before['events'] + [event['subject'] for event in entry['events']['created']])}
+        replies = entry['automatic_replies']
+        if replies is not None:
+            view['automatic_replies'] = run.before.get('automatic_replies')
+            if replies['outcome'] == 'set':
+                spec = run.spec.auto_replies
+                after = dict(view['automatic_replies'] or {}, status=spec.status)
+                if spec.state == 'enabled':
+                    after.update(external_audience=spec.audience, internal_message=reply_text(spec.internal),
+                                 external_message=reply_text(spec.external))
+                view['automatic_replies'] = after
         if 'permissions' in run.before:
             permissions = dict(run.before['permissions'])
             for change in entry['permissions']['removed']:

@@ -6,8 +6,8 @@
 
 FOR INTERNAL COLLECTION USE ONLY. Python versions supported: >=3.9.
 
-Built from the structured results of graph_user_info (the lookup), graph_group_membership (the check and the
-removals) and graph_user_bulk (disable, licences, delete).
+Built from the structured results of graph_user_info (the lookup), graph_calendar (the automatic replies, checked
+and set), graph_group_membership (the check and the removals) and graph_user_bulk (disable, licences, delete).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import key_of
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.rules import EXCHANGE, ON_PREMISES, ROLE_ASSIGNABLE
+from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.auto_reply import calendar_problem, check_auto_reply, outcomes
 from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.report import (
     count,
     failed_without_problems,
@@ -23,9 +24,9 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.report i
     option_problem,
 )
 
-STEPS = ('lookup', 'memberships', 'disable', 'licences', 'delete')
+STEPS = ('lookup', 'auto_reply', 'memberships', 'disable', 'licences', 'delete')
 # The totals that are changes (the others count what was found or left).
-CHANGES = ('disable', 'revoke_sessions', 'groups_removed', 'licenses_removed', 'delete')
+CHANGES = ('auto_replies_set', 'disable', 'revoke_sessions', 'groups_removed', 'licenses_removed', 'delete')
 DELETED_MAILBOX = ('deleted with the account: restoring the user within 30 days brings the mailbox back, after that Exchange '
                    'Online removes it for good')
 # The module options a problem may name, and the role variable the user set instead.
@@ -37,31 +38,48 @@ ELSEWHERE = {EXCHANGE: 'EXCHANGE ONLINE', ON_PREMISES: 'ON-PREMISES AD'}
 class OffboardingReport:
     """The problems and the plan of one offboarding run, from the steps' results (the lookup names the leavers)."""
 
-    def __init__(self, results, preview, delete=False, mailbox='keep'):
+    def __init__(self, results, preview, delete=False, mailbox='keep', auto_reply=None):
         self.results = dict((step, (results or {}).get(step) or {}) for step in STEPS)
         self.preview = preview
         self.delete = delete
         self.mailbox = mailbox
+        self.auto_reply = auto_reply  # offboarding_auto_reply as the role was given it
 
     # ----- what stops the role before its first write ----------------------------------------
 
     def problems(self):
-        """The lookup's problems as offboarding_users items, leavers not found, and the membership check's problems."""
+        """The lookup's problems as offboarding_users items, offboarding_auto_reply's, leavers not found, and the problems
+        of the automatic replies' and the membership checks."""
         lookup, memberships = self.results['lookup'], self.results['memberships']
         if failed_without_problems(lookup):
             return [Problem(lookup.get('msg'))]
-        problems = [self._lookup_problem(problem) for problem in module_problems(lookup)]
+        problems = [self._lookup_problem(problem) for problem in module_problems(lookup)] + check_auto_reply(self.auto_reply)
         if problems:
             return problems
         missing = lookup.get('missing') or []
         if missing and not self.delete:
             problems.append(Problem('These leavers were not found: %s. Correct the names, or set offboarding_delete=true if they were '
                                     'deleted already.' % ', '.join(missing), field='offboarding_users', where=''))
+        problems.extend(self._auto_reply_problems())
         if failed_without_problems(memberships):
             problems.append(Problem(memberships.get('msg')))
         for problem in module_problems(memberships):
             field = ROLE_VARIABLES.get(problem.get('field'), problem.get('field'))
             problems.append(Problem(problem.get('reason'), field=field) if field else Problem(problem.get('message')))
+        return problems
+
+    def _auto_reply_problems(self):
+        """The automatic replies check's problems (graph_calendar for the leavers, in the lookup's order), each once."""
+        result = self.results['auto_reply']
+        if failed_without_problems(result):
+            return [Problem(result.get('msg'))]
+        leavers = [user.get('userPrincipalName') for user in self.results['lookup'].get('users') or []]
+        problems, seen = [], set()
+        for problem in module_problems(result):
+            mapped = calendar_problem(problem, leavers)
+            if str(mapped) not in seen:
+                seen.add(str(mapped))
+                problems.append(mapped)
         return problems
 
     @staticmethod
@@ -95,6 +113,7 @@ class OffboardingReport:
         ids = lookup.get('ids') or {}
         synchronised = set(key_of(upn) for upn in lookup.get('synchronised') or [])
         inherited_of = dict((key_of(upn), records) for upn, records in (lookup.get('inherited_licenses') or {}).items())
+        replies = outcomes(self.results['auto_reply'])
         entries = []
         for user in lookup.get('users') or []:
             upn = user.get('userPrincipalName')
@@ -118,6 +137,7 @@ class OffboardingReport:
                     entry['groups_left'].append('%s (%s)' % (group, left.get('reason')))
             entry['licenses_inherited'] = inherited_fate(inherited_of.get(key) or [], [r for r in removals if key_of(r.get('member')) == key],
                                                          [left for left in skipped if key_of(left.get('member')) == key])
+            entry['auto_reply'], entry['auto_reply_reason'] = replies.get(key, (None, None))
             entry['mailbox'] = self._mailbox(entry, mailboxes.get(key))
             entry['synchronised'] = key in synchronised
             entry['needs_on_premises'] = on_premises_actions(entry, self.delete) if entry['synchronised'] else []
@@ -125,6 +145,8 @@ class OffboardingReport:
         totals = {
             'users': len(entries),
             'not_found': len(lookup.get('missing') or []),
+            'auto_replies_set': count(entries, lambda e: e['auto_reply'] == 'set'),
+            'auto_replies_no_mailbox': count(entries, lambda e: e['auto_reply'] == 'no mailbox'),
             'disable': count(entries, lambda e: e['disable']),
             'revoke_sessions': count(entries, lambda e: e['revoke_sessions']),
             'groups_removed': sum(len(e['groups_removed']) for e in entries),
@@ -182,6 +204,8 @@ class OffboardingReport:
                   ('licenses_removed', 'licence(s) to remove', 'licence(s) removed')]
         if self.delete:
             counts.append(('delete', 'account(s) to delete', 'account(s) deleted'))
+        if any(user['auto_reply'] for user in plan['users']):
+            counts.insert(0, ('auto_replies_set', 'automatic reply(ies) to set', 'automatic reply(ies) set'))
         lines.append('%d leaver(s): %s' % (totals['users'], ', '.join('%d %s' % (totals[key], to_do if preview else done)
                                                                       for key, to_do, done in counts)))
         for user in plan['users']:
@@ -191,10 +215,12 @@ class OffboardingReport:
             if user['synchronised'] and user['disable'] and not preview:
                 steps[0] = 'disabled in the cloud only (until the next synchronisation)'
             if (steps or user['groups_removed'] or user['licenses_removed'] or user['groups_not_changed'] or user['groups_elsewhere']
-                    or user['needs_on_premises']):
+                    or user['needs_on_premises'] or user['auto_reply'] in ('set', 'no mailbox', 'failed')):
                 lines.append(user['userPrincipalName'])
             else:
                 lines.append('%s - nothing left to do' % user['userPrincipalName'])
+            if user['auto_reply']:
+                lines.append('    auto-reply: ' + auto_reply_line(user, preview))
             if steps:
                 lines.append('    account:  ' + ', '.join(steps))
             if user['groups_removed']:
@@ -224,6 +250,18 @@ class OffboardingReport:
             lines.append('%d group membership(s) Graph cannot change are left for an admin: see %s above (the role does not fail for them).'
                          % (len(plan['groups_elsewhere']), ' and '.join(sorted(set(ELSEWHERE[g['kind']] for g in plan['groups_elsewhere'])))))
         return lines
+
+
+def auto_reply_line(user, preview):
+    """What became (or would become) of a leaver's automatic replies, for the summary."""
+    outcome = user['auto_reply']
+    if outcome == 'set':
+        return 'to set' if preview else 'set'
+    if outcome == 'no mailbox':
+        return 'not set: %s' % (user['auto_reply_reason'] or 'no mailbox')
+    if outcome == 'failed':
+        return 'NOT SET: Graph refused it (see the step before)'
+    return outcome
 
 
 def inherited_fate(records, removed, left):

@@ -36,6 +36,11 @@ def _permission(*permissions):
     return _calendars({'mailbox': upn('alex'), 'permissions': list(permissions)})
 
 
+def _replies(replies):
+    """Alex's automatic replies as given (``GOOD`` first)."""
+    return _calendars({'mailbox': upn('alex'), 'automatic_replies': replies})
+
+
 CASES = [
     # the list and its items
     Case('calendar-calendars-as-text', 'graph_calendar', {'calendars': upn('adele')}, 'calendars must be a list, got the text'),
@@ -133,6 +138,24 @@ CASES = [
     Case('calendar-mailbox-timeout-huge', 'graph_calendar', _calendars(mailbox_timeout=86400), 'mailbox_timeout must be at least 0 and at most 3600'),
     Case('calendar-new-mailboxes-as-text', 'graph_calendar', _calendars(new_mailboxes=upn('alex')), 'new_mailboxes must be a list, got the text'),
     Case('calendar-new-mailboxes-blank', 'graph_calendar', _calendars(new_mailboxes=['']), 'new_mailboxes[0]: is required'),
+    # automatic replies
+    Case('calendar-automatic-replies-message-missing', 'graph_calendar', _replies({'external_message': 'Gone'}),
+         'calendars[1].automatic_replies.internal_message: is required', modes=('real', 'check')),
+    Case('calendar-automatic-replies-message-blank', 'graph_calendar', _replies({'internal_message': '  '}),
+         'calendars[1].automatic_replies.internal_message: is required'),
+    Case('calendar-automatic-replies-message-list', 'graph_calendar', _replies({'internal_message': ['Gone']}),
+         ['calendars[1].automatic_replies.internal_message', 'list']),
+    Case('calendar-automatic-replies-audience-unknown', 'graph_calendar', _replies({'internal_message': 'Gone', 'external_audience': 'everyone'}),
+         ['calendars[1].automatic_replies.external_audience', "'everyone'", 'none, contactsOnly, all']),
+    Case('calendar-automatic-replies-audience-case', 'graph_calendar', _replies({'internal_message': 'Gone', 'external_audience': 'contactsonly'}),
+         ['calendars[1].automatic_replies.external_audience', "did you mean 'contactsOnly'?"]),
+    Case('calendar-automatic-replies-state-unknown', 'graph_calendar', _replies({'internal_message': 'Gone', 'state': 'scheduled'}),
+         ['calendars[1].automatic_replies.state', "'scheduled'", 'enabled, disabled']),
+    Case('calendar-automatic-replies-unknown-key', 'graph_calendar', _replies({'internal_mesage': 'Gone'}),
+         ['calendars[1].automatic_replies', "'internal_mesage'", "did you mean 'internal_message'?"]),
+    Case('calendar-automatic-replies-as-text', 'graph_calendar', _replies('Gone'), ['calendars[1].automatic_replies', 'dict']),
+    Case('calendar-automatic-replies-missing-mailboxes-unknown', 'graph_calendar',
+         dict(_replies({'internal_message': 'Gone'}), missing_mailboxes='ignore'), ['missing_mailboxes', 'fail, skip']),
     # mailboxes that are not there
     Case('calendar-mailbox-not-found', 'graph_calendar',
          {'calendars': [GOOD_EVENTS_ONLY, {'mailbox': upn('ghost'), 'events': [EVENT]}], 'new_mailboxes': [upn('alex')]},

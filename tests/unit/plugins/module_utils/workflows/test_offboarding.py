@@ -59,7 +59,7 @@ def test_the_plan_puts_each_steps_result_with_its_leaver():
     }
     plan = OffboardingReport(results, preview=False).plan()
     lee, nestor = plan['users']
-    assert lee == {'userPrincipalName': LEE, 'id': 'id-lee', 'disable': True, 'revoke_sessions': True, 'groups_removed': ['Sales'],
+    assert lee == {'userPrincipalName': LEE, 'id': 'id-lee', 'auto_reply': None, 'auto_reply_reason': None, 'disable': True, 'revoke_sessions': True, 'groups_removed': ['Sales'],
                    'groups_left': [], 'groups_elsewhere': [],
                    'groups_not_changed': [{'group': 'Helpdesk admins', 'reason': 'a role-assignable group',
                                            'permission': 'RoleManagement.ReadWrite.Directory'}],
@@ -67,7 +67,8 @@ def test_the_plan_puts_each_steps_result_with_its_leaver():
                    'licenses_inherited': {'going': [], 'staying': []},
                    'mailbox': {'outcome': 'unchanged', 'kept_licenses': [], 'message': 'licences were not removed'}}
     assert nestor['groups_left'] == ['All users (a dynamic-membership group)'] and nestor['licenses_removed'] == ['SPE_E3']
-    assert plan['totals'] == {'users': 2, 'not_found': 0, 'disable': 1, 'revoke_sessions': 1, 'groups_removed': 1, 'licenses_removed': 1,
+    assert plan['totals'] == {'users': 2, 'not_found': 0, 'auto_replies_set': 0, 'auto_replies_no_mailbox': 0, 'disable': 1,
+                              'revoke_sessions': 1, 'groups_removed': 1, 'licenses_removed': 1,
                               'delete': 0, 'groups_not_changed': 1, 'groups_elsewhere': 0, 'mailboxes_kept': 0, 'mailboxes_released': 0,
                               'needs_on_premises': 0}
     assert plan['summary'][:2] == ['Offboarding done.', '2 leaver(s): 1 account(s) disabled, 1 session revocation(s), '
@@ -162,3 +163,58 @@ def test_groups_another_system_owns_are_listed_per_leaver_with_what_an_admin_run
         assert "    ON-PREMISES AD: 'AD Sales' (synced from on-premises Active Directory) - %s" % ON_PREMISES_REMEDY in summary
         assert summary[-1] == ('2 group membership(s) Graph cannot change are left for an admin: see EXCHANGE ONLINE and ON-PREMISES AD above '
                                '(the role does not fail for them).')
+
+
+# ----- automatic replies --------------------------------------------------------------------------
+
+
+def test_offboarding_auto_reply_problems_are_named_by_its_keys():
+    def problems(value):
+        return [str(p) for p in OffboardingReport({'lookup': LOOKUP}, preview=False, auto_reply=value).problems()]
+    assert problems(None) == [] and problems('Gone') == [] and problems({'message': 'Gone', 'external_audience': 'none'}) == []
+    assert problems('  ') == ['offboarding_auto_reply: is empty; give the message (text or HTML)']
+    assert problems(['Gone']) == ['offboarding_auto_reply: must be the message (text) or a dict with message, external_message and '
+                                  'external_audience, got a list']
+    assert problems({'mesage': 'Gone'}) == [
+        "offboarding_auto_reply: unsupported key 'mesage' (did you mean 'message'?); allowed: message, external_message, external_audience",
+        'offboarding_auto_reply.message: is empty; give the message (text or HTML)']
+    assert problems({'message': 'Gone', 'external_audience': 'Everyone'}) == [
+        "offboarding_auto_reply.external_audience: 'Everyone' is not one of none, contactsOnly, all"]
+    assert problems({'message': 'Gone', 'external_audience': 'contactsonly'}) == [
+        "offboarding_auto_reply.external_audience: 'contactsonly' is not one of none, contactsOnly, all (did you mean 'contactsOnly'? "
+        "values are case-sensitive)"]
+    (number,) = problems({'message': 'Gone', 'external_message': 5})
+    assert number.startswith('offboarding_auto_reply.external_message: must be the message as text, got ')
+
+
+def test_the_auto_reply_checks_problems_name_the_variable_or_the_leaver():
+    check = {'failed': True, 'msg': '...', 'problems': [
+        {'item': 'calendars[0]', 'field': 'automatic_replies.internal_message', 'reason': 'is required'},
+        {'item': 'calendars[1]', 'field': 'automatic_replies.internal_message', 'reason': 'is required'},
+        {'item': 'calendars[1]', 'field': 'mailbox', 'reason': "reading the calendar of 'x' failed: 403 ErrorAccessDenied: Access is denied."}]}
+    assert refusal({'lookup': LOOKUP, 'auto_reply': check}) == (
+        "Nothing was changed: offboarding_auto_reply.message: is required; %s: automatic replies: reading the calendar of 'x' failed: "
+        "403 ErrorAccessDenied: Access is denied." % NESTOR)
+    assert refusal({'lookup': LOOKUP, 'auto_reply': {'failed': True, 'msg': 'Invalid connection settings'}}) == (
+        'Nothing was changed. Invalid connection settings')
+    assert refusal({'lookup': LOOKUP, 'auto_reply': {'skipped': True}}) is None
+
+
+def test_the_plan_says_per_leaver_what_became_of_the_automatic_replies():
+    calendars = {'calendars': [
+        {'mailbox': LEE.upper(), 'status': 'ok', 'reason': None, 'automatic_replies': {'outcome': 'set', 'state': 'enabled'}},
+        {'mailbox': NESTOR, 'status': 'skipped', 'reason': 'has no mailbox (Outlook answered MailboxNotEnabledForRESTAPI)',
+         'automatic_replies': {'outcome': 'skipped', 'state': 'enabled'}}]}
+    plan = OffboardingReport({'lookup': LOOKUP, 'auto_reply': calendars}, preview=True).plan()
+    lee, nestor = plan['users']
+    assert (lee['auto_reply'], nestor['auto_reply']) == ('set', 'no mailbox')
+    assert nestor['auto_reply_reason'].startswith('has no mailbox')
+    assert plan['totals']['auto_replies_set'] == 1 and plan['totals']['auto_replies_no_mailbox'] == 1 and plan['changed']
+    assert plan['summary'][1].startswith('2 leaver(s): 1 automatic reply(ies) to set, ')
+    assert '    auto-reply: to set' in plan['summary']
+    assert '    auto-reply: not set: has no mailbox (Outlook answered MailboxNotEnabledForRESTAPI)' in plan['summary']
+    again = dict(calendars, calendars=[dict(calendars['calendars'][0], automatic_replies={'outcome': 'unchanged'})])
+    plan = OffboardingReport({'lookup': LOOKUP, 'auto_reply': again}, preview=False).plan()
+    assert plan['users'][0]['auto_reply'] == 'already set' and plan['users'][1]['auto_reply'] is None and not plan['changed']
+    lines = plan['summary']
+    assert lines[lines.index('%s - nothing left to do' % LEE) + 1] == '    auto-reply: already set'
