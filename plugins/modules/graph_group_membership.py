@@ -72,6 +72,16 @@ options:
       - Groups (object id or displayName) that O(user) should, or should not, be a direct member of.
     type: list
     elements: str
+  keep:
+    description:
+      - With O(state=exact), direct memberships to leave as they are - neither removed nor added - although O(members) or
+        O(groups) does not list them, for example the group a leaver's mailbox licence comes from. Same references as
+        O(groups) (with O(user)) or O(members) (with O(group)); each must exist, and must not also be listed.
+      - A kept group Graph cannot change (dynamic, synchronised, Exchange-owned) is left without a warning.
+      - Refused with O(state=present) and O(state=absent), which only touch what is listed.
+    type: list
+    elements: str
+    version_added: 0.2.0
   memberships:
     description:
       - Several items in one task, each either O(memberships[].group) with O(memberships[].members) or
@@ -94,6 +104,13 @@ options:
         description: Groups (object id or displayName) for O(memberships[].user).
         type: list
         elements: str
+      keep:
+        description:
+          - With O(state=exact), the item's memberships to leave as they are (groups with O(memberships[].user), members with
+            O(memberships[].group)); see O(keep).
+        type: list
+        elements: str
+        version_added: 0.2.0
   state:
     description:
       - V(present) adds the listed memberships that are missing.
@@ -245,6 +262,14 @@ EXAMPLES = r"""
     allow_empty: true
     on_missing_permission: skip
 
+- name: Remove a leaver from every direct group but the one its mailbox licence comes from
+  mynster.msgraph.graph_group_membership:
+    user: leaver@contoso.com
+    groups: []
+    keep: [Licensing - Microsoft 365 E3]
+    state: exact
+    allow_empty: true
+
 - name: Take two users out of a group
   mynster.msgraph.graph_group_membership:
     group: 0f2d43c5-3a3b-4b17-9c80-5a9d6f0e2c11
@@ -370,11 +395,13 @@ ARGUMENT_SPEC = dict(
     members=dict(type='list', elements='str'),
     user=dict(type='str'),
     groups=dict(type='list', elements='str'),
+    keep=dict(type='list', elements='str'),
     memberships=dict(type='list', elements='dict', options=dict(
         group=dict(type='str'),
         members=dict(type='list', elements='str'),
         user=dict(type='str'),
         groups=dict(type='list', elements='str'),
+        keep=dict(type='list', elements='str'),
     )),
     state=dict(type='str', default='present', choices=['present', 'absent', 'exact']),
     member_types=dict(type='list', elements='str', choices=list(MEMBER_TYPES), default=list(MEMBER_TYPES)),
@@ -403,7 +430,8 @@ def main():
     module = GraphModule(
         argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
-        mutually_exclusive=[('group', 'user', 'memberships'), ('members', 'groups'), ('memberships', 'members'), ('memberships', 'groups')],
+        mutually_exclusive=[('group', 'user', 'memberships'), ('members', 'groups'), ('memberships', 'members'), ('memberships', 'groups'),
+                            ('memberships', 'keep')],
         required_one_of=[('group', 'user', 'memberships')],
         required_by={'group': 'members', 'user': 'groups'},
         ranges={'replication_timeout': WAIT_RANGE, 'max_removals': (0, None, True)},

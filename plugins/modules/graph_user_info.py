@@ -162,6 +162,20 @@ inherited_licenses:
   version_added: 0.2.0
   sample: {"adele.vance@contoso.com": [{"sku": "SPE_E3", "skuId": "05e9a617-0261-4cee-bb44-138d3ef5d965", "group": "Sales staff",
            "group_id": "b320ee12-b1cd-4cca-b648-a437be61c5cd", "state": "Error", "error": "CountViolation"}]}
+mailbox_licenses:
+  description:
+    - The licences that give users an Exchange Online mailbox, by userPrincipalName; only users holding at least one are
+      listed. Direct ones come first, with C(group) and C(group_id) V(null); inherited ones name the group that grants them.
+    - Each has C(sku) (skuPartNumber), C(skuId), C(group) and C(group_id). A licence counts when it has a mailbox service
+      plan (C(EXCHANGE_S_STANDARD), C(EXCHANGE_S_ENTERPRISE), C(EXCHANGE_S_DESKLESS), ...; Microsoft's list of product
+      names and service plan identifiers) that is not disabled, and the user holds it (state V(Active) or
+      V(ActiveWithError)).
+    - Exchange Online deletes a mailbox's data 30 days after its user's last such licence goes.
+  returned: when O(include_licenses=true)
+  type: dict
+  version_added: 0.2.0
+  sample: {"adele.vance@contoso.com": [{"sku": "SPE_E3", "skuId": "05e9a617-0261-4cee-bb44-138d3ef5d965", "group": "Licensing E3",
+           "group_id": "b320ee12-b1cd-4cca-b648-a437be61c5cd"}]}
 ids:
   description:
     - The object id of each user in RV(users), by userPrincipalName.
@@ -231,7 +245,7 @@ def run(module):
                        for name in unknown])
     for warning in export.warnings:
         module.warn(warning)
-    extra = {'inherited_licenses': export.inherited} if params['include_licenses'] else {}
+    extra = {'inherited_licenses': export.inherited, 'mailbox_licenses': export.mailboxes} if params['include_licenses'] else {}
     module.exit_result(False, users=items, ids=ids, missing=missing, synchronised=export.synchronised, **extra)
 
 

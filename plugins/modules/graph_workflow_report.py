@@ -45,12 +45,14 @@ options:
       - V(new_objects) (onboarding only) - from the user step's result in O(results), the hires it created (or would
         create), the hires whose mailbox is new, and the hires whose create Graph refused, as RV(new_users),
         RV(new_mailboxes) and RV(refused_users).
+      - V(leavers) (offboarding only) - from the lookup's result in O(results), the leavers as each step's module takes
+        them, as RV(leavers).
       - V(problems) - every problem the role's checks found, in the role's terms. The task fails when there is one,
         naming them all (RV(problems) holds them as records).
       - V(plan) - what the run did, or in check mode would do, per person, as RV(plan).
     type: str
     required: true
-    choices: [new_objects, problems, plan]
+    choices: [new_objects, leavers, problems, plan]
   people:
     description:
       - Onboarding only - the hires as given to the role, O(mynster.msgraph.onboarding#role:main:onboarding_users).
@@ -160,6 +162,20 @@ refused_users:
   returned: when O(report=new_objects)
   type: list
   elements: str
+leavers:
+  description:
+    - The leavers the lookup found, as the offboarding steps' modules take them - C(users) (M(mynster.msgraph.graph_user_bulk)
+      entries to disable or delete), C(memberships) (M(mynster.msgraph.graph_group_membership) items with no group wanted and,
+      with O(mailbox=keep), the groups a leaver's last mailbox licences come from in C(keep)) and C(licences)
+      (M(mynster.msgraph.graph_user_bulk) entries with no licence wanted).
+    - A leaver stays in a group that grants it a licence with an Exchange Online mailbox plan when it holds no such
+      licence directly, so that leaving the group does not start the mailbox's 30-day deletion. Every such group is kept.
+      Not with O(delete=true).
+  returned: when O(report=leavers)
+  type: dict
+  version_added: 0.2.0
+  sample: {"users": [{"userPrincipalName": "leaver@contoso.com"}], "memberships": [{"user": "leaver@contoso.com", "groups": [],
+           "keep": ["b320ee12-b1cd-4cca-b648-a437be61c5cd"]}], "licences": [{"userPrincipalName": "leaver@contoso.com", "licenses": []}]}
 plan:
   description:
     - What the run did, or in check mode would do - C(check_mode), C(changed), C(totals), one entry per person in
@@ -167,8 +183,10 @@ plan:
     - Onboarding adds C(pending_mailboxes), C(refused) (each write Graph refused in the user step - C(userPrincipalName),
       C(field), C(action), C(status), C(code), C(reason)) and C(left_undone), why the role fails after doing everything
       else (or V(null)); offboarding adds, per leaver, C(auto_reply) (V(set), V(already set), V(no mailbox) or V(null)
-      when O(mynster.msgraph.offboarding#role:main:offboarding_auto_reply) is not set) with C(auto_reply_reason), and
-      C(not_found), C(groups_not_changed), C(groups_elsewhere) (the groups Exchange Online or on-premises Active
+      when O(mynster.msgraph.offboarding#role:main:offboarding_auto_reply) is not set) with C(auto_reply_reason) and
+      C(groups_kept) (with O(mailbox=keep), the groups the leaver stays in because its last licences with a mailbox
+      plan come through them - C(group), C(group_id), C(reason)), and C(not_found), C(groups_not_changed),
+      C(groups_elsewhere) (the groups Exchange Online or on-premises Active
       Directory owns that the leavers are still in - C(userPrincipalName), C(group), C(group_id), C(kind), C(reason),
       C(remedy), C(command)), C(left_undone), why the role fails after doing everything else (or V(null)),
       C(needs_on_premises), the synchronised leavers and what on-premises Active Directory must still do for each, and
@@ -188,7 +206,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.onboardi
 
 ARGUMENT_SPEC = dict(
     workflow=dict(type='str', required=True, choices=['onboarding', 'offboarding']),
-    report=dict(type='str', required=True, choices=['new_objects', 'problems', 'plan']),
+    report=dict(type='str', required=True, choices=['new_objects', 'leavers', 'problems', 'plan']),
     people=dict(type='list', elements='raw', default=[]),
     results=dict(type='dict', default={}),
     delete=dict(type='bool', default=False),
@@ -211,6 +229,10 @@ def run(module):
             module.fail_json(msg='report=new_objects is for workflow=onboarding only')
         new = report.new_objects()
         module.exit_json(changed=False, new_users=new['users'], new_mailboxes=new['mailboxes'], refused_users=new['refused'])
+    elif params['report'] == 'leavers':
+        if params['workflow'] != 'offboarding':
+            module.fail_json(msg='report=leavers is for workflow=offboarding only')
+        module.exit_json(changed=False, leavers=report.leavers())
     elif params['report'] == 'problems':
         problems = report.problems()
         if problems:

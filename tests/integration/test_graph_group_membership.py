@@ -53,9 +53,9 @@ class World:
 
     def __init__(self, emulator, users, groups, devices=(), service_principals=(), contacts=()):
         self.emulator = emulator
-        seeded = emulator.seed(users=user_bodies(users), groups=groups, devices=[{'displayName': d} for d in devices],
-                               servicePrincipals=[{'displayName': s} for s in service_principals],
-                               contacts=[{'displayName': c, 'mail': '%s@fabrikam.example' % c.lower()} for c in contacts])
+        emulator.seed(users=user_bodies(users), groups=groups, devices=[{'displayName': d} for d in devices],
+                      servicePrincipals=[{'displayName': s} for s in service_principals],
+                      contacts=[{'displayName': c, 'mail': '%s@fabrikam.example' % c.lower()} for c in contacts])
         self.ids = {}
         self.refresh()
 
@@ -203,6 +203,19 @@ def test_user_groups_exact_leaves_groups_graph_cannot_change_with_a_warning(emul
         assert "Left %s in group 'All staff'" % upn('alice') in warnings and "group 'Mail security'" in warnings
     diff = applied.result('Membership')['diff']['after']['user ' + upn('alice')]
     assert diff == ['All staff', 'Mail security', 'Ops']
+
+
+def test_exact_leaves_the_kept_memberships_as_they_are(emulator, playbook):
+    world = standard_world(emulator)
+    preview, applied, again = check_apply_rerun(
+        emulator, playbook, world, {'memberships': [{'user': upn('alice'), 'groups': [], 'keep': ['Dev', 'All staff']},
+                                                    {'group': 'Sales', 'members': [], 'keep': [upn('bob')]}],
+                                    'state': 'exact', 'allow_empty': True},
+        added=set(), removed={('Sales', 'alice')}, diff_keys=['user ' + upn('alice'), 'group Sales'])
+    for run in (preview, applied, again):
+        skipped = run.result('Membership')['skipped_memberships']
+        assert [world.names[s['group_id']] for s in skipped] == ['Mail security']  # kept ones are left without a warning
+    assert ('Dev', 'alice') in world.membership() and ('Sales', 'bob') in world.membership()
 
 
 def test_memberships_present(emulator, playbook):

@@ -64,6 +64,10 @@ def test_users_by_name_and_id_with_licences_and_manager(emulator, playbook):
     group_id = seeded['groups'][0]['id']
     assert result['inherited_licenses'] == {'u0000@contoso.example': [{'sku': 'SPE_E3', 'skuId': SPE_E3, 'group': 'E3 by group',
                                                                        'group_id': group_id, 'state': 'Active', 'error': 'None'}]}
+    # SPE_E3 carries a mailbox plan (EXCHANGE_S_ENTERPRISE), EMS does not; the boss's disabled TEAMS1 leaves the mailbox
+    assert result['mailbox_licenses'] == {
+        'u0000@contoso.example': [{'sku': 'SPE_E3', 'skuId': SPE_E3, 'group': 'E3 by group', 'group_id': group_id}],
+        'boss@contoso.example': [{'sku': 'SPE_E3', 'skuId': SPE_E3, 'group': None, 'group_id': None}]}
     assert first['manager'] == 'boss@contoso.example' and first['businessPhones'] == ['+45 00000000'] and first['city'] is None
     assert boss['licenses'] == ['EMS', {'sku': 'SPE_E3', 'disabled_plans': ['TEAMS1']}] and boss['manager'] is None
     assert admin['userPrincipalName'] == '$adm@contoso.example' and admin['accountEnabled'] is False and admin['licenses'] == []
@@ -97,6 +101,7 @@ def test_inherited_licences_in_error_are_returned_apart_and_round_trip(emulator,
     record = {'sku': 'SMALL', 'skuId': small, 'group': 'Small', 'group_id': group_id}
     assert result['inherited_licenses'] == {'u0@contoso.example': [dict(record, state='Active', error='None')],
                                             'u1@contoso.example': [dict(record, state='Error', error='CountViolation')]}
+    assert result['mailbox_licenses'] == {}  # SMALL has no mailbox plan
     # fed back, the direct (empty) lists change nothing: nothing inherited is removed; u1's assignment in Error is reported
     fed = run.result('Feed it back')
     assert fed['changed'] is False and fed['unchanged'] == 3

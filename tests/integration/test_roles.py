@@ -132,6 +132,45 @@ def test_offboarding_mailbox_release_removes_the_mailbox_licence_and_says_the_da
     assert again.result('Plan')['offboarding_plan']['users'][0]['mailbox']['outcome'] == 'none'
 
 
+def test_offboarding_keeps_the_group_a_leavers_only_mailbox_licence_comes_from(emulator, playbook):
+    # Ivy and Jo hold SPE_E3 (a mailbox plan) only through 'Licensing E3'. Leaving the group would take the licence and
+    # start the mailbox's 30-day deletion, so offboarding_mailbox=keep keeps that one membership; release lets it go.
+    seed_tenant(emulator, users=[{'userPrincipalName': upn(name), 'displayName': name.title(), 'usageLocation': 'DK'} for name in ('ivy', 'jo')],
+                groups=[security_group('Licensing E3', assignedLicenses=[{'skuId': SPE_E3, 'disabledPlans': []}], members=[upn('ivy'), upn('jo')]),
+                        security_group('Project X', members=[upn('ivy'), upn('jo')])])
+    keep = {'leavers': [upn('ivy')]}
+    preview = playbook(OFFBOARD, check=True, extra_vars=keep)
+    assert preview.rc == 0, preview
+    assert writes(emulator) == 0
+    ivy = preview.result('Plan')['offboarding_plan']['users'][0]
+    assert ivy['groups_removed'] == ['Project X'] and [g['group'] for g in ivy['groups_kept']] == ['Licensing E3']
+    assert ivy['mailbox']['outcome'] == 'kept' and "SPE_E3 through 'Licensing E3', a membership kept for it" in ivy['mailbox']['message']
+    assert ivy['licenses_inherited']['going'] == [] and ivy['licenses_inherited']['staying'][0]['sku'] == 'SPE_E3'
+
+    applied = playbook(OFFBOARD, extra_vars=keep)
+    assert applied.rc == 0, applied
+    state = State(emulator)
+    assert state.users[upn('ivy')]['accountEnabled'] is False and state.groups_of[upn('ivy')] == {'Licensing E3'}
+    assert '@mailboxDeletionScheduled' not in state.users[upn('ivy')]
+    assert "kept:     'Licensing E3' (for the mailbox" in applied.stdout
+    emulator.reset_stats()
+    again = playbook(OFFBOARD, extra_vars=keep)
+    assert again.rc == 0 and again.recap['changed'] == 0 and writes(emulator) == 0, again
+
+    release = {'leavers': [upn('jo')], 'offboarding_mailbox': 'release'}
+    preview = playbook(OFFBOARD, check=True, extra_vars=release)
+    assert preview.rc == 0, preview
+    jo = preview.result('Plan')['offboarding_plan']['users'][0]
+    assert sorted(jo['groups_removed']) == ['Licensing E3', 'Project X'] and jo['groups_kept'] == []
+    assert jo['mailbox']['outcome'] == 'released' and "SPE_E3 through 'Licensing E3', whose group the leaver leaves" in jo['mailbox']['message']
+    applied = playbook(OFFBOARD, extra_vars=release)
+    assert applied.rc == 0, applied
+    assert applied.result('Plan')['offboarding_plan']['users'][0]['mailbox']['outcome'] == 'released'
+    state = State(emulator)
+    assert upn('jo') not in state.groups_of and '@mailboxDeletionScheduled' in state.users[upn('jo')]
+    assert state.groups_of[upn('ivy')] == {'Licensing E3'}
+
+
 def seed_synchronised_leaver(emulator):
     """Sam, synchronised from on-premises AD, with a cloud group and a direct licence."""
     return seed_tenant(emulator, users=[{'userPrincipalName': upn('sam'), 'displayName': 'Sam Synced', 'usageLocation': 'DK',

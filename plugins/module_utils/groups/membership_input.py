@@ -19,14 +19,16 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.directory.referenc
 class MembershipItem:
     """One requested relation: a group with its members (side ``group``), or a member with its groups (side ``user``)."""
 
-    def __init__(self, label, side, owner, listed):
+    def __init__(self, label, side, owner, listed, kept=()):
         self.label = label    # 'memberships[2]', or None for the top-level options
         self.side = side
         self.owner = owner    # Reference
         self.listed = listed  # [Reference]
+        self.kept = list(kept)  # [Reference]: memberships state=exact leaves as they are (the item's keep)
         self.owner_obj = None  # filled by the planner:
         self.resolved = []     # [(reference, object)] for listed
         self.listed_objs = {}  # id -> object
+        self.kept_ids = set()  # ids of the kept objects
 
 
 class MembershipTask:
@@ -94,9 +96,12 @@ def _parse_item(label, entry, params, member_types, problems):
     owner = parse_or_note(subject, side, 'group' if side == 'group' else None, problems, label)
     listed = [parse_or_note(text, '%s[%d]' % (listed_key, index), 'group' if side == 'user' else None, problems, label)
               for index, text in enumerate(entry[listed_key])]
+    kept = [parse_or_note(text, 'keep[%d]' % index, 'group' if side == 'user' else None, problems, label)
+            for index, text in enumerate(entry.get('keep') or [])]
+    _keep_problems(entry, listed, kept, params['state'], name, label, problems)
     if owner is not None and side == 'group' and owner.type != 'group':
         problems.append(not_a_group(owner, 'group takes a group'))
-    for reference in listed:
+    for reference in listed + kept:
         if reference is not None and side == 'user' and reference.type != 'group':
             problems.append(not_a_group(reference, 'groups lists groups'))
     if params['state'] == 'exact' and member_types:
@@ -106,11 +111,25 @@ def _parse_item(label, entry, params, member_types, problems):
                 problems.append(reference.problem("'%s' is a %s, but member_types (%s) leaves %ss out of state=exact"
                                                   % (reference.text, reference.type, ', '.join(member_types), reference.type)))
     if params['state'] == 'exact' and not listed and not params.get('allow_empty'):
-        problems.append(Problem('state=exact with an empty %s list would remove every direct membership; set allow_empty: true if that is '
-                                'intended' % listed_key, label, listed_key, subject, where=name))
+        problems.append(Problem('state=exact with an empty %s list would remove every direct membership%s; set allow_empty: true if that '
+                                'is intended' % (listed_key, ' but the kept ones' if entry.get('keep') else ''), label, listed_key, subject,
+                                where=name))
     if len(problems) > count:
         return None
-    return MembershipItem(label, side, owner, listed)
+    return MembershipItem(label, side, owner, listed, kept)
+
+
+def _keep_problems(entry, listed, kept, state, name, label, problems):
+    """``keep`` goes with state=exact only, and names nothing the item also lists."""
+    if entry.get('keep') and state != 'exact':
+        problems.append(Problem('keep only applies to state=exact (state=%s adds or removes only what is listed); leave it out'
+                                % state, label, 'keep', where=name))
+        return
+    listed_keys = set(reference.key for reference in listed if reference is not None)
+    for reference in kept:
+        if reference is not None and reference.key in listed_keys:
+            problems.append(reference.problem("'%s' is both listed and kept; list it to have the membership, or keep it to leave the "
+                                              "membership as it is, not both" % reference.text))
 
 
 def not_a_group(reference, rule):

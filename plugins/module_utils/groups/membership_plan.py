@@ -84,7 +84,7 @@ class MembershipPlanner:
 
     def resolve(self):
         """Resolve every reference in one bulk lookup; refuse (naming each place) what is unknown, ambiguous or not allowed."""
-        references = [item.owner for item in self.items] + [ref for item in self.items for ref in item.listed]
+        references = [item.owner for item in self.items] + [ref for item in self.items for ref in item.listed + item.kept]
         resolver = DirectoryResolver(self.client, wait_for_missing=self.wait, recently_created=self.task.recently_created)
         lookup = resolver.resolve(references, {'group': ('mail',)})
         problems = []
@@ -109,6 +109,7 @@ class MembershipPlanner:
             item.owner_obj = resolved.get(item.owner.key)
             item.resolved = [(ref, resolved.get(ref.key)) for ref in item.listed]
             item.listed_objs = dict((obj['id'], obj) for dummy, obj in item.resolved if obj is not None)
+            item.kept_ids = set(resolved[ref.key]['id'] for ref in item.kept if ref.key in resolved)
         problems.extend(self._rule_problems())
         if problems:
             raise InputError(problems)
@@ -236,6 +237,9 @@ class MembershipPlanner:
                 continue
             for other_id, other in current.items():
                 if other_id in item.listed_objs:
+                    continue
+                if other_id in item.kept_ids:
+                    self.unchanged += 1
                     continue
                 if item.side == 'group' and object_type(other) not in self.task.member_types:
                     continue  # a type member_types leaves alone

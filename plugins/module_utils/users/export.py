@@ -20,6 +20,7 @@ from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences imp
     read_licence_groups,
     subscriptions_request,
 )
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.mailboxes import mailbox_licences
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.reader import UserReads, filter_url, user_queries
 from ansible_collections.mynster.msgraph.plugins.module_utils.users.synchronised import is_synchronised
 
@@ -89,7 +90,8 @@ class UserExport:
 
     With ``include_licenses``, ``read`` also fills ``inherited``: for each found user that inherits licences from groups,
     by userPrincipalName, ``licences.inherited_licences`` (SKU, granting group's id and name, state, error; the names
-    read in one more batched read), and ``warnings`` when those names could not be read.
+    read in one more batched read), ``mailboxes``: for each found user holding a licence with an Exchange Online mailbox
+    plan, ``mailboxes.mailbox_licences``, and ``warnings`` when the groups' names could not be read.
     """
 
     def __init__(self, names=None, expression=None, properties=(), include_licenses=False, include_manager=False):
@@ -100,6 +102,7 @@ class UserExport:
         self.include_manager = include_manager
         self.synchronised = []
         self.inherited = {}
+        self.mailboxes = {}
         self.warnings = []
 
     def fields(self):
@@ -149,6 +152,9 @@ class UserExport:
                 inherited = inherited_licences(user, catalog, groups)
                 if inherited:
                     self.inherited[user['userPrincipalName']] = inherited
+                mailbox = mailbox_licences(user, catalog, groups)
+                if mailbox:
+                    self.mailboxes[user['userPrincipalName']] = mailbox
         ids = dict((user['userPrincipalName'], user['id']) for user in users)
         self.synchronised = [user['userPrincipalName'] for user in users if is_synchronised(user)]
         return items, ids, missing, []

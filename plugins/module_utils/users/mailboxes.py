@@ -14,7 +14,13 @@ the user holds it.
 
 from __future__ import annotations
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import assignment_states, gives_mailbox, is_held
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import (
+    LicenceGroups,
+    assignment_record,
+    assignment_states,
+    gives_mailbox,
+    is_held,
+)
 
 MAILBOX_LICENSE_CHOICES = ('release', 'keep')
 RETENTION_DAYS = 30
@@ -53,6 +59,18 @@ def mailbox_fate(plan, direct, inherited_assignments, catalog):
 def inherited_assignments(user):
     """The licences a user (read with ``licenseAssignmentStates``) holds through groups and that are in effect."""
     return [_assignment(a['skuId'], a['disabledPlans']) for a in assignment_states(user) if a['group'] and is_held(a)]
+
+
+def mailbox_licences(user, catalog, groups=None):
+    """The licences ``user`` (read with ``licenseAssignmentStates``) holds that carry an Exchange Online mailbox plan, direct
+    ones (``group_id`` None) first: ``{sku, skuId, group, group_id}``. A licence in state Error or Disabled gives no mailbox."""
+    groups = groups or LicenceGroups()
+    records = []
+    for assignment in assignment_states(user):
+        if is_held(assignment) and gives_mailbox(catalog, [_assignment(assignment['skuId'], assignment['disabledPlans'])])[0]:
+            record = assignment_record(assignment, catalog, groups)
+            records.append(dict((key, record[key]) for key in ('sku', 'skuId', 'group', 'group_id')))
+    return sorted(records, key=lambda r: (r['group_id'] is not None, str(r['sku']).lower(), str(r['group'] or '').lower()))
 
 
 def _adds_mailbox(plan, catalog):

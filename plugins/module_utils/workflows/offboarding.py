@@ -15,6 +15,7 @@ from __future__ import annotations
 from ansible_collections.mynster.msgraph.plugins.module_utils.common.outcomes import Problem
 from ansible_collections.mynster.msgraph.plugins.module_utils.directory.references import key_of
 from ansible_collections.mynster.msgraph.plugins.module_utils.groups.rules import EXCHANGE, ON_PREMISES, ROLE_ASSIGNABLE
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.mailboxes import MAILBOX_OUTCOMES
 from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.auto_reply import calendar_problem, check_auto_reply, outcomes
 from ansible_collections.mynster.msgraph.plugins.module_utils.workflows.report import (
     count,
@@ -33,6 +34,8 @@ DELETED_MAILBOX = ('deleted with the account: restoring the user within 30 days 
 ROLE_VARIABLES = {'max_removals': 'offboarding_max_group_removals', 'users': 'offboarding_users'}
 # Groups whose members another system owns: an admin removes the leaver there (summary label per kind).
 ELSEWHERE = {EXCHANGE: 'EXCHANGE ONLINE', ON_PREMISES: 'ON-PREMISES AD'}
+KEPT_FOR_MAILBOX = ("kept: it grants the leaver's last licence with an Exchange Online mailbox plan, so leaving it would start the "
+                    "mailbox's 30-day deletion (offboarding_mailbox=keep)")
 
 
 class OffboardingReport:
@@ -94,6 +97,39 @@ class OffboardingReport:
             return Problem(problem.get('reason'), 'offboarding_users[%d]' % index, problem.get('field'))
         return option_problem(problem, ROLE_VARIABLES) or Problem(problem.get('message') or problem.get('reason'))
 
+    # ----- the leavers, as the modules take them --------------------------------------------------
+
+    def leavers(self):
+        """The leavers the lookup found, as each step's module takes them: ``users`` to disable or delete, ``memberships``
+        (no group wanted; with offboarding_mailbox=keep, the groups a leaver's last mailbox licences come from kept) and
+        ``licences`` (none wanted; graph_user_bulk's mailbox_licenses keeps direct mailbox licences)."""
+        leavers = {'users': [], 'memberships': [], 'licences': []}
+        for user in self.results['lookup'].get('users') or []:
+            upn = user.get('userPrincipalName')
+            leavers['users'].append({'userPrincipalName': upn})
+            membership = {'user': upn, 'groups': []}
+            kept = self.mailbox_groups(upn)
+            if kept:
+                membership['keep'] = kept
+            leavers['memberships'].append(membership)
+            leavers['licences'].append({'userPrincipalName': upn, 'licenses': []})
+        return leavers
+
+    def mailbox_groups(self, upn):
+        """The ids of the groups a leaver stays in so that its mailbox stays: with offboarding_mailbox=keep (and no
+        deletion), the groups granting its licences with a mailbox plan, when it holds no such licence directly (a direct
+        one is kept by the licence step). Every such group is kept: which of them Graph can change is only known later."""
+        if self.mailbox != 'keep' or self.delete:
+            return []
+        records = self._mailbox_licences().get(key_of(upn)) or []
+        if any(record.get('group_id') is None for record in records):
+            return []
+        return list(dict.fromkeys(record['group_id'] for record in records if record.get('group_id')))
+
+    def _mailbox_licences(self):
+        lookup = self.results['lookup']
+        return dict((key_of(upn), records) for upn, records in (lookup.get('mailbox_licenses') or {}).items())
+
     # ----- the plan ------------------------------------------------------------------------------
 
     def plan(self):
@@ -114,6 +150,8 @@ class OffboardingReport:
         synchronised = set(key_of(upn) for upn in lookup.get('synchronised') or [])
         inherited_of = dict((key_of(upn), records) for upn, records in (lookup.get('inherited_licenses') or {}).items())
         replies = outcomes(self.results['auto_reply'])
+        mailbox_of = self._mailbox_licences()
+        names_of = dict((record.get('group_id'), record.get('group')) for records in mailbox_of.values() for record in records)
         entries = []
         for user in lookup.get('users') or []:
             upn = user.get('userPrincipalName')
@@ -135,10 +173,14 @@ class OffboardingReport:
                                                       'reason': left.get('reason'), 'remedy': left.get('remedy'), 'command': left.get('command')})
                 else:
                     entry['groups_left'].append('%s (%s)' % (group, left.get('reason')))
-            entry['licenses_inherited'] = inherited_fate(inherited_of.get(key) or [], [r for r in removals if key_of(r.get('member')) == key],
-                                                         [left for left in skipped if key_of(left.get('member')) == key])
+            removed_here = [r for r in removals if key_of(r.get('member')) == key]
+            kept_here = self.mailbox_groups(upn)
+            entry['groups_kept'] = [{'group': names_of.get(group_id) or group_id, 'group_id': group_id, 'reason': KEPT_FOR_MAILBOX}
+                                    for group_id in kept_here]
+            entry['licenses_inherited'] = inherited_fate(inherited_of.get(key) or [], removed_here,
+                                                         [left for left in skipped if key_of(left.get('member')) == key] + entry['groups_kept'])
             entry['auto_reply'], entry['auto_reply_reason'] = replies.get(key, (None, None))
-            entry['mailbox'] = self._mailbox(entry, mailboxes.get(key))
+            entry['mailbox'] = self._mailbox(entry, mailboxes.get(key), mailbox_of.get(key), removed_here)
             entry['synchronised'] = key in synchronised
             entry['needs_on_premises'] = on_premises_actions(entry, self.delete) if entry['synchronised'] else []
             entries.append(entry)
@@ -170,10 +212,19 @@ class OffboardingReport:
         plan['on_premises_left'] = on_premises_left(plan)
         return plan
 
-    def _mailbox(self, entry, fate):
-        """What becomes of a leaver's mailbox: ``{'outcome', 'kept_licenses', 'message'}``."""
+    def _mailbox(self, entry, fate, records, removed):
+        """What becomes of a leaver's mailbox: ``{'outcome', 'kept_licenses', 'message'}``.
+
+        ``fate`` is the licence step's word on it (graph_user_bulk's ``mailboxes`` entry, or None), ``records`` the lookup's
+        mailbox licences of the leaver (before the run), ``removed`` the memberships the run removes from it. The licence
+        step reads the user after the memberships step, or in a preview before it, so a mailbox licence inherited from a
+        group the leaver leaves is judged here, from the lookup.
+        """
         if entry['delete']:
             return {'outcome': 'deleted', 'kept_licenses': [], 'message': DELETED_MAILBOX}
+        inherited = [record for record in records or [] if record.get('group_id')]
+        if inherited:
+            return self._inherited_mailbox(entry, fate, records, inherited, removed)
         if fate is None:
             reason = ('licences were not removed (offboarding_remove_licenses=false)' if self.results['licences'].get('skipped')
                       else 'licences were not removed')
@@ -184,6 +235,27 @@ class OffboardingReport:
             message = '%s (%s kept: %s an Exchange Online mailbox plan; offboarding_mailbox=keep)' % (
                 message, ', '.join(kept), 'they carry' if len(kept) > 1 else 'it carries')
         return {'outcome': fate.get('mailbox'), 'kept_licenses': kept, 'message': message}
+
+    def _inherited_mailbox(self, entry, fate, records, inherited, removed):
+        """``_mailbox`` for a leaver holding a mailbox licence through a group."""
+        left_ids = set(r.get('group_id') for r in removed if r.get('group_id'))
+        if fate is None:
+            direct = [r['sku'] for r in records if r.get('group_id') is None and r['sku'] not in entry['licenses_removed']]
+        else:
+            direct = list(fate.get('kept_licenses') or [])
+        through = [r for r in inherited if r['group_id'] not in left_ids]
+        if fate is None and not [r for r in inherited if r['group_id'] in left_ids]:
+            reason = 'licences were not removed (offboarding_remove_licenses=false)' if self.results['licences'].get('skipped') else 'licences were not removed'
+            return {'outcome': 'unchanged', 'kept_licenses': [], 'message': reason}
+        if not direct and not through:
+            going = ', '.join("%s through '%s'" % (r['sku'], r.get('group') or r['group_id']) for r in inherited)
+            return {'outcome': 'released', 'kept_licenses': [], 'message': '%s (%s, whose group the leaver leaves)' % (MAILBOX_OUTCOMES['released'], going)}
+        kept = [r['group_id'] for r in entry['groups_kept']]
+        sources = ['%s kept: %s an Exchange Online mailbox plan; offboarding_mailbox=keep' % (
+            ', '.join(direct), 'they carry' if len(direct) > 1 else 'it carries')] if direct else []
+        sources += ["%s through '%s'%s" % (r['sku'], r.get('group') or r['group_id'], ', a membership kept for it' if r['group_id'] in kept else '')
+                    for r in through]
+        return {'outcome': 'kept', 'kept_licenses': direct, 'message': '%s (%s)' % (MAILBOX_OUTCOMES['kept'], '; '.join(sources))}
 
     def summary(self, plan):
         """The plan as lines to print."""
@@ -227,6 +299,9 @@ class OffboardingReport:
                 lines.append('    groups:   ' + ', '.join('- ' + group for group in user['groups_removed']))
             if user['groups_left']:
                 lines.append('    kept:     %s (Graph cannot change these)' % ', '.join(user['groups_left']))
+            if user['groups_kept']:
+                lines.append('    kept:     %s (for the mailbox: the leaver\'s last mailbox licence comes through them; offboarding_mailbox=keep)'
+                             % ', '.join("'%s'" % group['group'] for group in user['groups_kept']))
             for group in user['groups_not_changed']:
                 lines.append("    NOT CHANGED: '%s' - %s" % (group['group'], group['reason']))
             for group in user['groups_elsewhere']:

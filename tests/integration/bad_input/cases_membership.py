@@ -122,6 +122,18 @@ CASES = [
     Case('membership-leaver-in-role-assignable-group', MODULE,
          {'memberships': [{'user': upn('megan'), 'groups': []}], 'state': 'exact', 'allow_empty': True},
          "role-assignable group 'Helpdesk admins'", modes=BOTH),
+    # keep (memberships state=exact leaves as they are)
+    Case('membership-keep-without-exact', MODULE, after_valid({'user': upn('alex'), 'groups': ['Engineering'], 'keep': ['Devices']}),
+         'memberships[1]: keep only applies to state=exact (state=present adds or removes only what is listed); leave it out'),
+    Case('membership-keep-also-listed', MODULE, after_valid({'user': upn('alex'), 'groups': ['Engineering'], 'keep': ['engineering']},
+                                                            state='exact'),
+         "memberships[1].keep[0]: 'engineering' is both listed and kept; list it to have the membership, or keep it"),
+    Case('membership-keep-unknown-group', MODULE, after_valid({'user': upn('alex'), 'groups': ['Engineering'], 'keep': ['No such group']},
+                                                              state='exact'),
+         "memberships[1].keep[0]: group 'No such group' was not found", modes=BOTH),
+    Case('membership-keep-device-as-group', MODULE,
+         {'user': upn('alex'), 'groups': ['Engineering'], 'keep': ['device:LAPTOP-0042'], 'state': 'exact'},
+         "keep[0]: 'device:LAPTOP-0042' is a device reference; groups lists groups"),
     Case('membership-max-removals-every-type', MODULE, {'group': 'Devices', 'members': [upn('adele')], 'state': 'exact', 'max_removals': 2},
          'Nothing was changed: 1 problem(s) in memberships: max_removals: this run would remove 3 memberships, more than the 2 it allows', modes=BOTH),
 ]

@@ -227,3 +227,27 @@ def test_listed_synchronised_and_exchange_groups_are_refused_saying_what_to_do(o
     assert str(problem).startswith(message), str(problem)
     assert problem.hint and problem.hint in str(problem)
     assert not [r for r in client.requests('POST') if r['url'] != '/directoryObjects/getByIds']
+
+
+def test_exact_leaves_the_kept_memberships_as_they_are_whatever_the_group():
+    planner = plan(directory(), user='u1@x', groups=[], keep=['Mixed', 'Dynamic', 'Nested'], state='exact', allow_empty=True,
+                   claims={'roles': [ROLE_PERMISSION]})
+    assert names(planner.removed) == [('Admins', 'u1@x', 'user')] and planner.added == []
+    assert planner.skipped == [] and planner.warnings == [] and planner.unchanged == 3
+    planner = plan(directory(), group='Mixed', members=['u1@x'], keep=['device:PC-1', 'group:Nested'], state='exact')
+    assert names(planner.removed) == [('Mixed', 'HR sync', 'servicePrincipal'), ('Mixed', 'Partner', 'orgContact')]
+
+
+@pytest.mark.parametrize('overrides, message', [
+    (dict(state='present', groups=['Mixed'], keep=['Nested']),
+     "user 'u1@x': keep only applies to state=exact (state=present adds or removes only what is listed); leave it out"),
+    (dict(state='exact', groups=['Mixed'], keep=['mixed']),
+     "keep[0]: 'mixed' is both listed and kept; list it to have the membership, or keep it to leave the membership as it is, not both"),
+    (dict(state='exact', groups=['Mixed'], keep=['No such group']), "keep[0]: group 'No such group' was not found"),
+    (dict(state='exact', groups=['Mixed'], keep=['device:PC-1']),
+     "keep[0]: 'device:PC-1' is a device reference; groups lists groups (a group whose name starts with 'device:' is written group:device:PC-1)"),
+])
+def test_keep_is_refused_when_it_cannot_mean_what_it_says(overrides, message):
+    with pytest.raises(InputError) as caught:
+        plan(directory(), user='u1@x', **overrides)
+    assert summarise(caught.value.problems) == message

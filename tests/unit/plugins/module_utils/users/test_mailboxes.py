@@ -6,8 +6,13 @@
 
 from __future__ import annotations
 
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import plan_licenses
-from ansible_collections.mynster.msgraph.plugins.module_utils.users.mailboxes import inherited_assignments, keep_mailbox_licences, mailbox_fate
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.licences import LicenceGroups, plan_licenses
+from ansible_collections.mynster.msgraph.plugins.module_utils.users.mailboxes import (
+    inherited_assignments,
+    keep_mailbox_licences,
+    mailbox_fate,
+    mailbox_licences,
+)
 from ansible_collections.mynster.msgraph.tests.unit.plugins.module_utils.users.users_tenant import CATALOG, E3, EMS, EXCHANGE
 
 
@@ -44,3 +49,16 @@ def test_only_group_licences_in_effect_count():
         {'skuId': EMS, 'assignedByGroup': 'g2', 'state': 'Error', 'error': 'CountViolation'},
         {'skuId': EMS, 'assignedByGroup': None, 'state': 'Active'}]}
     assert inherited_assignments(user) == [{'skuId': E3, 'disabledPlans': []}]
+
+
+def test_mailbox_licences_are_the_held_licences_with_a_mailbox_plan_direct_first():
+    user = {'licenseAssignmentStates': [
+        {'skuId': E3, 'assignedByGroup': 'g-lic', 'state': 'Active', 'disabledPlans': []},
+        {'skuId': E3, 'assignedByGroup': 'g-full', 'state': 'Error', 'error': 'CountViolation', 'disabledPlans': []},
+        {'skuId': E3, 'assignedByGroup': 'g-noex', 'state': 'Active', 'disabledPlans': [EXCHANGE]},
+        {'skuId': EMS, 'assignedByGroup': None, 'state': 'Active', 'disabledPlans': []},
+        {'skuId': E3, 'assignedByGroup': None, 'state': 'Active', 'disabledPlans': []}]}
+    assert mailbox_licences(user, CATALOG, LicenceGroups({'g-lic': 'Licensing E3'})) == [
+        {'sku': 'ENTERPRISEPACK', 'skuId': E3, 'group': None, 'group_id': None},
+        {'sku': 'ENTERPRISEPACK', 'skuId': E3, 'group': 'Licensing E3', 'group_id': 'g-lic'}]
+    assert mailbox_licences({'licenseAssignmentStates': [{'skuId': EMS, 'assignedByGroup': None, 'state': 'Active'}]}, CATALOG) == []

@@ -59,8 +59,9 @@ def test_the_plan_puts_each_steps_result_with_its_leaver():
     }
     plan = OffboardingReport(results, preview=False).plan()
     lee, nestor = plan['users']
-    assert lee == {'userPrincipalName': LEE, 'id': 'id-lee', 'auto_reply': None, 'auto_reply_reason': None, 'disable': True, 'revoke_sessions': True, 'groups_removed': ['Sales'],
-                   'groups_left': [], 'groups_elsewhere': [],
+    assert lee == {'userPrincipalName': LEE, 'id': 'id-lee', 'auto_reply': None, 'auto_reply_reason': None, 'disable': True,
+                   'revoke_sessions': True, 'groups_removed': ['Sales'],
+                   'groups_left': [], 'groups_elsewhere': [], 'groups_kept': [],
                    'groups_not_changed': [{'group': 'Helpdesk admins', 'reason': 'a role-assignable group',
                                            'permission': 'RoleManagement.ReadWrite.Directory'}],
                    'licenses_removed': [], 'delete': False, 'synchronised': False, 'needs_on_premises': [],
@@ -218,3 +219,49 @@ def test_the_plan_says_per_leaver_what_became_of_the_automatic_replies():
     assert plan['users'][0]['auto_reply'] == 'already set' and plan['users'][1]['auto_reply'] is None and not plan['changed']
     lines = plan['summary']
     assert lines[lines.index('%s - nothing left to do' % LEE) + 1] == '    auto-reply: already set'
+
+
+MAILBOX_VIA_GROUP = {LEE.upper(): [{'sku': 'SPE_E3', 'skuId': 's', 'group': 'Licensing E3', 'group_id': 'g-lic'}],
+                     NESTOR: [{'sku': 'SPE_E3', 'skuId': 's', 'group': None, 'group_id': None},
+                              {'sku': 'SPE_E3', 'skuId': 's', 'group': 'Licensing E3', 'group_id': 'g-lic'}]}
+E3_VIA_GROUP = [{'sku': 'SPE_E3', 'skuId': 's', 'group': 'Licensing E3', 'group_id': 'g-lic', 'state': 'Active', 'error': 'None'}]
+
+
+def test_with_mailbox_keep_a_leaver_stays_in_the_groups_its_only_mailbox_licence_comes_from():
+    lookup = dict(LOOKUP, mailbox_licenses=MAILBOX_VIA_GROUP)
+    leavers = OffboardingReport({'lookup': lookup}, preview=False).leavers()
+    assert leavers['memberships'] == [{'user': LEE, 'groups': [], 'keep': ['g-lic']}, {'user': NESTOR, 'groups': []}]  # Nestor holds E3 directly
+    assert leavers['users'] == [{'userPrincipalName': LEE}, {'userPrincipalName': NESTOR}]
+    assert leavers['licences'] == [{'userPrincipalName': LEE, 'licenses': []}, {'userPrincipalName': NESTOR, 'licenses': []}]
+    for options in (dict(mailbox='release'), dict(delete=True)):
+        assert OffboardingReport({'lookup': lookup}, preview=False, **options).leavers()['memberships'][0] == {'user': LEE, 'groups': []}
+
+
+def test_a_mailbox_kept_through_a_group_is_named_with_the_group_and_why_the_membership_stays():
+    lookup = dict(LOOKUP, mailbox_licenses=MAILBOX_VIA_GROUP, inherited_licenses={LEE: E3_VIA_GROUP})
+    results = {'lookup': lookup, 'memberships': {'removed': [{'group': 'Sales', 'group_id': 'g-sales', 'member': LEE, 'member_type': 'user'}]},
+               'licences': {'mailboxes': [{'userPrincipalName': LEE, 'mailbox': 'kept', 'kept_licenses': [], 'message': 'kept: ...'}]}}
+    lee = OffboardingReport(results, preview=True).plan()['users'][0]
+    assert lee['groups_kept'] == [{'group': 'Licensing E3', 'group_id': 'g-lic', 'reason': lee['groups_kept'][0]['reason']}]
+    assert "last licence with an Exchange Online mailbox plan" in lee['groups_kept'][0]['reason']
+    assert lee['mailbox']['outcome'] == 'kept' and lee['mailbox']['kept_licenses'] == []
+    assert lee['mailbox']['message'].endswith("(SPE_E3 through 'Licensing E3', a membership kept for it)")
+    assert lee['licenses_inherited']['going'] == [] and lee['licenses_inherited']['staying'][0]['reason'] == lee['groups_kept'][0]['reason']
+    assert any(line.startswith("    kept:     'Licensing E3' (for the mailbox") for line in OffboardingReport(results, preview=True).plan()['summary'])
+
+
+def test_a_mailbox_licence_inherited_from_a_group_the_leaver_leaves_releases_the_mailbox():
+    # With release, the membership goes; the licence step reads the user before (preview: 'kept') or after (real run:
+    # 'none') that, so the plan judges the mailbox from the lookup.
+    lookup = dict(LOOKUP, mailbox_licenses={LEE: MAILBOX_VIA_GROUP[LEE.upper()]}, inherited_licenses={LEE: E3_VIA_GROUP})
+    removed = {'removed': [{'group': 'Licensing E3', 'group_id': 'g-lic', 'member': LEE, 'member_type': 'user'}]}
+    for preview, seen in ((True, 'kept'), (False, 'none')):
+        results = {'lookup': lookup, 'memberships': removed,
+                   'licences': {'mailboxes': [{'userPrincipalName': LEE, 'mailbox': seen, 'kept_licenses': [], 'message': '...'}]}}
+        plan = OffboardingReport(results, preview=preview, mailbox='release').plan()
+        lee = plan['users'][0]
+        assert lee['groups_kept'] == [] and lee['mailbox']['outcome'] == 'released', preview
+        assert "SPE_E3 through 'Licensing E3', whose group the leaver leaves" in lee['mailbox']['message']
+        assert plan['totals']['mailboxes_released'] == 1
+    unchanged = OffboardingReport({'lookup': lookup, 'licences': {'skipped': True}}, preview=False).plan()['users'][0]
+    assert unchanged['mailbox']['outcome'] == 'unchanged'
